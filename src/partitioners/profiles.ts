@@ -1,0 +1,166 @@
+// Client profiles: each Kafka client's keyed partitioner *and* what it does with null keys.
+// Facts from ../shared/reference/partitioners.md §1-§7 (source read at the snapshots named there).
+import type { Rng } from '../workload/rng.js';
+import { crc32, fnv1a32, kafkajsLegacyMurmur2, murmur2 } from './hashes.js';
+import { absModulo, maskedModulo, unsignedModulo } from './to-partition.js';
+
+export const CLIENT_NAMES = ['java', 'kafkajs', 'kafkajs-legacy', 'librdkafka', 'sarama', 'franz-go', 'platformatic'] as const;
+export type ClientName = (typeof CLIENT_NAMES)[number];
+
+export type NullKeyStrategy =
+  | { kind: 'round-robin'; start: 'random' | 'zero' }
+  | { kind: 'sticky-bytes'; limitBytes: number; switchAfterCrossing: boolean }
+  | { kind: 'sticky-time'; lingerMs: number }
+  | { kind: 'random' };
+
+export interface ClientProfile {
+  name: ClientName;
+  /** What the keyed partitioner is, in one phrase (shown in reports). */
+  keyedLabel: string;
+  /** Null-key behaviour, in one phrase. */
+  nullKeyLabel: string;
+  /** Keyed placement: key bytes → partition in [0, partitions). */
+  partitionForKey(key: Uint8Array, partitions: number): number;
+  /** librdkafka's consistent_random sends empty keys down the null-key path. */
+  emptyKeyIsNull: boolean;
+  nullKey: NullKeyStrategy;
+  /** The client's default metadata max age (how late it notices new partitions), ms. */
+  metadataMaxAgeMs: number;
+}
+
+const javaMurmur = (key: Uint8Array, n: number) => maskedModulo(murmur2(key), n);
+
+export const CLIENT_PROFILES: Record<ClientName, ClientProfile> = {
+  java: {
+    name: 'java',
+    keyedLabel: 'murmur2 & 0x7fffffff % n',
+    nullKeyLabel: 'KIP-794 uniform sticky (switch after batch.size=16384 bytes)',
+    partitionForKey: javaMurmur,
+    emptyKeyIsNull: false,
+    // The record that crosses batch.size still goes to the old partition (BuiltInPartitioner).
+    nullKey: { kind: 'sticky-bytes', limitBytes: 16384, switchAfterCrossing: true },
+    metadataMaxAgeMs: 300_000,
+  },
+  kafkajs: {
+    name: 'kafkajs',
+    keyedLabel: 'murmur2 & 0x7fffffff % n (Java-compatible)',
+    nullKeyLabel: 'round-robin from a random start',
+    partitionForKey: javaMurmur,
+    emptyKeyIsNull: false,
+    nullKey: { kind: 'round-robin', start: 'random' },
+    metadataMaxAgeMs: 300_000,
+  },
+  'kafkajs-legacy': {
+    name: 'kafkajs-legacy',
+    keyedLabel: 'kafkajs legacy murmur2 (not Java-compatible)',
+    nullKeyLabel: 'round-robin from a random start',
+    partitionForKey: (key, n) => maskedModulo(kafkajsLegacyMurmur2(key), n),
+    emptyKeyIsNull: false,
+    nullKey: { kind: 'round-robin', start: 'random' },
+    metadataMaxAgeMs: 300_000,
+  },
+  librdkafka: {
+    name: 'librdkafka',
+    keyedLabel: 'crc32 % n (consistent_random, librdkafka default)',
+    nullKeyLabel: 'sticky random partition, re-picked every 10 ms',
+    partitionForKey: (key, n) => unsignedModulo(crc32(key), n),
+    emptyKeyIsNull: true,
+    nullKey: { kind: 'sticky-time', lingerMs: 10 },
+    metadataMaxAgeMs: 300_000,
+  },
+  sarama: {
+    name: 'sarama',
+    keyedLabel: 'abs(int32(fnv1a) % n) (NewHashPartitioner)',
+    nullKeyLabel: 'random partition per record',
+    partitionForKey: (key, n) => absModulo(fnv1a32(key), n),
+    emptyKeyIsNull: false,
+    nullKey: { kind: 'random' },
+    metadataMaxAgeMs: 600_000,
+  },
+  'franz-go': {
+    name: 'franz-go',
+    keyedLabel: 'murmur2 & 0x7fffffff % n (Java-compatible)',
+    nullKeyLabel: 'uniform-bytes sticky (switch after 64 KiB)',
+    partitionForKey: javaMurmur,
+    emptyKeyIsNull: false,
+    // franz-go resets its byte count *including* the crossing record, which goes to the new partition.
+    nullKey: { kind: 'sticky-bytes', limitBytes: 65536, switchAfterCrossing: false },
+    metadataMaxAgeMs: 300_000,
+  },
+  platformatic: {
+    name: 'platformatic',
+    keyedLabel: '(murmur2 >>> 0) % n (unsigned; Java-compatible only for power-of-two n)',
+    nullKeyLabel: 'round-robin from partition 0',
+    partitionForKey: (key, n) => unsignedModulo(murmur2(key), n),
+    emptyKeyIsNull: false,
+    nullKey: { kind: 'round-robin', start: 'zero' },
+    metadataMaxAgeMs: 5_000,
+  },
+};
+
+export function isClientName(name: string): name is ClientName {
+  return (CLIENT_NAMES as readonly string[]).includes(name);
+}
+
+/** Chooses the partition of an unkeyed record. Stateful, one per producer (like the clients). */
+export type NullKeyChooser = (partitions: number, recordBytes: number, nowUs: number) => number;
+
+export function createNullKeyChooser(strategy: NullKeyStrategy, rng: Rng): NullKeyChooser {
+  switch (strategy.kind) {
+    case 'round-robin': {
+      let counter = strategy.start === 'random' ? rng.uint32() : 0;
+      if (strategy.start === 'random') {
+        // kafkajs pre-increments a per-topic counter that starts at a random uint32.
+        return (n) => {
+          counter = (counter + 1) >>> 0;
+          return (counter & 0x7fffffff) % n;
+        };
+      }
+      return (n) => counter++ % n; // platformatic: 0, 1, 2, … over all partitions
+    }
+    case 'random':
+      return (n) => rng.int(n);
+    case 'sticky-time': {
+      let current = -1;
+      let pickedAtUs = 0;
+      const lingerUs = strategy.lingerMs * 1000;
+      return (n, _bytes, nowUs) => {
+        if (current < 0 || current >= n || nowUs - pickedAtUs >= lingerUs) {
+          current = rng.int(n);
+          pickedAtUs = nowUs;
+        }
+        return current;
+      };
+    }
+    case 'sticky-bytes': {
+      let current = -1;
+      let produced = 0;
+      const { limitBytes, switchAfterCrossing } = strategy;
+      return (n, bytes) => {
+        if (!switchAfterCrossing) {
+          produced += bytes;
+          if (produced >= limitBytes) {
+            produced = bytes;
+            current = -1;
+          }
+        }
+        if (current < 0 || current >= n) current = rng.int(n);
+        const chosen = current;
+        if (switchAfterCrossing) {
+          produced += bytes;
+          if (produced >= limitBytes) {
+            produced = 0;
+            current = -1;
+          }
+        }
+        return chosen;
+      };
+    }
+  }
+}
+
+const encoder = new TextEncoder();
+/** All clients hash the UTF-8 bytes of a string key. */
+export function keyBytes(key: string): Uint8Array {
+  return encoder.encode(key);
+}
