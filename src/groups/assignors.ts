@@ -31,6 +31,11 @@ export interface Assignor {
   assign(members: GroupMember[], topics: TopicMetadata): Assignment;
 }
 
+/** Member ids kbench gives its consumers: zero-padded so that string order is numeric order. */
+export function memberId(i: number, total: number): string {
+  return `consumer-${String(i + 1).padStart(String(total).length, '0')}`;
+}
+
 const byId = (a: GroupMember, b: GroupMember) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 function emptyAssignment(members: GroupMember[]): Assignment {

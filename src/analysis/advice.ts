@@ -1,0 +1,131 @@
+// Advice tied to the five key practices: pick a key that keeps per-entity order, avoid hot
+// partitions, avoid single-key bottlenecks, know what null keys cost, keep one partitioner across
+// producers, and know what growth will move. Pure: report in, advice out.
+import { expectedMovedFraction } from './movement.js';
+import type { Advice, RunReport } from '../report/schema.js';
+
+const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+
+export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
+  const out: Advice[] = [];
+  const { spec, phases } = report;
+  const last = phases[phases.length - 1];
+  const first = phases[0];
+  const violations = phases.reduce((s, p) => s + p.ordering.violations, 0);
+  const keysAffected = phases.reduce((s, p) => s + p.ordering.keysAffected, 0);
+
+  if (report.run.error) out.push({ code: 'run-incomplete', level: 'critical', message: `The run stopped early (${report.run.error}); the numbers cover what happened until then.` });
+
+  // Ordering.
+  if (violations > 0) {
+    const causes: string[] = [];
+    if (report.keys.nullKeys) causes.push('records have null keys, so one entity\'s events go to many partitions');
+    if (report.mixedPartitioners && report.mixedPartitioners.keysSplit > 0) causes.push('producers use different partitioners, so one key lands on several partitions');
+    if (spec.growTo !== null) causes.push(`the partition count grew ${spec.partitions} → ${spec.growTo} while older records of moved keys were still unconsumed`);
+    out.push({
+      code: 'ordering-broken',
+      level: 'critical',
+      message: `${violations} records of ${keysAffected} ${report.keys.nullKeys ? 'users' : 'keys'} were consumed after a later record of the same ${report.keys.nullKeys ? 'user' : 'key'}` +
+        (causes.length ? `: ${causes.join('; ')}.` : '.') +
+        (report.keys.nullKeys ? ' Key records by the entity whose order matters (e.g. --key user_id).' : ''),
+    });
+  } else if (!report.keys.nullKeys && spec.explicitPartition === null) {
+    out.push({ code: 'ordering-kept', level: 'info', message: `Per-key order held: no record was consumed after a later record of its key.` });
+  }
+
+  // Null keys.
+  if (report.keys.nullKeys && spec.explicitPartition === null) {
+    out.push({
+      code: 'null-keys',
+      level: 'warn',
+      message: `Null keys spread load (max/mean ${first.skew.maxMeanRatio}) but give no per-entity order: ${spec.client}'s null-key strategy decides where each record goes. Use null keys only for events whose order does not matter.`,
+    });
+  }
+
+  // Single key / hot key.
+  const hottestKey = first.topKeys[0];
+  if (spec.keySpec.kind === 'fixed' || (hottestKey && hottestKey.share > 0.5 && first.distinctKeys <= 1)) {
+    out.push({
+      code: 'single-key-bottleneck',
+      level: 'critical',
+      message: `Every record has the same key, so all traffic goes to partition ${first.skew.hottestPartition} and one consumer: throughput is capped by one partition and one consumer whatever the partition count.`,
+    });
+  } else if (hottestKey && first.partitions > 1 && hottestKey.share > 1 / first.partitions) {
+    out.push({
+      code: 'hot-key',
+      level: 'warn',
+      message: `Key "${hottestKey.key}" alone carries ${pct(hottestKey.share)} of the records, more than a fair partition's ${pct(1 / first.partitions)}: no partition count can spread it. Add a sub-key (e.g. ${spec.keySpec.kind === 'country' ? 'country + user_id' : 'key + bucket'}) if its order only matters per entity.`,
+    });
+  }
+  if (first.partitions > 1 && first.skew.maxMeanRatio >= 1.5 && spec.keySpec.kind !== 'fixed' && spec.explicitPartition === null) {
+    out.push({
+      code: 'hot-partition',
+      level: first.skew.maxMeanRatio >= 3 ? 'critical' : 'warn',
+      message: `Partition ${first.skew.hottestPartition} receives ${pct(first.skew.hottestShare)} of the records (max/mean ${first.skew.maxMeanRatio}, CV ${first.skew.cv}); it sets the pace for the whole topic.` +
+        (first.skew.emptyPartitions ? ` ${first.skew.emptyPartitions} of ${first.partitions} partitions got nothing.` : ''),
+    });
+  }
+  if (spec.explicitPartition !== null) {
+    out.push({ code: 'explicit-partition', level: 'warn', message: `Every record was sent to partition ${spec.explicitPartition}: the other partitions and their consumers sit idle.` });
+  }
+
+  // Mixed partitioners.
+  const mixed = report.mixedPartitioners;
+  if (mixed && mixed.keysSplit > 0) {
+    out.push({
+      code: 'mixed-partitioners',
+      level: 'critical',
+      message: `Producers use different partitioners (${mixed.clients.join(', ')}): ${mixed.keysSplit} of ${mixed.keysTotal} keys (${pct(mixed.trafficShareSplit)} of traffic) map to different partitions depending on the producer, so their records split across partitions. Configure every producer with the same, Java-compatible partitioner (murmur2).`,
+    });
+  }
+
+  // Growth.
+  const mv = report.keyMovement;
+  if (mv) {
+    out.push({
+      code: 'growth-moves-keys',
+      level: mv.fractionKeysMoved > 0 ? 'warn' : 'info',
+      message: `Growing ${mv.from} → ${mv.to} partitions moved ${mv.keysMoved} of ${mv.keysTotal} keys (${pct(mv.fractionKeysMoved)}; ${pct(mv.fractionTrafficMoved)} of traffic; hash % n predicts ${pct(mv.expectedFractionUniform)}). Records of a moved key are ordered again only once its old partition is drained.`,
+    });
+    const growth = report.model.parameters.growth as { producerRefreshAtMs?: number[] } | undefined;
+    const late = growth?.producerRefreshAtMs?.filter((t) => t > spec.durationMs).length ?? 0;
+    if (late > 0) {
+      out.push({
+        code: 'metadata-refresh-late',
+        level: 'info',
+        message: `${late} of ${spec.producers} producers had not refreshed their metadata before the run ended (metadata max age ${spec.metadataRefreshMs ?? 'client default'} ms), so they kept writing only to the old partitions. Clients notice new partitions only on their next refresh.`,
+      });
+    }
+  } else if (!report.keys.nullKeys && spec.explicitPartition === null) {
+    const to = spec.partitions * 2;
+    out.push({
+      code: 'growth-forecast',
+      level: 'info',
+      message: `Growing this topic ${spec.partitions} → ${to} would move about ${pct(expectedMovedFraction(spec.partitions, to), 0)} of keys (${spec.partitions} → ${spec.partitions * 4}: ${pct(expectedMovedFraction(spec.partitions, spec.partitions * 4), 0)}); size partitions for growth up front when per-key order matters.`,
+    });
+  }
+  const skipped = report.delivery.skipped;
+  if (skipped > 0) {
+    out.push({
+      code: 'skipped-on-new-partitions',
+      level: 'critical',
+      message: `${skipped} records written to new partitions before the group was assigned them were never read (auto.offset.reset=latest). Use earliest for groups on topics that may grow.`,
+    });
+  }
+
+  // Consumers.
+  const idle = last.consumers.filter((c) => c.idle).length;
+  if (idle > 0) {
+    out.push({ code: 'idle-consumers', level: 'warn', message: `${idle} of ${spec.consumers} consumers own no partition (${last.partitions} partitions): a group can use at most one consumer per partition.` });
+  }
+  const busiest = [...last.consumers].sort((a, b) => b.maxLag - a.maxLag)[0];
+  const lagLimit = Math.max(1000, spec.rate); // more than a second of traffic behind
+  if (busiest && busiest.maxLag > lagLimit) {
+    out.push({
+      code: 'consumer-lag',
+      level: 'warn',
+      message: `${busiest.id} fell ${Math.round(busiest.maxLag)} records behind (partitions ${busiest.partitions.join(', ') || 'none'}): the partitions it owns bring more than its ${spec.consumerRate} records/s.`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+// The one error boundary. Parses argv with yargs, dispatches to a command, and turns every failure
+// into an exit code: KbenchError → one line `kbench: …`; anything else → a stack and "this is a bug".
+import yargs, { type Argv } from 'yargs';
+import { EXIT, KbenchError, usageError, type ExitCode } from '../errors.js';
+import { compareCommand, compareOptions } from './commands/compare.js';
+import { partitionCommand, partitionOptions } from './commands/partition.js';
+import { runCommand, runOptions, type RunArgs } from './commands/run.js';
+import type { CliIo } from './io.js';
+import { kbenchVersion } from './version.js';
+
+type Parsed = { _: (string | number)[]; [k: string]: unknown };
+
+function parser(argv: string[], io: CliIo): Argv {
+  return yargs(argv)
+    .scriptName('kbench')
+    .usage('kbench: partition-key and load benchmark for Apache Kafka\n\nUsage: kbench [run] --key country --partitions 12')
+    .command(['$0', 'run'], 'run a benchmark (simulated unless --brokers is given)', (y) => runOptions(y))
+    .command('partition <keys..>', 'show which partition each key lands on, per client', (y) => partitionOptions(y))
+    .command('compare <reports..>', 'compare two or more reports side by side', (y) => compareOptions(y))
+    .env('KBENCH')
+    .strict()
+    .exitProcess(false)
+    .version(kbenchVersion())
+    .help()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      throw err ?? usageError(`${msg}; see kbench --help`);
+    })
+    .example('kbench --key country --partitions 12', 'hot partitions from a country key')
+    .example('kbench --key user_id --partitions 3 --grow-to 12', 'what growth does to keys and ordering')
+    .example('kbench partition user-42 order-7 --partitions 12 --all-clients', 'where keys land, per client')
+    .example('kbench compare reports/a.json reports/b.json', 'compare runs');
+}
+
+function parse(argv: string[], io: CliIo): { parsed: Parsed; output: string } {
+  let output = '';
+  let failure: unknown = null;
+  let parsed: Parsed = { _: [] };
+  try {
+    parser(argv, io).parse(argv, {}, (err, args, out) => {
+      if (err) failure = err;
+      parsed = args as Parsed;
+      output = out ?? '';
+    });
+  } catch (e) {
+    failure = e;
+  }
+  if (failure) throw failure instanceof KbenchError ? failure : usageError(`${(failure as Error).message}; see kbench --help`);
+  return { parsed, output };
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+  try {
+    const { parsed, output } = parse(argv, io);
+    if (output) {
+      // --help or --version: yargs wrote its text instead of running anything.
+      io.stdout(output.endsWith('\n') ? output : output + '\n');
+      return EXIT.ok;
+    }
+    const command = String(parsed._[0] ?? 'run');
+    switch (command) {
+      case 'run':
+        return await runCommand(parsed as unknown as RunArgs, io);
+      case 'partition':
+        return await partitionCommand(parsed as never, io);
+      case 'compare':
+        return await compareCommand(parsed as never, io);
+      default:
+        throw usageError(`unknown command "${command}"; see kbench --help`);
+    }
+  } catch (e) {
+    if (e instanceof KbenchError) {
+      io.stderr(`kbench: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    io.stderr(`kbench: internal error (this is a bug, please report it): ${err?.stack ?? String(e)}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,62 @@
+// RunSpec: everything a run needs, resolved, validated and in canonical units. It is embedded
+// in every report so that any run can be repeated exactly.
+import type { AssignorName } from '../groups/assignors.js';
+import type { ClientName } from '../partitioners/profiles.js';
+
+export const KEY_KINDS = ['user_id', 'country', 'none', 'device_id', 'order_id', 'fixed', 'file'] as const;
+export type KeyKind = (typeof KEY_KINDS)[number];
+
+export interface KeySpec {
+  kind: KeyKind;
+  /** The key of `fixed:<value>`. */
+  value?: string;
+  /** The file of `file:<path>` (as given). */
+  path?: string;
+}
+
+export type UserDistribution = { kind: 'zipf'; s: number } | { kind: 'uniform' };
+
+export interface RunSpec {
+  /** The key flag as given: "country", "fixed:tenant-1", "file:keys.txt". */
+  key: string;
+  keySpec: KeySpec;
+  /** Distinct users for user_id (and for the entities behind null keys). */
+  users: number;
+  userDist: UserDistribution;
+  countryDist: 'weighted' | 'uniform';
+  devices: number;
+  fileOrder: 'replay' | 'sample';
+  /** `--partition n`: every record goes to this partition; null lets the partitioner decide. */
+  explicitPartition: number | null;
+  partitions: number;
+  /** Client profile of the first producer (and of the consumers). */
+  client: ClientName;
+  /** Number of producers. */
+  producers: number;
+  /** Client profile of each producer, in order. */
+  producerClients: ClientName[];
+  /** Offered records/s, all producers together. */
+  rate: number;
+  durationMs: number;
+  /** Records the run sends (rate × duration, or --messages). */
+  messages: number;
+  /** Value size in bytes; null = the natural size of each generated event. */
+  recordSize: number | null;
+  seed: number;
+  consumers: number;
+  assignor: AssignorName;
+  /** Records/s one consumer can process. */
+  consumerRate: number;
+  /** Records/s one partition leader can append (simulator model). */
+  partitionCapacity: number;
+  /** Send → ack latency of an idle partition, ms (simulator model). */
+  produceLatencyMs: number;
+  /** How long one rebalance round stops the affected consumers, ms (simulator model). */
+  rebalanceMs: number;
+  growTo: number | null;
+  /** When the partition count grows, ms from the start. */
+  growAtMs: number | null;
+  /** Producers' (and consumers') metadata max age, ms; null = each client's own default. */
+  metadataRefreshMs: number | null;
+  autoOffsetReset: 'latest' | 'earliest';
+}

@@ -1,0 +1,266 @@
+// The embedded simulator: an in-process queueing model of producers, partition leaders and a
+// consumer group, in virtual time. Nothing is stored per record beyond what is in flight, so an
+// hour of traffic costs seconds and memory stays flat while consumers keep up.
+//
+// Model (also in the README):
+// - Producer k sends record n at its intended time and partitions it with its client profile,
+//   using the partition count it knows (metadata refreshes after growth are per producer).
+// - Each partition leader appends FIFO at `partitionCapacity` records/s; ack = append end + base
+//   produce latency. A partition offered more than its capacity builds a queue and produce latency.
+// - Each consumer processes records one at a time at `consumerRate` records/s, in the order they
+//   became available on the partitions it owns. A consumer owning a hot partition builds lag.
+// - Growth N → M: producers switch after their metadata refresh; the group notices after its own
+//   refresh, then rebalances: eager stops every consumer for one round, cooperative moves only the
+//   partitions that change owner (two rounds). New partitions start at auto.offset.reset.
+import type { RunSpec } from '../../config/run-spec.js';
+import { ASSIGNORS, memberId, type GroupMember } from '../../groups/assignors.js';
+import { createProducerPartitioner, type ProducerPartitioner } from '../../partitioners/producer-partitioner.js';
+import { CLIENT_PROFILES } from '../../partitioners/profiles.js';
+import type { Rng } from '../../workload/rng.js';
+import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord } from '../types.js';
+import { MinHeap } from './min-heap.js';
+
+/** One stretch of a partition's ownership: consumer `owner` (or -1, nobody) during [from, to). */
+interface Ownership {
+  from: number;
+  to: number;
+  owner: number;
+}
+
+interface InFlight {
+  rec: PlannedRecord;
+  partition: number;
+  offset: number;
+  acked: boolean;
+}
+
+interface ConsumedEvent {
+  rec: PlannedRecord;
+  partition: number;
+  offset: number;
+  atUs: number;
+}
+
+export class SimEngine implements Engine {
+  readonly info: EngineInfo;
+  readonly clock: Clock;
+  private now = 0;
+  private listener!: EngineListener;
+  private readonly maxPartitions: number;
+  private brokerPartitions: number;
+  private readonly initialPartitions: number;
+  private readonly nextOffset: Float64Array;
+  private readonly appendFreeAt: Float64Array;
+  private readonly appendServiceUs: number;
+  private readonly produceLatencyUs: number;
+  private readonly consumeServiceUs: number;
+  private readonly producers: { partitioner: ProducerPartitioner; knows: number; refreshAtUs: number; maxAgeMs: number }[];
+  private readonly consumerFreeAt: Float64Array;
+  private readonly ownership: Ownership[][];
+  private readonly memberIds: string[];
+  private readonly inFlight = new MinHeap<InFlight>();
+  private readonly outputs: ConsumedEvent[][];
+  private readonly outputHeads: number[];
+  private readonly outputOrder = new MinHeap<number>();
+
+  constructor(private readonly spec: RunSpec, private readonly rng: Rng) {
+    this.initialPartitions = spec.partitions;
+    this.brokerPartitions = spec.partitions;
+    this.maxPartitions = spec.growTo ?? spec.partitions;
+    this.nextOffset = new Float64Array(this.maxPartitions);
+    this.appendFreeAt = new Float64Array(this.maxPartitions);
+    this.appendServiceUs = 1e6 / spec.partitionCapacity;
+    this.produceLatencyUs = spec.produceLatencyMs * 1000;
+    this.consumeServiceUs = 1e6 / spec.consumerRate;
+    this.producers = spec.producerClients.map((name, k) => {
+      const profile = CLIENT_PROFILES[name];
+      return {
+        partitioner: createProducerPartitioner(profile, rng.fork(`producer-${k}`), spec.explicitPartition),
+        knows: spec.partitions,
+        refreshAtUs: Infinity,
+        maxAgeMs: spec.metadataRefreshMs ?? profile.metadataMaxAgeMs,
+      };
+    });
+    this.consumerFreeAt = new Float64Array(spec.consumers);
+    this.memberIds = Array.from({ length: spec.consumers }, (_, i) => memberId(i, spec.consumers));
+    this.ownership = Array.from({ length: this.maxPartitions }, () => []);
+    this.outputs = Array.from({ length: spec.consumers }, () => []);
+    this.outputHeads = new Array(spec.consumers).fill(0);
+    const engine = this;
+    this.clock = { nowUs: () => engine.now, waitUntil: () => undefined };
+    this.info = {
+      name: 'sim',
+      simulated: true,
+      details: {
+        partitionCapacityPerSec: spec.partitionCapacity,
+        produceLatencyMs: spec.produceLatencyMs,
+        consumerRatePerSec: spec.consumerRate,
+        rebalanceMs: spec.rebalanceMs,
+        metadataRefreshMs: this.producers.map((p) => p.maxAgeMs),
+        autoOffsetReset: spec.autoOffsetReset,
+      },
+      notes: [
+        'Simulated in virtual time by kbench\'s queueing model; no broker was involved.',
+        `Each partition appends at most ${spec.partitionCapacity} records/s; an idle partition acks in ${spec.produceLatencyMs} ms.`,
+        `Each consumer processes ${spec.consumerRate} records/s, in the order records became available on its partitions.`,
+        'Producers use the exact partitioners of their client profiles; the group uses the exact assignor.',
+      ],
+    };
+  }
+
+  async start(listener: EngineListener): Promise<void> {
+    this.listener = listener;
+    const owners = this.assign(this.initialPartitions, null);
+    for (let p = 0; p < this.initialPartitions; p++) this.ownership[p].push({ from: 0, to: Infinity, owner: owners[p] });
+    listener.assigned(0, owners, 'initial assignment');
+  }
+
+  send(rec: PlannedRecord): void {
+    const t = rec.intendedUs;
+    this.advance(t);
+    this.now = t;
+    this.listener.sent(rec);
+    const producer = this.producers[rec.producer];
+    if (t >= producer.refreshAtUs) producer.knows = this.brokerPartitions;
+    const partition = producer.partitioner.partition(rec.key, producer.knows, rec.sizeBytes + (rec.key?.length ?? 0), t);
+    const start = Math.max(t, this.appendFreeAt[partition]);
+    const appended = start + this.appendServiceUs;
+    this.appendFreeAt[partition] = appended;
+    const offset = this.nextOffset[partition]++;
+    this.inFlight.push(appended + this.produceLatencyUs, { rec, partition, offset, acked: false });
+  }
+
+  growPartitions(to: number, atUs: number): void {
+    this.advance(atUs);
+    const from = this.brokerPartitions;
+    this.brokerPartitions = to;
+    for (const p of this.producers) p.refreshAtUs = atUs + this.refreshDelayUs(p.maxAgeMs);
+    // kafkajs: every member checks for new partitions after its own refresh; Java and the others:
+    // the leader's refresh triggers the rejoin. Either way, the first check to fire starts the rebalance.
+    const groupMaxAgeMs = this.spec.metadataRefreshMs ?? CLIENT_PROFILES[this.spec.client].metadataMaxAgeMs;
+    const checks = this.spec.client === 'kafkajs' || this.spec.client === 'kafkajs-legacy' ? this.spec.consumers : 1;
+    let detectedUs = Infinity;
+    for (let i = 0; i < checks; i++) detectedUs = Math.min(detectedUs, atUs + this.refreshDelayUs(groupMaxAgeMs));
+    const round = this.spec.rebalanceMs * 1000;
+    const before = this.ownersAt(Infinity, from);
+    const after = this.assign(to, before);
+    const cooperative = ASSIGNORS[this.spec.assignor].rebalance === 'cooperative';
+    for (let p = 0; p < from; p++) {
+      const moves = before[p] !== after[p];
+      if (!cooperative) this.reassign(p, detectedUs, detectedUs + round, after[p]);
+      else if (moves) this.reassign(p, detectedUs, detectedUs + 2 * round, after[p]);
+    }
+    for (let p = from; p < to; p++) {
+      this.ownership[p].push({ from: 0, to: detectedUs + round, owner: -1 }, { from: detectedUs + round, to: Infinity, owner: after[p] });
+    }
+    if (!cooperative) this.listener.assigned(detectedUs, new Int32Array(to).fill(-1), 'eager rebalance: every partition revoked');
+    const firstRound = Int32Array.from({ length: to }, (_, p) => (p < from && before[p] !== after[p] ? -1 : after[p]));
+    this.listener.assigned(detectedUs + round, cooperative ? firstRound : after, `rebalance after growth ${from} → ${to}`);
+    if (cooperative && firstRound.some((o, p) => o !== after[p])) this.listener.assigned(detectedUs + 2 * round, after, 'cooperative second round');
+    this.info.details.growth = { from, to, atMs: atUs / 1000, groupRebalanceAtMs: detectedUs / 1000,
+      producerRefreshAtMs: this.producers.map((p) => p.refreshAtUs / 1000) };
+  }
+
+  async drain(): Promise<void> {
+    this.advance(Infinity);
+  }
+
+  async close(): Promise<void> {}
+
+  /** A refresh timer's phase is independent of the growth moment: uniform over one max age. */
+  private refreshDelayUs(maxAgeMs: number): number {
+    return (1 - this.rng.next()) * maxAgeMs * 1000;
+  }
+
+  private assign(partitions: number, previous: Int32Array | null): Int32Array {
+    const members: GroupMember[] = this.memberIds.map((id, i) => ({
+      id,
+      topics: ['topic'],
+      owned: previous ? [...previous].flatMap((o, p) => (o === i ? [{ topic: 'topic', partition: p }] : [])) : [],
+    }));
+    const result = ASSIGNORS[this.spec.assignor].assign(members, { topic: partitions });
+    const owners = new Int32Array(partitions).fill(-1);
+    this.memberIds.forEach((id, i) => { for (const tp of result.get(id) ?? []) owners[tp.partition] = i; });
+    return owners;
+  }
+
+  private ownersAt(atUs: number, partitions: number): Int32Array {
+    return Int32Array.from({ length: partitions }, (_, p) => this.ownerAt(p, atUs).owner);
+  }
+
+  private ownerAt(partition: number, atUs: number): Ownership {
+    const list = this.ownership[partition];
+    for (const o of list) if (atUs >= o.from && atUs < o.to) return o;
+    return list[list.length - 1];
+  }
+
+  /** Ends the current owner's stretch at `stopUs`; nobody owns it until `resumeUs`, then `owner`. */
+  private reassign(partition: number, stopUs: number, resumeUs: number, owner: number): void {
+    const list = this.ownership[partition];
+    list[list.length - 1].to = stopUs;
+    list.push({ from: stopUs, to: resumeUs, owner: -1 }, { from: resumeUs, to: Infinity, owner });
+  }
+
+  /** Processes every availability event due by `untilUs`, then releases consumption events
+   * that no future event can precede. */
+  private advance(untilUs: number): void {
+    while (this.inFlight.size && this.inFlight.peekTime() <= untilUs) {
+      const at = this.inFlight.peekTime();
+      this.deliver(this.inFlight.pop()!, at);
+    }
+    this.release(Math.min(this.inFlight.peekTime(), untilUs));
+  }
+
+  private deliver(item: InFlight, atUs: number): void {
+    const { rec, partition, offset } = item;
+    if (!item.acked) {
+      item.acked = true;
+      this.listener.acked(rec, partition, offset, atUs);
+    }
+    const stretch = this.ownerAt(partition, atUs);
+    if (stretch.owner < 0) {
+      if (stretch.to === Infinity) return; // nobody will ever own it: it stays as lag
+      const neverCommitted = partition >= this.initialPartitions && this.ownership[partition][0] === stretch;
+      if (neverCommitted && this.spec.autoOffsetReset === 'latest') {
+        // The first owner starts at the log end as it was when it got the partition.
+        this.listener.skipped(rec, partition, offset, stretch.to);
+        return;
+      }
+      this.inFlight.push(stretch.to, item);
+      return;
+    }
+    const c = stretch.owner;
+    const start = Math.max(atUs, this.consumerFreeAt[c]);
+    if (start >= stretch.to) {
+      this.inFlight.push(stretch.to, item); // revoked before its turn came: the next owner reads it
+      return;
+    }
+    const done = start + this.consumeServiceUs;
+    this.consumerFreeAt[c] = done;
+    const out = this.outputs[c];
+    if (out.length === this.outputHeads[c]) this.outputOrder.push(done, c);
+    out.push({ rec, partition, offset, atUs: done });
+  }
+
+  /** Emits consumption events with time ≤ watermark in global time order (k-way merge over consumers). */
+  private release(watermarkUs: number): void {
+    while (this.outputOrder.size && this.outputOrder.peekTime() <= watermarkUs) {
+      const c = this.outputOrder.pop()!;
+      const out = this.outputs[c];
+      const e = out[this.outputHeads[c]++];
+      this.listener.consumed(e.rec, c, e.partition, e.offset, e.atUs);
+      if (this.outputHeads[c] < out.length) this.outputOrder.push(out[this.outputHeads[c]].atUs, c);
+      else {
+        out.length = 0;
+        this.outputHeads[c] = 0;
+      }
+    }
+    // Keep queues compact when a backlogged consumer is drained from the front for a long time.
+    for (let c = 0; c < this.outputs.length; c++) {
+      if (this.outputHeads[c] > 65536 && this.outputHeads[c] * 2 > this.outputs[c].length) {
+        this.outputs[c] = this.outputs[c].slice(this.outputHeads[c]);
+        this.outputHeads[c] = 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// The seam between the runner and the system under test. The runner never asks which engine it
+// drives; the simulator and the live Kafka engine both implement Engine and report what happened
+// to every record through an EngineListener.
+
+/** One record the workload plans to send, independent of any engine. */
+export interface PlannedRecord {
+  /** Position in the plan (0, 1, 2, …). */
+  n: number;
+  /** Index of the producer that sends it. */
+  producer: number;
+  /** Key index in the key source, or -1 for a null key. */
+  keyIndex: number;
+  /** The key's bytes (UTF-8), or null. */
+  key: Uint8Array | null;
+  /** Ordering entity and its sequence number (the key, or for null keys the user behind the event). */
+  entity: number;
+  seq: number;
+  /** Intended send time, µs from the start of the run (open-model schedule). */
+  intendedUs: number;
+  /** Value size in bytes. */
+  sizeBytes: number;
+}
+
+export interface EngineListener {
+  sent(rec: PlannedRecord): void;
+  acked(rec: PlannedRecord, partition: number, offset: number, atUs: number): void;
+  /** Consumption events arrive in consumption-time order. */
+  consumed(rec: PlannedRecord, consumer: number, partition: number, offset: number, atUs: number): void;
+  /** A record that no consumer will ever read (e.g. a new partition read from `latest`). */
+  skipped(rec: PlannedRecord, partition: number, offset: number, atUs: number): void;
+  /** The group's assignment changed: owner consumer index per partition, -1 = nobody. */
+  assigned(atUs: number, owners: Int32Array, reason: string): void;
+}
+
+export interface EngineInfo {
+  name: 'sim' | 'kafka';
+  simulated: boolean;
+  /** Model parameters (simulator) or cluster facts (live), embedded in the report. */
+  details: Record<string, unknown>;
+  /** Sentences worth saying in the report about how numbers were obtained. */
+  notes: string[];
+}
+
+export interface Clock {
+  nowUs(): number;
+  /** Resolves once the clock has reached `us`; returns undefined when no wait is needed (virtual time). */
+  waitUntil(us: number): Promise<void> | undefined;
+}
+
+export interface Engine {
+  readonly info: EngineInfo;
+  readonly clock: Clock;
+  start(listener: EngineListener): Promise<void>;
+  /** Sends one record at its intended time. May return a promise to apply back-pressure. */
+  send(rec: PlannedRecord): void | Promise<void>;
+  /** Raises the topic's partition count at `atUs` (the runner calls it once, at the growth moment). */
+  growPartitions(to: number, atUs: number): void | Promise<void>;
+  /** Waits until every sent record is acked and consumed (or can never be). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}

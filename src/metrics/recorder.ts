@@ -1,0 +1,196 @@
+// Turns engine events into counters and histograms, per phase. Nothing here keeps a record after
+// its event is counted: memory depends on partitions, consumers and key cardinality, not run length.
+import type { EngineListener, PlannedRecord } from '../engines/types.js';
+import { LatencyHistogram } from './histogram.js';
+import { createKeyTable, type KeyTable } from './key-table.js';
+import { TimeBuckets } from './time-buckets.js';
+
+export type PhaseName = 'all' | 'before' | 'after';
+
+export interface PhaseWindow {
+  name: PhaseName;
+  /** Records whose intended send time falls in [startUs, endUs) belong to this phase. */
+  startUs: number;
+  endUs: number;
+  partitions: number;
+}
+
+export interface RecorderOptions {
+  phases: PhaseWindow[];
+  maxPartitions: number;
+  consumers: number;
+  keyCardinality: number;
+  entityCardinality: number;
+}
+
+export class PhaseAccumulator {
+  records = 0;
+  bytes = 0;
+  acked = 0;
+  consumed = 0;
+  skipped = 0;
+  ackedInWindow = 0;
+  consumedInWindow = 0;
+  readonly perPartition: Float64Array;
+  readonly perPartitionBytes: Float64Array;
+  readonly produceLatency = new LatencyHistogram();
+  readonly endToEndLatency = new LatencyHistogram();
+  readonly consumerRecords: Float64Array;
+  /** Records per key index. */
+  readonly keyCounts: KeyTable;
+  /** First partition each key was seen on, -2 once seen on a second one, -1 never seen. */
+  readonly keyPartition: KeyTable;
+  violations = 0;
+  keysAffected = 0;
+  readonly entityAffected: KeyTable;
+  worstLatenessUs = 0;
+  worstSeqGap = 0;
+
+  constructor(readonly window: PhaseWindow, o: RecorderOptions) {
+    this.perPartition = new Float64Array(o.maxPartitions);
+    this.perPartitionBytes = new Float64Array(o.maxPartitions);
+    this.consumerRecords = new Float64Array(o.consumers);
+    this.keyCounts = createKeyTable(o.keyCardinality, 0);
+    this.keyPartition = createKeyTable(o.keyCardinality, -1);
+    this.entityAffected = createKeyTable(o.entityCardinality, 0);
+  }
+}
+
+export interface AssignmentChange {
+  atUs: number;
+  owners: Int32Array;
+  reason: string;
+}
+
+export class Recorder implements EngineListener {
+  readonly phases: PhaseAccumulator[];
+  /** Counters over time, one clock for all so their buckets line up: series p = records appended to
+   * partition p; maxPartitions + p = records that left p's lag (consumed, or skipped by an offset
+   * reset); 2 × maxPartitions = ordering violations. */
+  readonly flows: TimeBuckets;
+  readonly assignments: AssignmentChange[] = [];
+  totalProduced = 0;
+  totalAcked = 0;
+  totalConsumed = 0;
+  totalSkipped = 0;
+  lastEventUs = 0;
+  private readonly maxSeq: KeyTable;
+  private readonly maxSeqAtUs: KeyTable;
+  private readonly splitAt: number;
+
+  constructor(readonly options: RecorderOptions) {
+    this.phases = options.phases.map((w) => new PhaseAccumulator(w, options));
+    this.splitAt = options.phases.length > 1 ? options.phases[1].startUs : Infinity;
+    this.flows = new TimeBuckets(2 * options.maxPartitions + 1);
+    this.maxSeq = createKeyTable(options.entityCardinality, -1);
+    this.maxSeqAtUs = createKeyTable(options.entityCardinality, 0);
+  }
+
+  private phaseOf(rec: PlannedRecord): PhaseAccumulator {
+    return rec.intendedUs < this.splitAt ? this.phases[0] : this.phases[1];
+  }
+
+  private phaseAt(atUs: number): PhaseAccumulator | undefined {
+    for (const p of this.phases) if (atUs >= p.window.startUs && atUs < p.window.endUs) return p;
+    return undefined;
+  }
+
+  sent(rec: PlannedRecord): void {
+    this.totalProduced++;
+    const ph = this.phaseOf(rec);
+    ph.records++;
+    ph.bytes += rec.sizeBytes;
+  }
+
+  acked(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {
+    this.totalAcked++;
+    if (atUs > this.lastEventUs) this.lastEventUs = atUs;
+    const ph = this.phaseOf(rec);
+    ph.acked++;
+    ph.perPartition[partition]++;
+    ph.perPartitionBytes[partition] += rec.sizeBytes;
+    ph.produceLatency.recordUs(atUs - rec.intendedUs);
+    if (rec.keyIndex >= 0) {
+      ph.keyCounts.set(rec.keyIndex, ph.keyCounts.get(rec.keyIndex) + 1);
+      const first = ph.keyPartition.get(rec.keyIndex);
+      if (first === -1) ph.keyPartition.set(rec.keyIndex, partition);
+      else if (first >= 0 && first !== partition) ph.keyPartition.set(rec.keyIndex, -2);
+    }
+    const win = this.phaseAt(atUs);
+    if (win) win.ackedInWindow++;
+    this.flows.add(partition, atUs);
+  }
+
+  consumed(rec: PlannedRecord, consumer: number, partition: number, _offset: number, atUs: number): void {
+    this.totalConsumed++;
+    if (atUs > this.lastEventUs) this.lastEventUs = atUs;
+    const ph = this.phaseOf(rec);
+    ph.consumed++;
+    ph.consumerRecords[consumer]++;
+    ph.endToEndLatency.recordUs(atUs - rec.intendedUs);
+    const win = this.phaseAt(atUs);
+    if (win) win.consumedInWindow++;
+    this.flows.add(this.options.maxPartitions + partition, atUs);
+    // Ordering: a record consumed after a higher sequence of its entity was already consumed.
+    const e = rec.entity;
+    const highest = this.maxSeq.get(e);
+    if (rec.seq < highest) {
+      ph.violations++;
+      this.flows.add(2 * this.options.maxPartitions, atUs);
+      if (ph.entityAffected.get(e) === 0) {
+        ph.entityAffected.set(e, 1);
+        ph.keysAffected++;
+      }
+      const lateness = atUs - this.maxSeqAtUs.get(e);
+      if (lateness > ph.worstLatenessUs) ph.worstLatenessUs = lateness;
+      if (highest - rec.seq > ph.worstSeqGap) ph.worstSeqGap = highest - rec.seq;
+    } else {
+      this.maxSeq.set(e, rec.seq);
+      this.maxSeqAtUs.set(e, atUs);
+    }
+  }
+
+  skipped(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {
+    this.totalSkipped++;
+    this.phaseOf(rec).skipped++;
+    this.flows.add(this.options.maxPartitions + partition, atUs);
+  }
+
+  assigned(atUs: number, owners: Int32Array, reason: string): void {
+    this.assignments.push({ atUs, owners: Int32Array.from(owners), reason });
+    this.assignments.sort((a, b) => a.atUs - b.atUs);
+  }
+
+  /** Owner of each partition at a moment (the latest assignment at or before it). */
+  ownersAt(atUs: number): Int32Array {
+    let current = this.assignments[0]?.owners ?? new Int32Array(0);
+    for (const a of this.assignments) if (a.atUs <= atUs) current = a.owners;
+    return current;
+  }
+
+  /** Peak lag (records appended, not yet consumed) per partition and per consumer over a time window,
+   * sampled at the end of each time bucket. */
+  peakLag(startUs: number, endUs: number): { perPartition: number[]; perConsumer: number[] } {
+    const parts = this.options.maxPartitions;
+    const buckets = this.flows.buckets;
+    const width = this.flows.widthUs;
+    const perPartition = new Array(parts).fill(0);
+    const perConsumer = new Array(this.options.consumers).fill(0);
+    const cumA = Array.from({ length: parts }, (_, p) => this.flows.cumulative(p, buckets));
+    const cumD = Array.from({ length: parts }, (_, p) => this.flows.cumulative(parts + p, buckets));
+    for (let b = 0; b < buckets; b++) {
+      const t = (b + 1) * width;
+      if (t <= startUs || t - width >= endUs) continue;
+      const owners = this.ownersAt(t);
+      const byConsumer = new Array(this.options.consumers).fill(0);
+      for (let p = 0; p < parts; p++) {
+        const lag = cumA[p][b] - cumD[p][b];
+        if (lag > perPartition[p]) perPartition[p] = lag;
+        const o = p < owners.length ? owners[p] : -1;
+        if (o >= 0) byConsumer[o] += lag;
+      }
+      for (let c = 0; c < byConsumer.length; c++) if (byConsumer[c] > perConsumer[c]) perConsumer[c] = byConsumer[c];
+    }
+    return { perPartition, perConsumer };
+  }
+}

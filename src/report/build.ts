@@ -1,0 +1,146 @@
+// RunResult (recorder + spec + engine facts) → RunReport. Pure apart from reading the recorder.
+import { adviseOn } from '../analysis/advice.js';
+import { analyzeKeyMovement } from '../analysis/movement.js';
+import { analyzeSkew } from '../analysis/skew.js';
+import { memberId } from '../groups/assignors.js';
+import type { PhaseAccumulator } from '../metrics/recorder.js';
+import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
+import type { RunResult } from '../runner/run-workload.js';
+import { REPORT_SCHEMA, type MixedPartitioners, type PhaseReport, type RunReport } from './schema.js';
+
+const TOP_KEYS = 10;
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Records per key over the whole run. */
+export function trafficByKey(result: RunResult): Map<number, number> {
+  const traffic = new Map<number, number>();
+  for (const ph of result.recorder.phases) ph.keyCounts.forEach((k, v) => traffic.set(k, (traffic.get(k) ?? 0) + v));
+  return traffic;
+}
+
+function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): PhaseReport {
+  const { recorder, keys, spec } = result;
+  const w = ph.window;
+  const seconds = (w.endUs - w.startUs) / 1e6;
+  const perPartition = Array.from(ph.perPartition.subarray(0, w.partitions));
+  const lag = recorder.peakLag(w.startUs, isLast ? Infinity : w.endUs);
+  const owners = recorder.ownersAt(isLast ? Infinity : w.endUs - 1);
+  const consumerRecords = Array.from(ph.consumerRecords);
+  const consumers = consumerRecords.map((records, c) => {
+    const partitions: number[] = [];
+    owners.forEach((o, p) => { if (o === c) partitions.push(p); });
+    return { id: memberId(c, spec.consumers), partitions, records, maxLag: lag.perConsumer[c], idle: partitions.length === 0 };
+  });
+  const top: { k: number; v: number }[] = [];
+  let distinct = 0;
+  let several = 0;
+  ph.keyCounts.forEach((k, v) => {
+    distinct++;
+    if (top.length < TOP_KEYS || v > top[top.length - 1].v) {
+      top.push({ k, v });
+      top.sort((a, b) => b.v - a.v || a.k - b.k);
+      if (top.length > TOP_KEYS) top.pop();
+    }
+  });
+  ph.keyPartition.forEach((_k, p) => { if (p === -2) several++; });
+  return {
+    name: w.name,
+    partitions: w.partitions,
+    records: ph.records,
+    bytes: ph.bytes,
+    startMs: w.startUs / 1000,
+    endMs: w.endUs / 1000,
+    perPartition,
+    perPartitionBytes: Array.from(ph.perPartitionBytes.subarray(0, w.partitions)),
+    skew: analyzeSkew(perPartition),
+    throughput: {
+      offeredPerSec: r1(ph.records / seconds),
+      achievedPerSec: r1(ph.ackedInWindow / seconds),
+      consumedPerSec: r1(ph.consumedInWindow / seconds),
+      offeredBytesPerSec: r1(ph.bytes / seconds),
+    },
+    latency: { produce: ph.produceLatency.summary(), endToEnd: ph.endToEndLatency.summary() },
+    histograms: { produce: ph.produceLatency.encode(), endToEnd: ph.endToEndLatency.encode() },
+    ordering: {
+      violations: ph.violations,
+      keysAffected: ph.keysAffected,
+      worstLatenessMs: Math.round(ph.worstLatenessUs) / 1000,
+      worstSeqGap: ph.worstSeqGap,
+    },
+    consumers,
+    consumerSkew: analyzeSkew(consumerRecords),
+    distinctKeys: distinct,
+    topKeys: top.map(({ k, v }) => {
+      const p = ph.keyPartition.get(k);
+      return { key: keys.keyText(k), records: v, share: ph.acked ? r4(v / ph.acked) : 0, partition: p >= 0 ? p : null };
+    }),
+    keysOnSeveralPartitions: several,
+    partitionMaxLag: lag.perPartition.slice(0, w.partitions),
+    delivery: { produced: ph.records, acked: ph.acked, consumed: ph.consumed, skipped: ph.skipped },
+  };
+}
+
+function mixedPartitioners(result: RunResult, traffic: Map<number, number>): MixedPartitioners | null {
+  const clients = [...new Set(result.spec.producerClients)];
+  if (clients.length < 2 || result.keys.nullKeys || result.spec.explicitPartition !== null) return null;
+  const n = result.spec.partitions;
+  let split = 0;
+  let splitTraffic = 0;
+  let total = 0;
+  const examples: { key: string; records: number; partitions: Record<string, number> }[] = [];
+  for (const [k, records] of traffic) {
+    total += records;
+    const bytes = keyBytes(result.keys.keyText(k));
+    const partitions = Object.fromEntries(clients.map((c) => [c, CLIENT_PROFILES[c].partitionForKey(bytes, n)]));
+    if (new Set(Object.values(partitions)).size > 1) {
+      split++;
+      splitTraffic += records;
+      examples.push({ key: result.keys.keyText(k), records, partitions });
+    }
+  }
+  examples.sort((a, b) => b.records - a.records);
+  return {
+    clients,
+    keysSplit: split,
+    keysTotal: traffic.size,
+    trafficShareSplit: total ? r4(splitTraffic / total) : 0,
+    examples: examples.slice(0, 5).map(({ key, partitions }) => ({ key, partitions })),
+  };
+}
+
+export function buildReport(result: RunResult, kbenchVersion: string): RunReport {
+  const { spec, recorder, keys } = result;
+  const traffic = keys.nullKeys ? new Map<number, number>() : trafficByKey(result);
+  const phases = recorder.phases.map((ph, i) => phaseReport(result, ph, i === recorder.phases.length - 1));
+  const keyMovement =
+    spec.growTo === null || keys.nullKeys || spec.explicitPartition !== null
+      ? null
+      : analyzeKeyMovement(
+          (function* () { for (const [k, records] of traffic) yield { bytes: keyBytes(keys.keyText(k)), records }; })(),
+          CLIENT_PROFILES[spec.client], spec.partitions, spec.growTo);
+  const lost = Math.max(0, recorder.totalAcked - recorder.totalConsumed - recorder.totalSkipped);
+  const report: RunReport = {
+    schema: REPORT_SCHEMA,
+    kbenchVersion,
+    createdAt: new Date().toISOString(),
+    engine: result.engine.name,
+    simulated: result.engine.simulated,
+    model: { notes: result.engine.notes, parameters: result.engine.details },
+    spec,
+    keys: {
+      label: keys.label,
+      distinctKeys: keys.nullKeys ? 0 : Number.isFinite(keys.cardinality) ? keys.cardinality : null,
+      nullKeys: keys.nullKeys,
+      orderingEntity: keys.entityLabel,
+    },
+    phases,
+    keyMovement,
+    delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: 0, skipped: recorder.totalSkipped },
+    mixedPartitioners: mixedPartitioners(result, traffic),
+    advice: [],
+    run: { startedAt: result.startedAt, wallMs: result.wallMs, simulatedMs: Math.round(recorder.lastEventUs) / 1000, error: result.error },
+  };
+  report.advice = adviseOn(report);
+  return report;
+}

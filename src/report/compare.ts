@@ -1,0 +1,107 @@
+// Side-by-side comparison of two or more reports: the first is the baseline, the others show
+// their value and the change from it.
+import { readFileSync } from 'node:fs';
+import Table from 'cli-table3';
+import { COMPACT } from './table-style.js';
+import { usageError } from '../errors.js';
+import { REPORT_SCHEMA, type PhaseReport, type RunReport } from './schema.js';
+
+export interface ComparedMetric {
+  metric: string;
+  phase: string;
+  /** Which way is better: lower (latency, skew) or higher (throughput). */
+  better: 'lower' | 'higher' | 'none';
+  values: (number | null)[];
+  /** Change of each report from the first, as a ratio (value / baseline); null when undefined. */
+  ratios: (number | null)[];
+}
+
+export interface Comparison {
+  reports: { path: string; label: string }[];
+  metrics: ComparedMetric[];
+}
+
+export function loadReport(path: string): RunReport {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw usageError(`cannot read report ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw usageError(`${path} is not JSON; give a report written by kbench (reports/*.json)`);
+  }
+  const schema = (doc as { schema?: unknown })?.schema;
+  if (schema !== REPORT_SCHEMA) throw usageError(`${path} is not a ${REPORT_SCHEMA} report (schema: ${JSON.stringify(schema ?? null)})`);
+  return doc as RunReport;
+}
+
+const METRICS: { metric: string; better: ComparedMetric['better']; get: (p: PhaseReport) => number }[] = [
+  { metric: 'records', better: 'none', get: (p) => p.records },
+  { metric: 'maxMeanRatio', better: 'lower', get: (p) => p.skew.maxMeanRatio },
+  { metric: 'cv', better: 'lower', get: (p) => p.skew.cv },
+  { metric: 'gini', better: 'lower', get: (p) => p.skew.gini },
+  { metric: 'hottestShare', better: 'lower', get: (p) => p.skew.hottestShare },
+  { metric: 'emptyPartitions', better: 'lower', get: (p) => p.skew.emptyPartitions },
+  { metric: 'achievedPerSec', better: 'higher', get: (p) => p.throughput.achievedPerSec },
+  { metric: 'consumedPerSec', better: 'higher', get: (p) => p.throughput.consumedPerSec },
+  { metric: 'produce.p50', better: 'lower', get: (p) => p.latency.produce.p50 },
+  { metric: 'produce.p99', better: 'lower', get: (p) => p.latency.produce.p99 },
+  { metric: 'endToEnd.p50', better: 'lower', get: (p) => p.latency.endToEnd.p50 },
+  { metric: 'endToEnd.p99', better: 'lower', get: (p) => p.latency.endToEnd.p99 },
+  { metric: 'endToEnd.max', better: 'lower', get: (p) => p.latency.endToEnd.max },
+  { metric: 'violations', better: 'lower', get: (p) => p.ordering.violations },
+  { metric: 'keysAffected', better: 'lower', get: (p) => p.ordering.keysAffected },
+  { metric: 'maxConsumerLag', better: 'lower', get: (p) => Math.max(0, ...p.consumers.map((c) => c.maxLag)) },
+  { metric: 'skipped', better: 'lower', get: (p) => p.delivery.skipped },
+];
+
+export function reportLabel(r: RunReport): string {
+  const s = r.spec;
+  return `${r.engine} ${s.key} p${s.partitions}${s.growTo ? `→${s.growTo}` : ''} ${s.client}`;
+}
+
+export function compareReports(entries: { path: string; report: RunReport }[]): Comparison {
+  const phaseNames = [...new Set(entries.flatMap((e) => e.report.phases.map((p) => p.name)))];
+  const metrics: ComparedMetric[] = [];
+  for (const phase of phaseNames) {
+    for (const m of METRICS) {
+      const values = entries.map((e) => {
+        const ph = e.report.phases.find((p) => p.name === phase);
+        return ph ? m.get(ph) : null;
+      });
+      const base = values[0];
+      const ratios = values.map((v) => (v === null || base === null || base === 0 ? null : Math.round((v / base) * 1e4) / 1e4));
+      metrics.push({ metric: m.metric, phase, better: m.better, values, ratios });
+    }
+  }
+  const moved = entries.map((e) => e.report.keyMovement?.fractionKeysMoved ?? null);
+  if (moved.some((v) => v !== null)) {
+    metrics.push({ metric: 'fractionKeysMoved', phase: 'growth', better: 'lower', values: moved,
+      ratios: moved.map((v) => (v === null || moved[0] === null || moved[0] === 0 ? null : Math.round((v / moved[0]) * 1e4) / 1e4)) });
+  }
+  return { reports: entries.map((e) => ({ path: e.path, label: reportLabel(e.report) })), metrics };
+}
+
+function delta(value: number | null, base: number | null, better: ComparedMetric['better']): string {
+  if (value === null) return '-';
+  const shown = Number.isInteger(value) ? value.toLocaleString('en-US') : String(Math.round(value * 1e4) / 1e4);
+  if (base === null) return shown;
+  const d = value - base;
+  if (d === 0) return `${shown} (=)`;
+  const rel = base !== 0 ? ` ${d > 0 ? '+' : ''}${((d / Math.abs(base)) * 100).toFixed(1)}%` : '';
+  const verdict = better === 'none' ? '' : (better === 'lower') === d < 0 ? ' better' : ' worse';
+  return `${shown} (${d > 0 ? '+' : ''}${Math.round(d * 1e4) / 1e4}${rel}${verdict})`;
+}
+
+export function renderComparison(c: Comparison): string {
+  const head = ['metric', 'phase', ...c.reports.map((r, i) => `${i === 0 ? 'baseline' : `#${i + 1}`}: ${r.label}`)];
+  const t = new Table({ head, style: { head: [], border: [] }, chars: COMPACT });
+  for (const m of c.metrics) {
+    t.push([m.metric, m.phase, ...m.values.map((v, i) => (i === 0 ? (v === null ? '-' : String(v)) : delta(v, m.values[0], m.better)))]);
+  }
+  return c.reports.map((r, i) => `${i === 0 ? 'baseline' : `#${i + 1}`}: ${r.path}`).join('\n') + '\n' + t.toString() + '\n';
+}

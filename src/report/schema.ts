@@ -1,0 +1,85 @@
+// RunReport, the versioned JSON every run writes. Other tools rely on these names: add fields
+// freely, never rename or remove one (bump the schema instead).
+import type { KeyMovement } from '../analysis/movement.js';
+import type { Skew } from '../analysis/skew.js';
+import type { RunSpec } from '../config/run-spec.js';
+import type { LatencySummary } from '../metrics/histogram.js';
+import type { PhaseName } from '../metrics/recorder.js';
+
+export const REPORT_SCHEMA = 'kbench.report/v1';
+
+export interface ConsumerReport {
+  id: string;
+  partitions: number[];
+  records: number;
+  /** Peak records appended to its partitions but not yet consumed (sampled each second). */
+  maxLag: number;
+  idle: boolean;
+}
+
+export interface PhaseReport {
+  name: PhaseName;
+  /** Partition count of the topic during this phase. */
+  partitions: number;
+  /** Records whose intended send time falls in this phase. */
+  records: number;
+  bytes: number;
+  startMs: number;
+  endMs: number;
+  /** Records per partition (index = partition). */
+  perPartition: number[];
+  perPartitionBytes: number[];
+  skew: Skew;
+  throughput: {
+    offeredPerSec: number;
+    /** Records acked within the phase's time window, per second. */
+    achievedPerSec: number;
+    /** Records consumed within the phase's time window, per second. */
+    consumedPerSec: number;
+    offeredBytesPerSec: number;
+  };
+  /** Milliseconds, from the record's intended send time (no coordinated omission). */
+  latency: { produce: LatencySummary; endToEnd: LatencySummary };
+  /** Compressed HDR histograms (microseconds) of the same latencies. */
+  histograms: { produce: string; endToEnd: string };
+  ordering: { violations: number; keysAffected: number; worstLatenessMs: number; worstSeqGap: number };
+  consumers: ConsumerReport[];
+  consumerSkew: Skew;
+  distinctKeys: number;
+  topKeys: { key: string; records: number; share: number; partition: number | null }[];
+  /** Keys whose records landed on more than one partition within this phase. */
+  keysOnSeveralPartitions: number;
+  partitionMaxLag: number[];
+  delivery: { produced: number; acked: number; consumed: number; skipped: number };
+}
+
+export interface Advice {
+  code: string;
+  level: 'info' | 'warn' | 'critical';
+  message: string;
+}
+
+export interface MixedPartitioners {
+  clients: string[];
+  keysSplit: number;
+  keysTotal: number;
+  trafficShareSplit: number;
+  examples: { key: string; partitions: Record<string, number> }[];
+}
+
+export interface RunReport {
+  schema: typeof REPORT_SCHEMA;
+  kbenchVersion: string;
+  createdAt: string;
+  engine: 'sim' | 'kafka';
+  simulated: boolean;
+  model: { notes: string[]; parameters: Record<string, unknown> };
+  spec: RunSpec;
+  keys: { label: string; distinctKeys: number | null; nullKeys: boolean; orderingEntity: string };
+  phases: PhaseReport[];
+  keyMovement: KeyMovement | null;
+  delivery: { produced: number; acked: number; consumed: number; lost: number; duplicated: number; skipped: number };
+  mixedPartitioners: MixedPartitioners | null;
+  advice: Advice[];
+  run: { startedAt: string; wallMs: number; simulatedMs: number; error: string | null };
+}

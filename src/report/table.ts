@@ -1,0 +1,151 @@
+// Terminal rendering of a RunReport with cli-table3. Pure: report in, string out.
+import Table from 'cli-table3';
+import { COMPACT } from './table-style.js';
+import { formatDuration } from '../config/units.js';
+import type { PhaseReport, RunReport } from './schema.js';
+
+const plain = { head: [] as string[], border: [] as string[] };
+const table = (head: string[], opts: Partial<Table.TableConstructorOptions> = {}) => new Table({ head, style: plain, chars: COMPACT, ...opts });
+const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function bar(share: number, max: number, width = 24): string {
+  const cells = max > 0 ? Math.round((share / max) * width) : 0;
+  return '█'.repeat(cells) + '·'.repeat(width - cells);
+}
+
+function title(text: string): string {
+  return `\n${text}\n`;
+}
+
+function summary(r: RunReport): string {
+  const s = r.spec;
+  const t = table([], { colWidths: [22, 70], wordWrap: true });
+  const producers = s.producerClients.every((c) => c === s.client) ? `${s.producers} × ${s.client}` : countClients(s.producerClients);
+  t.push(
+    ['engine', r.simulated ? 'SIMULATED (kbench model, virtual time; no broker)' : `kafka (live broker)`],
+    ['key', r.keys.label],
+    ['partitions', s.growTo === null ? `${s.partitions}` : `${s.partitions} → ${s.growTo} at ${formatDuration(s.growAtMs!)}`],
+    ['producers', `${producers}${s.explicitPartition !== null ? `, all to partition ${s.explicitPartition}` : ''}`],
+    ['offered load', `${fmt(s.rate)} records/s for ${formatDuration(s.durationMs)} (${fmt(s.messages)} records${s.recordSize ? `, ${s.recordSize} B values` : ''})`],
+    ['consumer group', `${s.consumers} consumers, ${s.assignor} assignor, ${fmt(s.consumerRate)} records/s each, auto.offset.reset=${s.autoOffsetReset}`],
+    ['seed', `${s.seed}`],
+  );
+  if (r.simulated) {
+    t.push(['model', `partition capacity ${fmt(s.partitionCapacity)} records/s, produce latency ${s.produceLatencyMs} ms, rebalance round ${formatDuration(s.rebalanceMs)}, metadata refresh ${s.metadataRefreshMs === null ? 'client default' : formatDuration(s.metadataRefreshMs)}`]);
+  }
+  if (r.run.error) t.push(['ERROR', r.run.error]);
+  return title(`kbench report (${r.schema})`) + t.toString();
+}
+
+function countClients(clients: string[]): string {
+  const counts = new Map<string, number>();
+  for (const c of clients) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].map(([c, n]) => `${n} × ${c}`).join(', ');
+}
+
+function partitions(ph: PhaseReport): string {
+  const t = table(['partition', 'records', 'share', '', 'peak lag', 'consumer']);
+  const total = ph.perPartition.reduce((a, b) => a + b, 0);
+  const max = Math.max(...ph.perPartition);
+  const owner = new Map<number, string>();
+  for (const c of ph.consumers) for (const p of c.partitions) owner.set(p, c.id);
+  ph.perPartition.forEach((n, p) => {
+    t.push([p, fmt(n), total ? pct(n / total) : '-', bar(n, max), fmt(Math.round(ph.partitionMaxLag[p] ?? 0)), owner.get(p) ?? '(none)']);
+  });
+  const s = ph.skew;
+  return title(`Partitions [${ph.name}] max/mean ${s.maxMeanRatio}  CV ${s.cv}  Gini ${s.gini}  hottest p${s.hottestPartition} (${pct(s.hottestShare)})  empty ${s.emptyPartitions}`) + t.toString();
+}
+
+function consumers(ph: PhaseReport): string {
+  const t = table(['consumer', 'partitions', 'records', 'peak lag']);
+  for (const c of ph.consumers) t.push([c.id, c.idle ? '(idle)' : c.partitions.join(','), fmt(c.records), fmt(Math.round(c.maxLag))]);
+  return title(`Consumers [${ph.name}] max/mean ${ph.consumerSkew.maxMeanRatio}`) + t.toString();
+}
+
+function topKeys(ph: PhaseReport): string {
+  if (ph.topKeys.length === 0) return '';
+  const t = table(['key', 'records', 'share', 'partition']);
+  for (const k of ph.topKeys) t.push([k.key, fmt(k.records), pct(k.share), k.partition ?? 'several']);
+  return title(`Top keys [${ph.name}] (${fmt(ph.distinctKeys)} distinct)`) + t.toString();
+}
+
+function latency(r: RunReport): string {
+  const t = table(['latency (ms)', 'phase', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean']);
+  for (const ph of r.phases) {
+    for (const [name, l] of [['produce', ph.latency.produce], ['end-to-end', ph.latency.endToEnd]] as const) {
+      t.push([name, ph.name, l.p50, l.p90, l.p99, l.p999, l.max, l.mean]);
+    }
+  }
+  return title('Latency, from each record\'s intended send time') + t.toString();
+}
+
+function orderingDelivery(r: RunReport): string {
+  const t = table(['', ...r.phases.map((p) => p.name)]);
+  const row = (label: string, f: (p: PhaseReport) => string | number) => t.push([label, ...r.phases.map(f)]);
+  row('ordering violations', (p) => fmt(p.ordering.violations));
+  row(r.keys.nullKeys ? 'users affected' : 'keys affected', (p) => fmt(p.ordering.keysAffected));
+  row('worst lateness (ms, ≥)', (p) => fmt(p.ordering.worstLatenessMs));
+  row('worst sequence gap', (p) => fmt(p.ordering.worstSeqGap));
+  row('produced', (p) => fmt(p.delivery.produced));
+  row('acked', (p) => fmt(p.delivery.acked));
+  row('consumed', (p) => fmt(p.delivery.consumed));
+  row('skipped (offset reset)', (p) => fmt(p.delivery.skipped));
+  const d = r.delivery;
+  return title(`Ordering and delivery (ordering judged per ${r.keys.orderingEntity}; run total: lost ${fmt(d.lost)}, duplicated ${fmt(d.duplicated)})`) + t.toString();
+}
+
+function beforeAfter(r: RunReport): string {
+  if (r.phases.length < 2) return '';
+  const [b, a] = r.phases;
+  const t = table(['metric', 'before', 'after']);
+  const row = (label: string, f: (p: PhaseReport) => string | number) => t.push([label, f(b), f(a)]);
+  row('partitions', (p) => p.partitions);
+  row('records', (p) => fmt(p.records));
+  row('max/mean', (p) => p.skew.maxMeanRatio);
+  row('CV', (p) => p.skew.cv);
+  row('Gini', (p) => p.skew.gini);
+  row('hottest share', (p) => pct(p.skew.hottestShare));
+  row('empty partitions', (p) => p.skew.emptyPartitions);
+  row('achieved records/s', (p) => fmt(p.throughput.achievedPerSec));
+  row('consumed records/s', (p) => fmt(p.throughput.consumedPerSec));
+  row('produce p99 (ms)', (p) => p.latency.produce.p99);
+  row('end-to-end p99 (ms)', (p) => p.latency.endToEnd.p99);
+  row('ordering violations', (p) => fmt(p.ordering.violations));
+  row('skipped', (p) => fmt(p.delivery.skipped));
+  let text = title('Before and after growth') + t.toString();
+  const mv = r.keyMovement;
+  if (mv) {
+    text += `\nKey movement ${mv.from} → ${mv.to} (${mv.client}): ${fmt(mv.keysMoved)} of ${fmt(mv.keysTotal)} keys moved (${pct(mv.fractionKeysMoved)}), ${pct(mv.fractionTrafficMoved)} of traffic; hash % n predicts ${pct(mv.expectedFractionUniform)} for uniform keys.`;
+  }
+  return text;
+}
+
+function throughput(r: RunReport): string {
+  const t = table(['throughput', ...r.phases.map((p) => p.name)]);
+  t.push(['offered records/s', ...r.phases.map((p) => fmt(p.throughput.offeredPerSec))]);
+  t.push(['achieved (acked) records/s', ...r.phases.map((p) => fmt(p.throughput.achievedPerSec))]);
+  t.push(['consumed records/s', ...r.phases.map((p) => fmt(p.throughput.consumedPerSec))]);
+  t.push(['offered MB/s', ...r.phases.map((p) => (p.throughput.offeredBytesPerSec / 1e6).toFixed(2))]);
+  return title('Throughput') + t.toString();
+}
+
+function mixed(r: RunReport): string {
+  const m = r.mixedPartitioners;
+  if (!m) return '';
+  const t = table(['key', ...m.clients]);
+  for (const e of m.examples) t.push([e.key, ...m.clients.map((c) => e.partitions[c])]);
+  return title(`Mixed partitioners: ${fmt(m.keysSplit)} of ${fmt(m.keysTotal)} keys split across partitions (${pct(m.trafficShareSplit)} of traffic)`) + (m.examples.length ? t.toString() : '');
+}
+
+function advice(r: RunReport): string {
+  if (r.advice.length === 0) return '';
+  return title('Advice') + r.advice.map((a) => `  [${a.level}] ${a.code}: ${a.message}`).join('\n');
+}
+
+export function renderReport(r: RunReport): string {
+  const parts = [summary(r), throughput(r)];
+  for (const ph of r.phases) parts.push(partitions(ph), consumers(ph), topKeys(ph));
+  parts.push(latency(r), orderingDelivery(r), beforeAfter(r), mixed(r), advice(r));
+  return parts.filter(Boolean).join('\n') + '\n';
+}

@@ -1,0 +1,120 @@
+// Drives one run: plans records from the workload, paces them on the engine's clock, grows the
+// partition count at the chosen moment, drains, and hands the recorder to analysis.
+// It never asks which engine it is driving.
+import type { RunSpec } from '../config/run-spec.js';
+import type { Engine, EngineInfo, PlannedRecord } from '../engines/types.js';
+import { Recorder, type PhaseWindow } from '../metrics/recorder.js';
+import { keyBytes } from '../partitioners/profiles.js';
+import { createKeySource, type KeyDraw, type KeySource } from '../workload/key-sources.js';
+import { createPayloads, type Payloads } from '../workload/payload.js';
+import type { Rng } from '../workload/rng.js';
+
+export interface RunProgress {
+  sent: number;
+  total: number;
+  atUs: number;
+}
+
+export interface RunResult {
+  spec: RunSpec;
+  engine: EngineInfo;
+  keys: KeySource;
+  recorder: Recorder;
+  /** Wall-clock facts; excluded from determinism comparisons. */
+  startedAt: string;
+  wallMs: number;
+  /** Set when the run stopped early; everything gathered until then is still in the recorder. */
+  error: string | null;
+}
+
+export interface RunOptions {
+  onProgress?: (p: RunProgress) => void;
+  /** Checked between batches; a run that is asked to stop drains and returns what it has. */
+  shouldStop?: () => boolean;
+}
+
+export function phaseWindows(spec: RunSpec): PhaseWindow[] {
+  const endUs = spec.durationMs * 1000;
+  if (spec.growTo === null || spec.growAtMs === null) return [{ name: 'all', startUs: 0, endUs, partitions: spec.partitions }];
+  const splitUs = spec.growAtMs * 1000;
+  return [
+    { name: 'before', startUs: 0, endUs: splitUs, partitions: spec.partitions },
+    { name: 'after', startUs: splitUs, endUs, partitions: spec.growTo },
+  ];
+}
+
+/** Turns key draws into planned records: record n is due at n / rate and sent by producer n mod P. */
+export class RecordPlanner {
+  private readonly draw: KeyDraw = { keyIndex: 0, entity: 0, seq: 0 };
+  private readonly cache: (Uint8Array | undefined)[] | null;
+  private readonly usPerRecord: number;
+
+  constructor(private readonly spec: RunSpec, readonly keys: KeySource, private readonly payloads: Payloads) {
+    this.cache = Number.isFinite(keys.cardinality) && keys.cardinality <= 2_000_000 ? new Array(keys.cardinality) : null;
+    this.usPerRecord = 1e6 / spec.rate;
+  }
+
+  plan(n: number): PlannedRecord {
+    this.keys.next(this.draw);
+    const k = this.draw.keyIndex;
+    let key: Uint8Array | null = null;
+    if (k >= 0) {
+      key = this.cache ? (this.cache[k] ??= keyBytes(this.keys.keyText(k))) : keyBytes(this.keys.keyText(k));
+    }
+    return {
+      n,
+      producer: n % this.spec.producers,
+      keyIndex: k,
+      key,
+      entity: this.draw.entity,
+      seq: this.draw.seq,
+      intendedUs: n * this.usPerRecord,
+      sizeBytes: this.payloads.sizeOf(n),
+    };
+  }
+}
+
+export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, options: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  const keys = createKeySource(spec, rng.fork('keys'));
+  const planner = new RecordPlanner(spec, keys, createPayloads(spec.seed, spec.recordSize));
+  const recorder = new Recorder({
+    phases: phaseWindows(spec),
+    maxPartitions: spec.growTo ?? spec.partitions,
+    consumers: spec.consumers,
+    keyCardinality: keys.cardinality,
+    entityCardinality: keys.entityCardinality,
+  });
+  let error: string | null = null;
+  await engine.start(recorder);
+  try {
+    const growAtUs = spec.growAtMs === null ? Infinity : spec.growAtMs * 1000;
+    let grown = spec.growTo === null;
+    const BATCH = 4096;
+    for (let n = 0; n < spec.messages; n++) {
+      const rec = planner.plan(n);
+      if (!grown && rec.intendedUs >= growAtUs) {
+        grown = true;
+        await engine.growPartitions(spec.growTo!, growAtUs);
+      }
+      const wait = engine.clock.waitUntil(rec.intendedUs);
+      if (wait) await wait;
+      const pending = engine.send(rec);
+      if (pending) await pending;
+      if (n % BATCH === BATCH - 1) {
+        options.onProgress?.({ sent: n + 1, total: spec.messages, atUs: rec.intendedUs });
+        if (options.shouldStop?.()) {
+          error = `stopped by the user after ${n + 1} of ${spec.messages} records`;
+          break;
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let signals and progress through
+      }
+    }
+    await engine.drain();
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  } finally {
+    await engine.close();
+  }
+  return { spec, engine: engine.info, keys, recorder, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, error };
+}
