@@ -49,6 +49,11 @@ function parse(argv: string[], io: CliIo): { parsed: Parsed; output: string } {
   return { parsed, output };
 }
 
+/** A flag given twice keeps its last value, as in most CLIs (yargs would make an array). */
+function lastWins(parsed: Parsed): Parsed {
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, k !== '_' && Array.isArray(v) ? v[v.length - 1] : v])) as Parsed;
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   try {
     const { parsed, output } = parse(argv, io);
@@ -60,7 +65,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     const command = String(parsed._[0] ?? 'run');
     switch (command) {
       case 'run':
-        return await runCommand(parsed as unknown as RunArgs, io);
+        return await runCommand(lastWins(parsed) as unknown as RunArgs, io);
       case 'partition':
         return await partitionCommand(parsed as never, io);
       case 'compare':

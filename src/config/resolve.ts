@@ -39,7 +39,7 @@ export const DEFAULTS = {
   key: 'user_id',
   partitions: 12,
   users: 100_000,
-  userDist: 'zipf:0.99',
+  userDist: 'zipf:0.8',
   countryDist: 'weighted',
   devices: 10_000,
   fileOrder: 'replay',
@@ -86,11 +86,11 @@ export function parseUserDist(raw: string): UserDistribution {
   if (raw === 'uniform') return { kind: 'uniform' };
   const m = /^zipf(?::(\d+(?:\.\d+)?))?$/.exec(raw);
   if (m) {
-    const s = m[1] === undefined ? 0.99 : Number(m[1]);
+    const s = m[1] === undefined ? 0.8 : Number(m[1]);
     if (!(s > 0 && s <= 5)) throw usageError(`--user-dist zipf exponent must be in (0, 5] (got ${m[1]})`);
     return { kind: 'zipf', s };
   }
-  throw usageError(`unknown --user-dist "${raw}"; use uniform or zipf:<s>, e.g. zipf:0.99`);
+  throw usageError(`unknown --user-dist "${raw}"; use uniform or zipf:<s>, e.g. zipf:0.8`);
 }
 
 /** "3" (all of --client) or "java:2,librdkafka:1" → one client name per producer. */

@@ -47,10 +47,16 @@ export interface Clock {
   waitUntil(us: number): Promise<void> | undefined;
 }
 
+/** What an engine may know about the workload before the first record. */
+export interface WorkloadInfo {
+  /** Distinct keys (Infinity when unbounded, 0 for null keys). */
+  keyCardinality: number;
+}
+
 export interface Engine {
   readonly info: EngineInfo;
   readonly clock: Clock;
-  start(listener: EngineListener): Promise<void>;
+  start(listener: EngineListener, workload: WorkloadInfo): Promise<void>;
   /** Sends one record at its intended time. May return a promise to apply back-pressure. */
   send(rec: PlannedRecord): void | Promise<void>;
   /** Raises the topic's partition count at `atUs` (the runner calls it once, at the growth moment). */

@@ -77,10 +77,12 @@ export class Recorder implements EngineListener {
   private readonly maxSeq: KeyTable;
   private readonly maxSeqAtUs: KeyTable;
   private readonly splitAt: number;
+  private readonly endUs: number;
 
   constructor(readonly options: RecorderOptions) {
     this.phases = options.phases.map((w) => new PhaseAccumulator(w, options));
     this.splitAt = options.phases.length > 1 ? options.phases[1].startUs : Infinity;
+    this.endUs = options.phases[options.phases.length - 1].endUs;
     this.flows = new TimeBuckets(2 * options.maxPartitions + 1);
     this.maxSeq = createKeyTable(options.entityCardinality, -1);
     this.maxSeqAtUs = createKeyTable(options.entityCardinality, 0);
@@ -90,9 +92,10 @@ export class Recorder implements EngineListener {
     return rec.intendedUs < this.splitAt ? this.phases[0] : this.phases[1];
   }
 
+  /** The phase whose time window contains `atUs` (undefined after the end of the run). */
   private phaseAt(atUs: number): PhaseAccumulator | undefined {
-    for (const p of this.phases) if (atUs >= p.window.startUs && atUs < p.window.endUs) return p;
-    return undefined;
+    if (atUs >= this.endUs) return undefined;
+    return atUs < this.splitAt ? this.phases[0] : this.phases[1];
   }
 
   sent(rec: PlannedRecord): void {
@@ -110,11 +113,21 @@ export class Recorder implements EngineListener {
     ph.perPartition[partition]++;
     ph.perPartitionBytes[partition] += rec.sizeBytes;
     ph.produceLatency.recordUs(atUs - rec.intendedUs);
-    if (rec.keyIndex >= 0) {
-      ph.keyCounts.set(rec.keyIndex, ph.keyCounts.get(rec.keyIndex) + 1);
-      const first = ph.keyPartition.get(rec.keyIndex);
-      if (first === -1) ph.keyPartition.set(rec.keyIndex, partition);
-      else if (first >= 0 && first !== partition) ph.keyPartition.set(rec.keyIndex, -2);
+    const k = rec.keyIndex;
+    if (k >= 0) {
+      const counts = ph.keyCounts.dense;
+      const firsts = ph.keyPartition.dense;
+      if (counts !== null && firsts !== null) {
+        counts[k]++;
+        const first = firsts[k];
+        if (first === -1) firsts[k] = partition;
+        else if (first >= 0 && first !== partition) firsts[k] = -2;
+      } else {
+        ph.keyCounts.set(k, ph.keyCounts.get(k) + 1);
+        const first = ph.keyPartition.get(k);
+        if (first === -1) ph.keyPartition.set(k, partition);
+        else if (first >= 0 && first !== partition) ph.keyPartition.set(k, -2);
+      }
     }
     const win = this.phaseAt(atUs);
     if (win) win.ackedInWindow++;
@@ -132,18 +145,24 @@ export class Recorder implements EngineListener {
     if (win) win.consumedInWindow++;
     this.flows.add(this.options.maxPartitions + partition, atUs);
     // Ordering: a record consumed after a higher sequence of its entity was already consumed.
+    // Counted in the phase in which it was consumed: growth-induced disorder shows up "after".
     const e = rec.entity;
-    const highest = this.maxSeq.get(e);
+    const seqs = this.maxSeq.dense;
+    const highest = seqs !== null ? seqs[e] : this.maxSeq.get(e);
     if (rec.seq < highest) {
-      ph.violations++;
+      const at = atUs < this.splitAt ? this.phases[0] : this.phases[this.phases.length - 1];
+      at.violations++;
       this.flows.add(2 * this.options.maxPartitions, atUs);
-      if (ph.entityAffected.get(e) === 0) {
-        ph.entityAffected.set(e, 1);
-        ph.keysAffected++;
+      if (at.entityAffected.get(e) === 0) {
+        at.entityAffected.set(e, 1);
+        at.keysAffected++;
       }
       const lateness = atUs - this.maxSeqAtUs.get(e);
-      if (lateness > ph.worstLatenessUs) ph.worstLatenessUs = lateness;
-      if (highest - rec.seq > ph.worstSeqGap) ph.worstSeqGap = highest - rec.seq;
+      if (lateness > at.worstLatenessUs) at.worstLatenessUs = lateness;
+      if (highest - rec.seq > at.worstSeqGap) at.worstSeqGap = highest - rec.seq;
+    } else if (seqs !== null) {
+      seqs[e] = rec.seq;
+      this.maxSeqAtUs.dense![e] = atUs;
     } else {
       this.maxSeq.set(e, rec.seq);
       this.maxSeqAtUs.set(e, atUs);

@@ -4,6 +4,8 @@ const MAX_BUCKETS = 4096;
 
 export class TimeBuckets {
   widthUs = 1_000_000;
+  private perUs = 1 / 1_000_000;
+  private capacity = 64;
   private rows: Float64Array[];
   private used = 0;
 
@@ -12,7 +14,13 @@ export class TimeBuckets {
   }
 
   add(series: number, atUs: number, count = 1): void {
-    let b = Math.floor(atUs / this.widthUs);
+    let b = Math.floor(atUs * this.perUs);
+    if (b < this.capacity) {
+      // Fast path (nearly every call): the bucket already exists.
+      this.rows[series][b < 0 ? 0 : b] += count;
+      if (b >= this.used) this.used = b + 1;
+      return;
+    }
     while (b >= MAX_BUCKETS) {
       this.halve();
       b = Math.floor(atUs / this.widthUs);
@@ -53,6 +61,7 @@ export class TimeBuckets {
       n.set(r);
       return n;
     });
+    this.capacity = size;
   }
 
   private halve(): void {
@@ -63,5 +72,6 @@ export class TimeBuckets {
     });
     this.used = Math.ceil(this.used / 2);
     this.widthUs *= 2;
+    this.perUs = 1 / this.widthUs;
   }
 }

@@ -86,7 +86,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     entityCardinality: keys.entityCardinality,
   });
   let error: string | null = null;
-  await engine.start(recorder);
+  await engine.start(recorder, { keyCardinality: keys.nullKeys ? 0 : keys.cardinality });
   try {
     const growAtUs = spec.growAtMs === null ? Infinity : spec.growAtMs * 1000;
     let grown = spec.growTo === null;

@@ -17,7 +17,7 @@ import { ASSIGNORS, memberId, type GroupMember } from '../../groups/assignors.js
 import { createProducerPartitioner, type ProducerPartitioner } from '../../partitioners/producer-partitioner.js';
 import { CLIENT_PROFILES } from '../../partitioners/profiles.js';
 import type { Rng } from '../../workload/rng.js';
-import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord } from '../types.js';
+import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { MinHeap } from './min-heap.js';
 
 /** One stretch of a partition's ownership: consumer `owner` (or -1, nobody) during [from, to). */
@@ -54,14 +54,14 @@ export class SimEngine implements Engine {
   private readonly appendServiceUs: number;
   private readonly produceLatencyUs: number;
   private readonly consumeServiceUs: number;
-  private readonly producers: { partitioner: ProducerPartitioner; knows: number; refreshAtUs: number; maxAgeMs: number }[];
+  private producers: { partitioner: ProducerPartitioner; knows: number; refreshAtUs: number; maxAgeMs: number }[] = [];
   private readonly consumerFreeAt: Float64Array;
   private readonly ownership: Ownership[][];
   private readonly memberIds: string[];
   private readonly inFlight = new MinHeap<InFlight>();
-  private readonly outputs: ConsumedEvent[][];
-  private readonly outputHeads: number[];
   private readonly outputOrder = new MinHeap<number>();
+  private outputs: ConsumedEvent[][];
+  private readonly outputHeads: number[];
 
   constructor(private readonly spec: RunSpec, private readonly rng: Rng) {
     this.initialPartitions = spec.partitions;
@@ -72,15 +72,6 @@ export class SimEngine implements Engine {
     this.appendServiceUs = 1e6 / spec.partitionCapacity;
     this.produceLatencyUs = spec.produceLatencyMs * 1000;
     this.consumeServiceUs = 1e6 / spec.consumerRate;
-    this.producers = spec.producerClients.map((name, k) => {
-      const profile = CLIENT_PROFILES[name];
-      return {
-        partitioner: createProducerPartitioner(profile, rng.fork(`producer-${k}`), spec.explicitPartition),
-        knows: spec.partitions,
-        refreshAtUs: Infinity,
-        maxAgeMs: spec.metadataRefreshMs ?? profile.metadataMaxAgeMs,
-      };
-    });
     this.consumerFreeAt = new Float64Array(spec.consumers);
     this.memberIds = Array.from({ length: spec.consumers }, (_, i) => memberId(i, spec.consumers));
     this.ownership = Array.from({ length: this.maxPartitions }, () => []);
@@ -96,7 +87,7 @@ export class SimEngine implements Engine {
         produceLatencyMs: spec.produceLatencyMs,
         consumerRatePerSec: spec.consumerRate,
         rebalanceMs: spec.rebalanceMs,
-        metadataRefreshMs: this.producers.map((p) => p.maxAgeMs),
+        metadataRefreshMs: spec.producerClients.map((c) => spec.metadataRefreshMs ?? CLIENT_PROFILES[c].metadataMaxAgeMs),
         autoOffsetReset: spec.autoOffsetReset,
       },
       notes: [
@@ -108,11 +99,24 @@ export class SimEngine implements Engine {
     };
   }
 
-  async start(listener: EngineListener): Promise<void> {
+  async start(listener: EngineListener, workload: WorkloadInfo): Promise<void> {
     this.listener = listener;
+    this.producers = this.spec.producerClients.map((name, k) => {
+      const profile = CLIENT_PROFILES[name];
+      return {
+        partitioner: createProducerPartitioner(profile, this.rng.fork(`producer-${k}`), this.spec.explicitPartition, workload.keyCardinality),
+        knows: this.spec.partitions,
+        refreshAtUs: Infinity,
+        maxAgeMs: this.spec.metadataRefreshMs ?? profile.metadataMaxAgeMs,
+      };
+    });
     const owners = this.assign(this.initialPartitions, null);
     for (let p = 0; p < this.initialPartitions; p++) this.ownership[p].push({ from: 0, to: Infinity, owner: owners[p] });
     listener.assigned(0, owners, 'initial assignment');
+    // The growth moment is part of the spec. Planning it up front matters: consumption times are
+    // computed as records become available, ahead of the runner's clock, so a rebalance must be
+    // known before the records it delays are scheduled.
+    if (this.spec.growTo !== null && this.spec.growAtMs !== null) this.planGrowth(this.spec.growTo, this.spec.growAtMs * 1000);
   }
 
   send(rec: PlannedRecord): void {
@@ -122,7 +126,7 @@ export class SimEngine implements Engine {
     this.listener.sent(rec);
     const producer = this.producers[rec.producer];
     if (t >= producer.refreshAtUs) producer.knows = this.brokerPartitions;
-    const partition = producer.partitioner.partition(rec.key, producer.knows, rec.sizeBytes + (rec.key?.length ?? 0), t);
+    const partition = producer.partitioner.partition(rec.key, producer.knows, rec.sizeBytes + (rec.key?.length ?? 0), t, rec.keyIndex);
     const start = Math.max(t, this.appendFreeAt[partition]);
     const appended = start + this.appendServiceUs;
     this.appendFreeAt[partition] = appended;
@@ -131,7 +135,12 @@ export class SimEngine implements Engine {
   }
 
   growPartitions(to: number, atUs: number): void {
-    this.advance(atUs);
+    if (to !== this.brokerPartitions || atUs !== (this.spec.growAtMs ?? NaN) * 1000) {
+      throw new Error(`simulator: growth to ${to} at ${atUs} µs does not match the planned growth`);
+    }
+  }
+
+  private planGrowth(to: number, atUs: number): void {
     const from = this.brokerPartitions;
     this.brokerPartitions = to;
     for (const p of this.producers) p.refreshAtUs = atUs + this.refreshDelayUs(p.maxAgeMs);
@@ -242,24 +251,25 @@ export class SimEngine implements Engine {
     out.push({ rec, partition, offset, atUs: done });
   }
 
-  /** Emits consumption events with time ≤ watermark in global time order (k-way merge over consumers). */
+  /** Emits consumption events with time ≤ watermark in global time order: a k-way merge (a heap of
+   * consumers keyed by their next event) of the consumers' queues, each already in time order. */
   private release(watermarkUs: number): void {
+    const heads = this.outputHeads;
     while (this.outputOrder.size && this.outputOrder.peekTime() <= watermarkUs) {
       const c = this.outputOrder.pop()!;
       const out = this.outputs[c];
-      const e = out[this.outputHeads[c]++];
+      const e = out[heads[c]++];
       this.listener.consumed(e.rec, c, e.partition, e.offset, e.atUs);
-      if (this.outputHeads[c] < out.length) this.outputOrder.push(out[this.outputHeads[c]].atUs, c);
-      else {
+      if (heads[c] < out.length) {
+        this.outputOrder.push(out[heads[c]].atUs, c);
+        if (heads[c] > 65536 && heads[c] * 2 > out.length) {
+          // A backlogged consumer drained from the front for a long time: drop the consumed prefix.
+          this.outputs[c] = out.slice(heads[c]);
+          heads[c] = 0;
+        }
+      } else {
         out.length = 0;
-        this.outputHeads[c] = 0;
-      }
-    }
-    // Keep queues compact when a backlogged consumer is drained from the front for a long time.
-    for (let c = 0; c < this.outputs.length; c++) {
-      if (this.outputHeads[c] > 65536 && this.outputHeads[c] * 2 > this.outputs[c].length) {
-        this.outputs[c] = this.outputs[c].slice(this.outputHeads[c]);
-        this.outputHeads[c] = 0;
+        heads[c] = 0;
       }
     }
   }

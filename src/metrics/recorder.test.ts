@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { Recorder } from './recorder.js';
+import type { PlannedRecord } from '../engines/types.js';
+
+const rec = (n: number, entity: number, seq: number, intendedUs = n * 1000): PlannedRecord => ({
+  n, producer: 0, keyIndex: entity, key: new Uint8Array([entity]), entity, seq, intendedUs, sizeBytes: 100,
+});
+
+function recorder(grow = false) {
+  return new Recorder({
+    phases: grow
+      ? [{ name: 'before', startUs: 0, endUs: 5000, partitions: 2 }, { name: 'after', startUs: 5000, endUs: 10_000, partitions: 4 }]
+      : [{ name: 'all', startUs: 0, endUs: 10_000, partitions: 2 }],
+    maxPartitions: grow ? 4 : 2,
+    consumers: 2,
+    keyCardinality: 10,
+    entityCardinality: 10,
+  });
+}
+
+describe('Recorder ordering', () => {
+  it('an injected reorder is counted once', () => {
+    const r = recorder();
+    const records = [rec(0, 1, 0), rec(1, 1, 1), rec(2, 1, 2), rec(3, 1, 3)];
+    // Consumed order: 0, 2, 1, 3 → record seq 1 arrives after seq 2: one violation.
+    const order = [0, 2, 1, 3];
+    order.forEach((i, k) => r.consumed(records[i], 0, 0, i, 10_000 + k * 100));
+    const ph = r.phases[0];
+    expect(ph.violations).toBe(1);
+    expect(ph.keysAffected).toBe(1);
+    expect(ph.worstSeqGap).toBe(1);
+    expect(ph.worstLatenessUs).toBe(100);
+  });
+  it('in-order consumption and other keys interleaved: no violation', () => {
+    const r = recorder();
+    [rec(0, 1, 0), rec(1, 2, 0), rec(2, 1, 1), rec(3, 2, 1)].forEach((x, k) => r.consumed(x, k % 2, 0, k, 20_000 + k));
+    expect(r.phases[0].violations).toBe(0);
+  });
+  it('three records late behind one early arrival: three violations, one key, gap = max distance', () => {
+    const r = recorder();
+    const rs = [0, 1, 2, 3].map((s) => rec(s, 3, s));
+    [3, 0, 1, 2].forEach((i, k) => r.consumed(rs[i], 0, 0, i, 30_000 + k));
+    expect(r.phases[0].violations).toBe(3);
+    expect(r.phases[0].keysAffected).toBe(1);
+    expect(r.phases[0].worstSeqGap).toBe(3);
+  });
+  it('violations count in the phase in which the late record was consumed', () => {
+    const r = recorder(true);
+    const early = rec(0, 4, 0, 1000);
+    const late = rec(1, 4, 1, 6000);
+    r.consumed(late, 1, 3, 0, 7000);
+    r.consumed(early, 0, 1, 0, 8000);
+    expect(r.phases[0].violations).toBe(0);
+    expect(r.phases[1].violations).toBe(1);
+  });
+});
+
+describe('Recorder counts and lag', () => {
+  it('per-partition counts, keys seen on several partitions, lag peak', () => {
+    const r = recorder();
+    r.assigned(0, Int32Array.from([0, 1]), 'initial');
+    const a = rec(0, 1, 0), b = rec(1, 1, 1), c = rec(2, 2, 0);
+    for (const x of [a, b, c]) r.sent(x);
+    r.acked(a, 0, 0, 2000);
+    r.acked(b, 1, 0, 3000);
+    r.acked(c, 1, 1, 3000);
+    const ph = r.phases[0];
+    expect(Array.from(ph.perPartition)).toEqual([1, 2]);
+    expect(ph.keyPartition.get(1)).toBe(-2);
+    expect(ph.keyPartition.get(2)).toBe(1);
+    // Nothing consumed yet: lag at the end of the first second is 1 on p0 and 2 on p1.
+    const lag = r.peakLag(0, Infinity);
+    expect(lag.perPartition).toEqual([1, 2]);
+    expect(lag.perConsumer).toEqual([1, 2]);
+    r.consumed(a, 0, 0, 0, 4000);
+    expect(r.peakLag(0, Infinity).perPartition).toEqual([0, 2]);
+  });
+});

@@ -1,0 +1,37 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../src/cli/run-cli.js';
+import type { RunReport } from '../src/report/schema.js';
+
+export interface CliOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams. */
+export async function kbench(...argv: string[]): Promise<CliOutcome> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (t) => { stdout += t; },
+    stderr: (t) => { stderr += t; },
+    env: {},
+    stderrIsTTY: false,
+    stopRequested: () => false,
+  });
+  return { code, stdout, stderr };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kbench-test-'));
+}
+
+/** Runs a simulated benchmark and returns its JSON report (written to a temp file, printed with --json). */
+export async function simReport(...argv: string[]): Promise<RunReport> {
+  const out = join(tempDir(), 'report.json');
+  const r = await kbench(...argv, '--json', '--out', out);
+  if (r.code !== 0) throw new Error(`kbench ${argv.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as RunReport;
+}
