@@ -5,6 +5,10 @@ import { EXIT, KbenchError, usageError, type ExitCode } from '../errors.js';
 import { compareCommand, compareOptions } from './commands/compare.js';
 import { partitionCommand, partitionOptions } from './commands/partition.js';
 import { runCommand, runOptions, type RunArgs } from './commands/run.js';
+import { topicCommand, topicOptions } from './commands/topic.js';
+import { groupCommand, groupOptions } from './commands/group.js';
+import { produceCommand, produceOptions } from './commands/produce.js';
+import { consumeCommand, consumeOptions } from './commands/consume.js';
 import type { CliIo } from './io.js';
 import { kbenchVersion } from './version.js';
 
@@ -17,6 +21,10 @@ function parser(argv: string[], io: CliIo): Argv {
     .command(['$0', 'run'], 'run a benchmark (simulated unless --brokers is given)', (y) => runOptions(y))
     .command('partition <keys..>', 'show which partition each key lands on, per client', (y) => partitionOptions(y))
     .command('compare <reports..>', 'compare two or more reports side by side', (y) => compareOptions(y))
+    .command('topic <action> [name]', 'create, alter (add partitions), delete, describe or list topics', (y) => topicOptions(y))
+    .command('group <action> [group]', 'list consumer groups, or describe one: offsets, lag, owners', (y) => groupOptions(y))
+    .command('produce', 'send records to a topic and print where each landed', (y) => produceOptions(y))
+    .command('consume', 'read records from a topic as a consumer group and print where each came from', (y) => consumeOptions(y))
     .env('KBENCH')
     .strict()
     .exitProcess(false)
@@ -29,7 +37,9 @@ function parser(argv: string[], io: CliIo): Argv {
     .example('kbench --key country --partitions 12', 'hot partitions from a country key')
     .example('kbench --key user_id --partitions 3 --grow-to 12', 'what growth does to keys and ordering')
     .example('kbench partition user-42 order-7 --partitions 12 --all-clients', 'where keys land, per client')
-    .example('kbench compare reports/a.json reports/b.json', 'compare runs');
+    .example('kbench compare reports/a.json reports/b.json', 'compare runs')
+    .example('kbench --brokers 127.0.0.1:9092 --key country --duration 20s', 'a live run against a real broker')
+    .example('kbench topic create orders --partitions 3 --brokers 127.0.0.1:9092', 'everyday topic tasks');
 }
 
 function parse(argv: string[], io: CliIo): { parsed: Parsed; output: string } {
@@ -70,6 +80,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
         return await partitionCommand(parsed as never, io);
       case 'compare':
         return await compareCommand(parsed as never, io);
+      case 'topic':
+        return await topicCommand(lastWins(parsed) as never, io);
+      case 'group':
+        return await groupCommand(lastWins(parsed) as never, io);
+      case 'produce':
+        return await produceCommand(lastWins(parsed) as never, io);
+      case 'consume':
+        return await consumeCommand(lastWins(parsed) as never, io);
       default:
         throw usageError(`unknown command "${command}"; see kbench --help`);
     }

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { ASSIGNOR_NAMES, isAssignorName } from '../groups/assignors.js';
 import { CLIENT_NAMES, isClientName, type ClientName } from '../partitioners/profiles.js';
 import { usageError } from '../errors.js';
+import { parseBrokers } from './brokers.js';
 import { KEY_KINDS, type KeySpec, type RunSpec, type UserDistribution } from './run-spec.js';
 import { parseCount, parseDuration, parseRunPoint, parseSize } from './units.js';
 
@@ -33,6 +34,11 @@ export interface RawRunOptions {
   growAt?: string | number;
   metadataRefresh?: string | number;
   autoOffsetReset?: string;
+  brokers?: string;
+  connectTimeout?: string | number;
+  keepTopic?: boolean;
+  replicationFactor?: number | string;
+  drainTimeout?: string | number;
 }
 
 export const DEFAULTS = {
@@ -56,6 +62,9 @@ export const DEFAULTS = {
   rebalanceTime: '1s',
   growAt: '50%',
   autoOffsetReset: 'latest',
+  connectTimeout: '10s',
+  replicationFactor: 1,
+  drainTimeout: '15s',
 } as const;
 
 function integer(value: number | string, flag: string, min: number): number {
@@ -126,22 +135,27 @@ export function resolveRunSpec(raw: RawRunOptions): Readonly<RunSpec> {
   const producerClients = parseProducers(o.producers, clientRaw);
   const client = raw.producers !== undefined && !/^\s*\d+\s*$/.test(String(raw.producers)) ? producerClients[0] : clientRaw;
 
-  if (String(o.rate).trim() === 'max') {
+  const brokers = o.brokers === undefined || String(o.brokers).trim() === '' ? null : parseBrokers(String(o.brokers));
+  const maxRate = String(o.rate).trim() === 'max';
+  if (maxRate && brokers === null) {
     throw usageError('--rate max needs a live broker (--brokers); the simulator needs a finite rate such as --rate 50000');
   }
-  const rate = parseCount(o.rate, '--rate');
-  if (rate > 10_000_000) throw usageError(`--rate ${rate} records/s is above the simulator's 10M records/s limit`);
+  const rate = maxRate ? 0 : parseCount(o.rate, '--rate');
+  if (rate > 10_000_000) throw usageError(`--rate ${rate} records/s is above the 10M records/s kbench supports`);
 
   let durationMs = parseDuration(o.duration, '--duration');
   let messages: number;
   if (o.messages !== undefined) {
     messages = integer(parseCount(o.messages, '--messages'), '--messages', 1);
-    if (raw.duration === undefined) durationMs = (messages / rate) * 1000;
-    else messages = Math.min(messages, Math.floor((rate * durationMs) / 1000));
+    if (raw.duration === undefined) durationMs = maxRate ? 24 * 3_600_000 : (messages / rate) * 1000;
+    else if (!maxRate) messages = Math.min(messages, Math.floor((rate * durationMs) / 1000));
   } else {
-    messages = Math.floor((rate * durationMs) / 1000);
+    messages = maxRate ? 0 : Math.floor((rate * durationMs) / 1000);
   }
-  if (durationMs <= 0 || messages < 1) throw usageError(`the run would send no records (rate ${rate}/s for ${durationMs} ms); raise --duration or --rate`);
+  if (durationMs <= 0 || (!maxRate && messages < 1)) throw usageError(`the run would send no records (rate ${rate}/s for ${durationMs} ms); raise --duration or --rate`);
+  if (maxRate && o.growTo !== undefined && raw.duration === undefined) {
+    throw usageError('--grow-to with --rate max needs --duration (growth happens at a point in the run\'s time)');
+  }
 
   const explicitPartition = o.partition === undefined ? null : integer(o.partition, '--partition', 0);
   if (explicitPartition !== null && explicitPartition >= partitions) {
@@ -191,7 +205,17 @@ export function resolveRunSpec(raw: RawRunOptions): Readonly<RunSpec> {
     growAtMs,
     metadataRefreshMs: o.metadataRefresh === undefined ? null : parseDuration(o.metadataRefresh, '--metadata-refresh'),
     autoOffsetReset: oneOf(String(o.autoOffsetReset), ['latest', 'earliest'] as const, '--auto-offset-reset'),
+    brokers,
+    maxRate,
+    connectTimeoutMs: parseDuration(o.connectTimeout, '--connect-timeout'),
+    keepTopic: Boolean(o.keepTopic),
+    replicationFactor: integer(o.replicationFactor, '--replication-factor', 1),
+    drainTimeoutMs: parseDuration(o.drainTimeout, '--drain-timeout'),
   };
+  if (brokers !== null && spec.assignor === 'cooperative-sticky') {
+    throw usageError('--assignor cooperative-sticky needs the cooperative rebalance protocol, which kafkajs lacks; use it with the simulator, or range, roundrobin or kafkajs against a broker');
+  }
+  if (spec.connectTimeoutMs < 100) throw usageError(`--connect-timeout must be at least 100ms (got ${o.connectTimeout})`);
   if (spec.consumers > 1000) throw usageError(`--consumers ${spec.consumers} is above the 1000 kbench supports`);
   return Object.freeze(spec);
 }

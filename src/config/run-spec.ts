@@ -38,7 +38,8 @@ export interface RunSpec {
   /** Offered records/s, all producers together. */
   rate: number;
   durationMs: number;
-  /** Records the run sends (rate × duration, or --messages). */
+  /** Records the run sends (rate × duration, or --messages). With --rate max and no --messages:
+   * as many as the duration allows, recorded as 0. */
   messages: number;
   /** Value size in bytes; null = the natural size of each generated event. */
   recordSize: number | null;
@@ -59,4 +60,15 @@ export interface RunSpec {
   /** Producers' (and consumers') metadata max age, ms; null = each client's own default. */
   metadataRefreshMs: number | null;
   autoOffsetReset: 'latest' | 'earliest';
+  /** Live engine: the cluster to run against; null = the simulator. */
+  brokers: string[] | null;
+  /** Live engine: send as fast as the producers can (`--rate max`); `rate` is then 0. */
+  maxRate: boolean;
+  /** Live engine: give up reaching the brokers after this long, ms. */
+  connectTimeoutMs: number;
+  /** Live engine: keep the run's topic instead of deleting it at the end. */
+  keepTopic: boolean;
+  replicationFactor: number;
+  /** Live engine: stop waiting for consumers after this long without progress, ms. */
+  drainTimeoutMs: number;
 }

@@ -39,6 +39,8 @@ export interface EngineInfo {
   details: Record<string, unknown>;
   /** Sentences worth saying in the report about how numbers were obtained. */
   notes: string[];
+  /** Whether a record can be consumed twice (at-least-once delivery), so duplicates must be counted. */
+  mayDuplicate: boolean;
 }
 
 export interface Clock {
@@ -51,6 +53,8 @@ export interface Clock {
 export interface WorkloadInfo {
   /** Distinct keys (Infinity when unbounded, 0 for null keys). */
   keyCardinality: number;
+  /** The value bytes of a record (engines that send real records need them; the simulator does not). */
+  valueOf(rec: PlannedRecord): Uint8Array;
 }
 
 export interface Engine {

@@ -16,6 +16,8 @@ export interface PhaseWindow {
 }
 
 export interface RecorderOptions {
+  /** Count a record consumed twice as a duplicate (needs a bit per record, so only where it can happen). */
+  trackDuplicates?: boolean;
   phases: PhaseWindow[];
   maxPartitions: number;
   consumers: number;
@@ -73,7 +75,10 @@ export class Recorder implements EngineListener {
   totalAcked = 0;
   totalConsumed = 0;
   totalSkipped = 0;
+  totalDuplicated = 0;
+  private seen: Uint8Array | null;
   lastEventUs = 0;
+  lastAckUs = 0;
   private readonly maxSeq: KeyTable;
   private readonly maxSeqAtUs: KeyTable;
   private readonly splitAt: number;
@@ -84,6 +89,7 @@ export class Recorder implements EngineListener {
     this.splitAt = options.phases.length > 1 ? options.phases[1].startUs : Infinity;
     this.endUs = options.phases[options.phases.length - 1].endUs;
     this.flows = new TimeBuckets(2 * options.maxPartitions + 1);
+    this.seen = options.trackDuplicates ? new Uint8Array(1 << 16) : null;
     this.maxSeq = createKeyTable(options.entityCardinality, -1);
     this.maxSeqAtUs = createKeyTable(options.entityCardinality, 0);
   }
@@ -108,6 +114,7 @@ export class Recorder implements EngineListener {
   acked(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {
     this.totalAcked++;
     if (atUs > this.lastEventUs) this.lastEventUs = atUs;
+    if (atUs > this.lastAckUs) this.lastAckUs = atUs;
     const ph = this.phaseOf(rec);
     ph.acked++;
     ph.perPartition[partition]++;
@@ -134,7 +141,26 @@ export class Recorder implements EngineListener {
     this.flows.add(partition, atUs);
   }
 
+  /** True the first time record n is seen, false for a duplicate. */
+  private firstSighting(n: number): boolean {
+    if (this.seen === null) return true;
+    const byte = n >>> 3;
+    if (byte >= this.seen.length) {
+      const grown = new Uint8Array(Math.max(byte + 1, this.seen.length * 2));
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    const bit = 1 << (n & 7);
+    if (this.seen[byte] & bit) return false;
+    this.seen[byte] |= bit;
+    return true;
+  }
+
   consumed(rec: PlannedRecord, consumer: number, partition: number, _offset: number, atUs: number): void {
+    if (!this.firstSighting(rec.n)) {
+      this.totalDuplicated++;
+      return;
+    }
     this.totalConsumed++;
     if (atUs > this.lastEventUs) this.lastEventUs = atUs;
     const ph = this.phaseOf(rec);

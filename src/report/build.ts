@@ -22,7 +22,9 @@ export function trafficByKey(result: RunResult): Map<number, number> {
 function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): PhaseReport {
   const { recorder, keys, spec } = result;
   const w = ph.window;
-  const seconds = (w.endUs - w.startUs) / 1e6;
+  // With --rate max the run ends when its records are acked, not at a planned time.
+  const endUs = spec.maxRate && isLast ? Math.max(w.startUs + 1, Math.min(w.endUs, recorder.lastAckUs)) : w.endUs;
+  const seconds = (endUs - w.startUs) / 1e6;
   const perPartition = Array.from(ph.perPartition.subarray(0, w.partitions));
   const lag = recorder.peakLag(w.startUs, isLast ? Infinity : w.endUs);
   const owners = recorder.ownersAt(isLast ? Infinity : w.endUs - 1);
@@ -50,7 +52,7 @@ function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): 
     records: ph.records,
     bytes: ph.bytes,
     startMs: w.startUs / 1000,
-    endMs: w.endUs / 1000,
+    endMs: endUs / 1000,
     perPartition,
     perPartitionBytes: Array.from(ph.perPartitionBytes.subarray(0, w.partitions)),
     skew: analyzeSkew(perPartition),
@@ -136,7 +138,7 @@ export function buildReport(result: RunResult, kbenchVersion: string): RunReport
     },
     phases,
     keyMovement,
-    delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: 0, skipped: recorder.totalSkipped },
+    delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: recorder.totalDuplicated, skipped: recorder.totalSkipped },
     mixedPartitioners: mixedPartitioners(result, traffic),
     advice: [],
     run: { startedAt: result.startedAt, wallMs: result.wallMs, simulatedMs: Math.round(recorder.lastEventUs) / 1000, error: result.error },

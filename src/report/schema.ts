@@ -81,5 +81,7 @@ export interface RunReport {
   delivery: { produced: number; acked: number; consumed: number; lost: number; duplicated: number; skipped: number };
   mixedPartitioners: MixedPartitioners | null;
   advice: Advice[];
+  /** Live runs: the simulator's prediction for the same workload. */
+  prediction?: import('./prediction.js').Prediction;
   run: { startedAt: string; wallMs: number; simulatedMs: number; error: string | null };
 }

@@ -23,11 +23,11 @@ function summary(r: RunReport): string {
   const t = table([], { colWidths: [22, 70], wordWrap: true });
   const producers = s.producerClients.every((c) => c === s.client) ? `${s.producers} × ${s.client}` : countClients(s.producerClients);
   t.push(
-    ['engine', r.simulated ? 'SIMULATED (kbench model, virtual time; no broker)' : `kafka (live broker)`],
+    ['engine', r.simulated ? 'SIMULATED (kbench model, virtual time; no broker)' : `LIVE Kafka at ${(r.spec.brokers ?? []).join(',')} (topic ${String(r.model.parameters.topic)})`],
     ['key', r.keys.label],
     ['partitions', s.growTo === null ? `${s.partitions}` : `${s.partitions} → ${s.growTo} at ${formatDuration(s.growAtMs!)}`],
     ['producers', `${producers}${s.explicitPartition !== null ? `, all to partition ${s.explicitPartition}` : ''}`],
-    ['offered load', `${fmt(s.rate)} records/s for ${formatDuration(s.durationMs)} (${fmt(s.messages)} records${s.recordSize ? `, ${s.recordSize} B values` : ''})`],
+    ['offered load', s.maxRate ? `as fast as possible (--rate max) for ${s.messages > 0 ? `${fmt(s.messages)} records` : formatDuration(s.durationMs)}` : `${fmt(s.rate)} records/s for ${formatDuration(s.durationMs)} (${fmt(s.messages)} records${s.recordSize ? `, ${s.recordSize} B values` : ''})`],
     ['consumer group', `${s.consumers} consumers, ${s.assignor} assignor, ${fmt(s.consumerRate)} records/s each, auto.offset.reset=${s.autoOffsetReset}`],
     ['seed', `${s.seed}`],
   );
@@ -138,6 +138,25 @@ function mixed(r: RunReport): string {
   return title(`Mixed partitioners: ${fmt(m.keysSplit)} of ${fmt(m.keysTotal)} keys split across partitions (${pct(m.trafficShareSplit)} of traffic)`) + (m.examples.length ? t.toString() : '');
 }
 
+function prediction(r: RunReport): string {
+  const pr = r.prediction;
+  if (!pr) return '';
+  const t = table(['measured vs simulated', ...r.phases.flatMap((p) => [`${p.name} measured`, `${p.name} simulated`])]);
+  const simPhases = pr.phases;
+  const row = (label: string, live: (p: PhaseReport) => number | string, sim: (p: (typeof simPhases)[number]) => number | string) =>
+    t.push([label, ...r.phases.flatMap((p, i) => [live(p), simPhases[i] ? sim(simPhases[i]) : '-'])]);
+  row('max/mean', (p) => p.skew.maxMeanRatio, (p) => p.skew.maxMeanRatio);
+  row('hottest share', (p) => pct(p.skew.hottestShare), (p) => pct(p.skew.hottestShare));
+  row('empty partitions', (p) => p.skew.emptyPartitions, (p) => p.skew.emptyPartitions);
+  row('ordering violations', (p) => fmt(p.ordering.violations), (p) => fmt(p.ordering.violations));
+  row('skipped', (p) => fmt(p.delivery.skipped), (p) => fmt(p.skipped));
+  let text = title('The simulator\'s prediction for the same workload') + t.toString();
+  if (r.keyMovement && pr.keyMovement) {
+    text += `\nKeys moved: measured ${pct(r.keyMovement.fractionKeysMoved)}, simulated ${pct(pr.keyMovement.fractionKeysMoved)}.`;
+  }
+  return text;
+}
+
 function advice(r: RunReport): string {
   if (r.advice.length === 0) return '';
   return title('Advice') + r.advice.map((a) => `  [${a.level}] ${a.code}: ${a.message}`).join('\n');
@@ -146,6 +165,6 @@ function advice(r: RunReport): string {
 export function renderReport(r: RunReport): string {
   const parts = [summary(r), throughput(r)];
   for (const ph of r.phases) parts.push(partitions(ph), consumers(ph), topKeys(ph));
-  parts.push(latency(r), orderingDelivery(r), beforeAfter(r), mixed(r), advice(r));
+  parts.push(latency(r), orderingDelivery(r), beforeAfter(r), prediction(r), mixed(r), advice(r));
   return parts.filter(Boolean).join('\n') + '\n';
 }

@@ -51,7 +51,7 @@ export class RecordPlanner {
 
   constructor(private readonly spec: RunSpec, readonly keys: KeySource, private readonly payloads: Payloads) {
     this.cache = Number.isFinite(keys.cardinality) && keys.cardinality <= 2_000_000 ? new Array(keys.cardinality) : null;
-    this.usPerRecord = 1e6 / spec.rate;
+    this.usPerRecord = spec.maxRate ? 0 : 1e6 / spec.rate;
   }
 
   plan(n: number): PlannedRecord {
@@ -77,8 +77,10 @@ export class RecordPlanner {
 export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, options: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   const keys = createKeySource(spec, rng.fork('keys'));
-  const planner = new RecordPlanner(spec, keys, createPayloads(spec.seed, spec.recordSize));
+  const payloads = createPayloads(spec.seed, spec.recordSize);
+  const planner = new RecordPlanner(spec, keys, payloads);
   const recorder = new Recorder({
+    trackDuplicates: engine.info.mayDuplicate,
     phases: phaseWindows(spec),
     maxPartitions: spec.growTo ?? spec.partitions,
     consumers: spec.consumers,
@@ -86,13 +88,23 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     entityCardinality: keys.entityCardinality,
   });
   let error: string | null = null;
-  await engine.start(recorder, { keyCardinality: keys.nullKeys ? 0 : keys.cardinality });
+  const wallStartMs = Date.now();
+  await engine.start(recorder, {
+    keyCardinality: keys.nullKeys ? 0 : keys.cardinality,
+    valueOf: (rec) => payloads.valueOf(rec.n, rec.keyIndex >= 0 ? keys.keyText(rec.keyIndex) : null, rec.entity, rec.seq, wallStartMs + rec.intendedUs / 1000),
+  });
   try {
     const growAtUs = spec.growAtMs === null ? Infinity : spec.growAtMs * 1000;
     let grown = spec.growTo === null;
     const BATCH = 4096;
-    for (let n = 0; n < spec.messages; n++) {
+    const endUs = spec.durationMs * 1000;
+    // --rate max (closed loop): each record is due the moment it is planned, until --messages or --duration.
+    const more = spec.maxRate
+      ? (n: number) => (spec.messages > 0 ? n < spec.messages : engine.clock.nowUs() < endUs)
+      : (n: number) => n < spec.messages;
+    for (let n = 0; more(n); n++) {
       const rec = planner.plan(n);
+      if (spec.maxRate) rec.intendedUs = engine.clock.nowUs();
       if (!grown && rec.intendedUs >= growAtUs) {
         grown = true;
         await engine.growPartitions(spec.growTo!, growAtUs);
@@ -104,7 +116,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
       if (n % BATCH === BATCH - 1) {
         options.onProgress?.({ sent: n + 1, total: spec.messages, atUs: rec.intendedUs });
         if (options.shouldStop?.()) {
-          error = `stopped by the user after ${n + 1} of ${spec.messages} records`;
+          error = `stopped by the user after ${n + 1} records`;
           break;
         }
         await new Promise<void>((resolve) => setImmediate(resolve)); // let signals and progress through

@@ -1,7 +1,8 @@
 // `kbench [run]`: the main job. Resolves the spec, runs it on an engine, writes and prints the report.
 import type { Argv } from 'yargs';
 import { DEFAULTS, resolveRunSpec, type RawRunOptions } from '../../config/resolve.js';
-import { SimEngine } from '../../engines/sim/sim-engine.js';
+import { createEngine } from '../../engines/create-engine.js';
+import { predictionOf } from '../../report/prediction.js';
 import { EXIT, type ExitCode } from '../../errors.js';
 import { buildReport } from '../../report/build.js';
 import { renderReport } from '../../report/table.js';
@@ -38,27 +39,39 @@ export function runOptions<T>(y: Argv<T>) {
     .option('grow-at', { type: 'string', describe: 'when to grow: a percentage of the run or a time, e.g. 50% or 30s', default: DEFAULTS.growAt })
     .option('metadata-refresh', { type: 'string', describe: 'metadata max age of producers and consumers (default: each client\'s own)' })
     .option('auto-offset-reset', { type: 'string', describe: 'where a consumer starts on a partition without committed offsets: latest | earliest', default: DEFAULTS.autoOffsetReset })
+    .option('brokers', { type: 'string', describe: 'run live against this Kafka cluster (host:port,…) instead of the simulator' })
+    .option('connect-timeout', { type: 'string', describe: 'live: give up reaching the brokers after this long', default: DEFAULTS.connectTimeout })
+    .option('keep-topic', { type: 'boolean', describe: 'live: keep the run\'s topic instead of deleting it at the end', default: false })
+    .option('replication-factor', { type: 'string', describe: 'live: replication factor of the run\'s topic', default: String(DEFAULTS.replicationFactor) })
+    .option('drain-timeout', { type: 'string', describe: 'live: stop waiting for consumers after this long without progress', default: DEFAULTS.drainTimeout })
     .option('out', { type: 'string', describe: 'report file (default reports/<time>-<key>-p<N>.json)' })
     .option('json', { type: 'boolean', describe: 'print the report as JSON instead of tables', default: false });
 }
 
 export interface RunArgs extends RawRunOptions {
+  brokers?: string;
   out?: string;
   json: boolean;
 }
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
   const spec = resolveRunSpec(args);
-  const rng = createRng(spec.seed);
-  const engine = new SimEngine(spec, rng.fork('engine'));
-  const result = await runWorkload(spec, engine, rng, { shouldStop: io.stopRequested });
+  const engine = createEngine(spec);
+  const result = await runWorkload(spec, engine, createRng(spec.seed), { shouldStop: io.stopRequested });
   const report = buildReport(result, kbenchVersion());
+  if (!report.simulated) {
+    // The same workload through the simulator, for the report's "predicted vs measured".
+    const simSpec = { ...spec, brokers: null, maxRate: false, rate: spec.maxRate ? Math.max(1, Math.round(report.phases[0].throughput.achievedPerSec)) : spec.rate };
+    if (spec.maxRate) simSpec.messages = Math.max(1, report.delivery.produced);
+    const simulated = buildReport(await runWorkload(simSpec, createEngine(simSpec), createRng(spec.seed)), kbenchVersion());
+    report.prediction = predictionOf(simulated);
+  }
   const path = args.out ?? defaultReportPath(report);
   writeJsonAtomic(path, report);
   io.stdout(args.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
   io.stderr(`Report written to ${path}\n`);
   if (result.error) {
-    io.stderr(`kbench: the run stopped early: ${result.error}\n`);
+    io.stderr(`kbench: the run failed: ${result.error}\n`);
     return EXIT.failed;
   }
   return EXIT.ok;

@@ -96,6 +96,7 @@ export class SimEngine implements Engine {
         `Each consumer processes ${spec.consumerRate} records/s, in the order records became available on its partitions.`,
         'Producers use the exact partitioners of their client profiles; the group uses the exact assignor.',
       ],
+      mayDuplicate: false,
     };
   }
 
