@@ -38,12 +38,22 @@ export async function consumeCommand(
     try {
       await consumer.connect();
       await consumer.subscribe({ topic: args.topic, fromBeginning: args.fromBeginning });
+      // Offsets are resolved one record at a time, so a group stopped by --messages commits exactly
+      // what it printed and no more.
       await consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          if (rows.length >= limit) return;
-          lastAt = Date.now();
-          rows.push({ partition, offset: Number(message.offset), key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
-          if (!args.json) io.stdout(`partition ${partition}  offset ${message.offset}  key ${message.key?.toString() ?? '(null)'}  ${(message.value?.toString() ?? '').slice(0, 80)}\n`);
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, pause }) => {
+          for (const message of batch.messages) {
+            if (rows.length >= limit) {
+              pause();
+              break;
+            }
+            lastAt = Date.now();
+            rows.push({ partition: batch.partition, offset: Number(message.offset), key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+            if (!args.json) io.stdout(`partition ${batch.partition}  offset ${message.offset}  key ${message.key?.toString() ?? '(null)'}  ${(message.value?.toString() ?? '').slice(0, 80)}\n`);
+            resolveOffset(message.offset);
+          }
+          await commitOffsetsIfNecessary();
         },
       });
       consumer.on(consumer.events.CRASH, (e) => { failure = e.payload.error; });

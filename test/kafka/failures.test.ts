@@ -1,0 +1,92 @@
+// Bad addresses, unreachable and dying brokers, Ctrl-C: one clear line, a non-zero exit, no hang,
+// and whatever the run had gathered still lands in its report.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { kbench, tempDir } from '../helpers.js';
+import { brokers, kbenchChild, ROOT, waitFor } from './helpers.js';
+
+async function runTopics(bootstrap: string): Promise<string[]> {
+  const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+  try {
+    await admin.connect();
+    return (await admin.listTopics()).filter((t) => t.startsWith('kbench-user-id-'));
+  } catch {
+    return [];
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+describe('bad broker input', () => {
+  it('a malformed address is a usage error', async () => {
+    const r = await kbench('--brokers', 'no-port-here', '--duration', '1s');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^kbench: broker address "no-port-here" is not host:port/);
+  });
+
+  it('an unreachable broker: one line and exit 1 within the connect timeout, for runs and admin commands', async () => {
+    for (const args of [['--duration', '5s'], ['topic', 'list']]) {
+      const r = await kbenchChild([...args, '--brokers', '127.0.0.1:1', '--connect-timeout', '2s']);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^kbench: cannot reach Kafka at 127\.0\.0\.1:1/);
+      expect(r.ms).toBeLessThan(10_000); // ~2 s of connect timeout plus start-up, and the process exits
+    }
+  }, 30_000);
+});
+
+describe.skipIf(!brokers)('failures during a live run', () => {
+  it('Ctrl-C stops producing, drains, writes the partial report and exits non-zero', async () => {
+    const out = join(tempDir(), 'partial.json');
+    let topic = '';
+    const r = await kbenchChild(['--brokers', brokers, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out], (child) => {
+      void (async () => {
+        await waitFor(async () => (topic = (await runTopics(brokers))[0] ?? '') !== '', 30_000, 'the run to create its topic');
+        await new Promise((res) => setTimeout(res, 2000)); // let it produce for a while
+        child.kill('SIGINT');
+      })();
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/kbench: the run failed: stopped by the user/);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.run.error).toMatch(/stopped by the user/);
+    expect(report.delivery.produced).toBeGreaterThan(100);
+    expect(report.delivery.acked).toBe(report.delivery.produced);
+    expect(report.delivery.consumed).toBe(report.delivery.acked);
+    expect(await runTopics(brokers)).not.toContain(topic); // it still cleaned up its topic
+  }, 90_000);
+
+  it('a broker that dies mid-run: the run stops, the partial report records the error, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kbench-dying-broker-'));
+    const env = { ...process.env, KBENCH_KAFKA_DIR: dir, KBENCH_KAFKA_PORT: '19192', KBENCH_KAFKA_CONTROLLER_PORT: '19193' };
+    const start = spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'start'], { env, encoding: 'utf8' });
+    expect(start.status, start.stderr).toBe(0);
+    const pid = Number(readFileSync(join(dir, 'broker.pid'), 'utf8'));
+    const dying = '127.0.0.1:19192';
+    const out = join(tempDir(), 'died.json');
+    try {
+      const r = await kbenchChild(['--brokers', dying, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out, '--drain-timeout', '3s'], () => {
+        void (async () => {
+          await waitFor(async () => (await runTopics(dying)).length > 0, 30_000, 'the run to create its topic');
+          await new Promise((res) => setTimeout(res, 2000));
+          process.kill(pid, 'SIGKILL'); // no clean shutdown: the broker is simply gone
+        })();
+      });
+      expect(r.code).toBe(1);
+      expect(r.ms).toBeLessThan(80_000);
+      expect(r.stderr).toMatch(/kbench: the run failed: /);
+      expect(existsSync(out)).toBe(true);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      expect(report.run.error).toBeTruthy();
+      expect(report.delivery.acked).toBeGreaterThan(100);
+      expect(report.advice[0].code).toBe('run-incomplete');
+    } finally {
+      spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'stop'], { env });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
