@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kbench, tempDir } from './helpers.js';
+import { kbench, kbenchWithEnv, tempDir } from './helpers.js';
 
 describe('kbench run (simulator)', () => {
   it('prints tables to stdout, says it was simulated, writes the report file', async () => {
@@ -44,6 +44,18 @@ describe('kbench run (simulator)', () => {
   it('a flag given twice keeps its last value', async () => {
     const r = await kbench('--partitions', '3', '--partitions', '5', '--duration', '1s', '--json', '--out', join(tempDir(), 'r.json'));
     expect(JSON.parse(r.stdout).spec.partitions).toBe(5);
+  });
+
+  it('KBENCH_* variables fill flags, and flags win', async () => {
+    const out = join(tempDir(), 'r.json');
+    const env = { KBENCH_PARTITIONS: '7', KBENCH_KEY: 'country' };
+    const fromEnv = await kbenchWithEnv(env, '--duration', '1s', '--json', '--out', out);
+    expect(JSON.parse(fromEnv.stdout).spec).toMatchObject({ partitions: 7, key: 'country' });
+    const flagWins = await kbenchWithEnv(env, '--partitions', '5', '--duration', '1s', '--json', '--out', out);
+    expect(JSON.parse(flagWins.stdout).spec.partitions).toBe(5);
+    // Variables that are not flags of the command (KBENCH_BROKERS for partition, KBENCH_DEBUG) are left alone.
+    const other = await kbenchWithEnv({ KBENCH_BROKERS: '127.0.0.1:1', KBENCH_DEBUG: '1' }, 'partition', 'k', '--partitions', '3', '--json');
+    expect(other.code).toBe(0);
   });
 
   it('--help goes to stdout with exit 0', async () => {

@@ -10,14 +10,18 @@ export interface CliOutcome {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured streams. */
+/** Runs the CLI in-process with captured streams and an empty environment. */
 export async function kbench(...argv: string[]): Promise<CliOutcome> {
+  return kbenchWithEnv({}, ...argv);
+}
+
+export async function kbenchWithEnv(env: Record<string, string>, ...argv: string[]): Promise<CliOutcome> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     stdout: (t) => { stdout += t; },
     stderr: (t) => { stderr += t; },
-    env: {},
+    env,
     stderrIsTTY: false,
     stopRequested: () => false,
   });

@@ -14,6 +14,43 @@ import { kbenchVersion } from './version.js';
 
 type Parsed = { _: (string | number)[]; [k: string]: unknown };
 
+type Builder = (y: Argv) => Argv;
+
+const COMMANDS: Record<string, Builder> = {
+  run: (y) => runOptions(y) as unknown as Argv,
+  partition: (y) => partitionOptions(y) as unknown as Argv,
+  compare: (y) => compareOptions(y) as unknown as Argv,
+  topic: (y) => topicOptions(y) as unknown as Argv,
+  group: (y) => groupOptions(y) as unknown as Argv,
+  produce: (y) => produceOptions(y) as unknown as Argv,
+  consume: (y) => consumeOptions(y) as unknown as Argv,
+};
+
+/** The flags a command declares, found by running its builder against a recorder. */
+function declaredFlags(builder: Builder): string[] {
+  const names: string[] = [];
+  const recorder: Argv = new Proxy({} as Argv, {
+    get: (_t, method) => (...args: unknown[]) => {
+      if (method === 'option') names.push(String(args[0]));
+      return recorder;
+    },
+  });
+  builder(recorder);
+  return names;
+}
+
+/** KBENCH_<FLAG> variables for the flags of the command being run (others, like KBENCH_DEBUG, are not flags). */
+function envFlags(argv: string[], env: CliIo['env']): Record<string, string> {
+  const command = argv.find((a) => !a.startsWith('-')) ?? 'run';
+  const builder = COMMANDS[command] ?? COMMANDS.run;
+  const out: Record<string, string> = {};
+  for (const flag of declaredFlags(builder)) {
+    const value = env[`KBENCH_${flag.toUpperCase().replace(/-/g, '_')}`];
+    if (value !== undefined) out[`KBENCH_${flag.toUpperCase().replace(/-/g, '_')}`] = value;
+  }
+  return out;
+}
+
 function parser(argv: string[], io: CliIo): Argv {
   return yargs(argv)
     .scriptName('kbench')
@@ -46,6 +83,13 @@ function parse(argv: string[], io: CliIo): { parsed: Parsed; output: string } {
   let output = '';
   let failure: unknown = null;
   let parsed: Parsed = { _: [] };
+  // yargs folds KBENCH_* variables in from the process.env object it captured when loaded; during the
+  // parse, that object holds exactly the caller's KBENCH_* variables that name flags of this command
+  // (from the real environment in main.ts, none in tests), and afterwards what it held before.
+  const realEnv = process.env;
+  const saved = Object.entries(realEnv).filter(([k]) => k.startsWith('KBENCH_'));
+  for (const [k] of saved) delete realEnv[k];
+  for (const [k, v] of Object.entries(envFlags(argv, io.env))) realEnv[k] = v;
   try {
     parser(argv, io).parse(argv, {}, (err, args, out) => {
       if (err) failure = err;
@@ -54,6 +98,9 @@ function parse(argv: string[], io: CliIo): { parsed: Parsed; output: string } {
     });
   } catch (e) {
     failure = e;
+  } finally {
+    for (const k of Object.keys(realEnv)) if (k.startsWith('KBENCH_')) delete realEnv[k];
+    for (const [k, v] of saved) realEnv[k] = v;
   }
   if (failure) throw failure instanceof KbenchError ? failure : usageError(`${(failure as Error).message}; see kbench --help`);
   return { parsed, output };

@@ -9,6 +9,19 @@ import { describe, expect, it } from 'vitest';
 import { kbench, tempDir } from '../helpers.js';
 import { brokers, kbenchChild, ROOT, waitFor } from './helpers.js';
 
+/** Records written so far to a topic (sum of its partitions' log-end offsets). */
+async function recordsIn(bootstrap: string, topic: string): Promise<number> {
+  const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+  try {
+    await admin.connect();
+    return (await admin.fetchTopicOffsets(topic)).reduce((s, o) => s + Number(o.high), 0);
+  } catch {
+    return 0;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 async function runTopics(bootstrap: string): Promise<string[]> {
   const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
   try {
@@ -46,7 +59,7 @@ describe.skipIf(!brokers)('failures during a live run', () => {
     const r = await kbenchChild(['--brokers', brokers, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out], (child) => {
       void (async () => {
         await waitFor(async () => (topic = (await runTopics(brokers))[0] ?? '') !== '', 30_000, 'the run to create its topic');
-        await new Promise((res) => setTimeout(res, 2000)); // let it produce for a while
+        await waitFor(async () => (await recordsIn(brokers, topic)) >= 500, 30_000, 'the run to produce 500 records');
         child.kill('SIGINT');
       })();
     });
@@ -71,8 +84,9 @@ describe.skipIf(!brokers)('failures during a live run', () => {
     try {
       const r = await kbenchChild(['--brokers', dying, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out, '--drain-timeout', '3s'], () => {
         void (async () => {
-          await waitFor(async () => (await runTopics(dying)).length > 0, 30_000, 'the run to create its topic');
-          await new Promise((res) => setTimeout(res, 2000));
+          let topic = '';
+          await waitFor(async () => (topic = (await runTopics(dying))[0] ?? '') !== '', 30_000, 'the run to create its topic');
+          await waitFor(async () => (await recordsIn(dying, topic)) >= 500, 30_000, 'the run to produce 500 records');
           process.kill(pid, 'SIGKILL'); // no clean shutdown: the broker is simply gone
         })();
       });
