@@ -55,7 +55,8 @@ function parser(argv: string[], io: CliIo): Argv {
   return yargs(argv)
     .scriptName('kbench')
     .usage('kbench: partition-key and load benchmark for Apache Kafka\n\nUsage: kbench [run] --key country --partitions 12')
-    .command(['$0', 'run'], 'run a benchmark (simulated unless --brokers is given)', (y) => runOptions(y))
+    .command('$0', 'run a benchmark (simulated unless --brokers is given)', (y) => runOptions(y))
+    .command('run [workload]', 'run a benchmark, optionally from a workload file (YAML or JSON); flags override it', (y) => runOptions(y))
     .command('partition <keys..>', 'show which partition each key lands on, per client', (y) => partitionOptions(y))
     .command('compare <reports..>', 'compare two or more reports side by side', (y) => compareOptions(y))
     .command('topic <action> [name]', 'create, alter (add partitions), delete, describe or list topics', (y) => topicOptions(y))
@@ -120,6 +121,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
       return EXIT.ok;
     }
     const command = String(parsed._[0] ?? 'run');
+    if (command === 'run' && parsed._.length > 1) throw usageError(`unexpected argument "${parsed._[1]}"; see kbench --help`);
     switch (command) {
       case 'run':
         return await runCommand(lastWins(parsed) as unknown as RunArgs, io);
