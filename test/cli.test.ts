@@ -156,3 +156,57 @@ describe('kbench compare', () => {
     expect(r.stderr).toMatch(/cannot read report \/no\/a\.json: ENOENT/);
   });
 });
+
+describe('kbench compare --fail-on', () => {
+  async function pair(a: string[], b: string[]) {
+    const dir = tempDir();
+    const pa = join(dir, 'a.json');
+    const pb = join(dir, 'b.json');
+    expect((await kbench(...a, '--duration', '5s', '--out', pa)).code).toBe(0);
+    expect((await kbench(...b, '--duration', '5s', '--out', pb)).code).toBe(0);
+    return [pa, pb];
+  }
+
+  it('exits 3 when a threshold is crossed, 0 when none is', async () => {
+    const [a, b] = await pair(['--key', 'user_id'], ['--key', 'country']);
+    const fail = await kbench('compare', a, b, '--fail-on', 'maxMeanRatio>+0.2');
+    expect(fail.code).toBe(3);
+    expect(fail.stdout).toMatch(/FAIL maxMeanRatio>\+0\.2 \[all\]/);
+    expect(fail.stderr).toMatch(/^kbench: regression: maxMeanRatio>\+0\.2 \[all\]/);
+    const pass = await kbench('compare', a, b, '--fail-on', 'maxMeanRatio>+100,violations>+0');
+    expect(pass.code).toBe(0);
+    expect(pass.stdout).toMatch(/ok {3}maxMeanRatio>\+100/);
+  });
+
+  it('latency rules look at the distributions: a real slowdown fails', async () => {
+    // Consumers at 3400/s cannot keep up with the hottest users: end-to-end latency grows for real.
+    const [a, b] = await pair(['--key', 'user_id'], ['--key', 'user_id', '--consumer-rate', '3400']);
+    const r = await kbench('compare', a, b, '--fail-on', 'p99>+10%', '--json');
+    expect(r.code).toBe(3);
+    const check = JSON.parse(r.stdout).checks[0];
+    expect(check.failed).toBe(true);
+    expect(check.distribution.differ).toBe(true);
+  });
+
+  it('a percentile that moved while the distribution did not is not a regression', async () => {
+    const [a] = await pair(['--key', 'user_id'], ['--key', 'user_id']);
+    const doctored = JSON.parse(readFileSync(a, 'utf8'));
+    doctored.phases[0].latency.endToEnd.p99 *= 3; // the summary number says worse; the histogram is unchanged
+    const b = join(tempDir(), 'b.json');
+    writeFileSync(b, JSON.stringify(doctored));
+    const r = await kbench('compare', a, b, '--fail-on', 'p99>+10%', '--json');
+    expect(r.code).toBe(0);
+    const check = JSON.parse(r.stdout).checks[0];
+    expect(check.change).toBeCloseTo(2, 5);
+    expect(check.distribution.differ).toBe(false);
+  });
+
+  it('a malformed rule is a usage error', async () => {
+    const [a, b] = await pair(['--key', 'user_id'], ['--key', 'user_id']);
+    const r = await kbench('compare', a, b, '--fail-on', 'p99 is worse');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--fail-on rule "p99 is worse" is not <metric><op><threshold>/);
+    const unknown = await kbench('compare', a, b, '--fail-on', 'p98>+1%');
+    expect(unknown.stderr).toMatch(/unknown metric "p98"/);
+  });
+});
