@@ -3,6 +3,7 @@
 import type { EngineListener, PlannedRecord } from '../engines/types.js';
 import { LatencyHistogram } from './histogram.js';
 import { createKeyTable, type KeyTable } from './key-table.js';
+import { LatencyTimeline } from './latency-timeline.js';
 import { TimeBuckets } from './time-buckets.js';
 
 export type PhaseName = 'all' | 'before' | 'after';
@@ -68,8 +69,11 @@ export class Recorder implements EngineListener {
   readonly phases: PhaseAccumulator[];
   /** Counters over time, one clock for all so their buckets line up: series p = records appended to
    * partition p; maxPartitions + p = records that left p's lag (consumed, or skipped by an offset
-   * reset); 2 × maxPartitions = ordering violations. */
+   * reset); then ordering violations, records sent (at their intended time), consumed, skipped. */
   readonly flows: TimeBuckets;
+  readonly series: { violations: number; sent: number; consumed: number; skipped: number };
+  readonly endToEndOverTime = new LatencyTimeline();
+  readonly produceOverTime = new LatencyTimeline();
   readonly assignments: AssignmentChange[] = [];
   totalProduced = 0;
   totalAcked = 0;
@@ -88,7 +92,9 @@ export class Recorder implements EngineListener {
     this.phases = options.phases.map((w) => new PhaseAccumulator(w, options));
     this.splitAt = options.phases.length > 1 ? options.phases[1].startUs : Infinity;
     this.endUs = options.phases[options.phases.length - 1].endUs;
-    this.flows = new TimeBuckets(2 * options.maxPartitions + 1);
+    const P = options.maxPartitions;
+    this.series = { violations: 2 * P, sent: 2 * P + 1, consumed: 2 * P + 2, skipped: 2 * P + 3 };
+    this.flows = new TimeBuckets(2 * P + 4);
     this.seen = options.trackDuplicates ? new Uint8Array(1 << 16) : null;
     this.maxSeq = createKeyTable(options.entityCardinality, -1);
     this.maxSeqAtUs = createKeyTable(options.entityCardinality, 0);
@@ -109,6 +115,7 @@ export class Recorder implements EngineListener {
     const ph = this.phaseOf(rec);
     ph.records++;
     ph.bytes += rec.sizeBytes;
+    this.flows.add(this.series.sent, rec.intendedUs);
   }
 
   acked(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {
@@ -120,6 +127,7 @@ export class Recorder implements EngineListener {
     ph.perPartition[partition]++;
     ph.perPartitionBytes[partition] += rec.sizeBytes;
     ph.produceLatency.recordUs(atUs - rec.intendedUs);
+    this.produceOverTime.record(atUs, atUs - rec.intendedUs);
     const k = rec.keyIndex;
     if (k >= 0) {
       const counts = ph.keyCounts.dense;
@@ -167,6 +175,8 @@ export class Recorder implements EngineListener {
     ph.consumed++;
     ph.consumerRecords[consumer]++;
     ph.endToEndLatency.recordUs(atUs - rec.intendedUs);
+    this.endToEndOverTime.record(atUs, atUs - rec.intendedUs);
+    this.flows.add(this.series.consumed, atUs);
     const win = this.phaseAt(atUs);
     if (win) win.consumedInWindow++;
     this.flows.add(this.options.maxPartitions + partition, atUs);
@@ -178,7 +188,7 @@ export class Recorder implements EngineListener {
     if (rec.seq < highest) {
       const at = atUs < this.splitAt ? this.phases[0] : this.phases[this.phases.length - 1];
       at.violations++;
-      this.flows.add(2 * this.options.maxPartitions, atUs);
+      this.flows.add(this.series.violations, atUs);
       if (at.entityAffected.get(e) === 0) {
         at.entityAffected.set(e, 1);
         at.keysAffected++;
@@ -198,6 +208,7 @@ export class Recorder implements EngineListener {
   skipped(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {
     this.totalSkipped++;
     this.phaseOf(rec).skipped++;
+    this.flows.add(this.series.skipped, atUs);
     this.flows.add(this.options.maxPartitions + partition, atUs);
   }
 

@@ -6,6 +6,7 @@ import { memberId } from '../groups/assignors.js';
 import type { PhaseAccumulator } from '../metrics/recorder.js';
 import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
 import type { RunResult } from '../runner/run-workload.js';
+import { buildTimeline } from './timeline.js';
 import { REPORT_SCHEMA, type MixedPartitioners, type PhaseReport, type RunReport } from './schema.js';
 
 const TOP_KEYS = 10;
@@ -140,6 +141,7 @@ export function buildReport(result: RunResult, kbenchVersion: string): RunReport
     keyMovement,
     delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: recorder.totalDuplicated, skipped: recorder.totalSkipped },
     mixedPartitioners: mixedPartitioners(result, traffic),
+    timeline: buildTimeline(recorder, spec.growTo ?? spec.partitions, spec.growAtMs),
     advice: [],
     run: { startedAt: result.startedAt, wallMs: result.wallMs, simulatedMs: Math.round(recorder.lastEventUs) / 1000, error: result.error },
   };

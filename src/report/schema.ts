@@ -80,6 +80,8 @@ export interface RunReport {
   keyMovement: KeyMovement | null;
   delivery: { produced: number; acked: number; consumed: number; lost: number; duplicated: number; skipped: number };
   mixedPartitioners: MixedPartitioners | null;
+  /** Per-second (coarser for long runs) time series of the run. */
+  timeline: import('./timeline.js').Timeline;
   advice: Advice[];
   /** Live runs: the simulator's prediction for the same workload. */
   prediction?: import('./prediction.js').Prediction;

@@ -11,8 +11,14 @@ import type { Rng } from '../workload/rng.js';
 
 export interface RunProgress {
   sent: number;
+  /** Records planned in all; 0 when the run is bounded by time only (--rate max). */
   total: number;
+  /** The engine clock: virtual time for the simulator, wall time for live runs. */
   atUs: number;
+  durationUs: number;
+  acked: number;
+  consumed: number;
+  violations: number;
 }
 
 export interface RunResult {
@@ -97,6 +103,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     const growAtUs = spec.growAtMs === null ? Infinity : spec.growAtMs * 1000;
     let grown = spec.growTo === null;
     const BATCH = 4096;
+    let lastProgress = performance.now();
     const endUs = spec.durationMs * 1000;
     // --rate max (closed loop): each record is due the moment it is planned, until --messages or --duration.
     const more = spec.maxRate
@@ -113,8 +120,17 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
       if (wait) await wait;
       const pending = engine.send(rec);
       if (pending) await pending;
+      if ((n & 255) === 255 && options.onProgress) {
+        const now = performance.now();
+        if (now - lastProgress >= 200) {
+          lastProgress = now;
+          options.onProgress({
+            sent: n + 1, total: spec.messages, atUs: rec.intendedUs, durationUs: spec.durationMs * 1000,
+            acked: recorder.totalAcked, consumed: recorder.totalConsumed, violations: recorder.phases.reduce((s, p) => s + p.violations, 0),
+          });
+        }
+      }
       if (n % BATCH === BATCH - 1) {
-        options.onProgress?.({ sent: n + 1, total: spec.messages, atUs: rec.intendedUs });
         if (options.shouldStop?.()) {
           error = `stopped by the user after ${n + 1} records`;
           break;

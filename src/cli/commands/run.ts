@@ -11,6 +11,7 @@ import { defaultReportPath, writeJsonAtomic } from '../../report/write.js';
 import { runWorkload } from '../../runner/run-workload.js';
 import { createRng } from '../../workload/rng.js';
 import type { CliIo } from '../io.js';
+import { createProgressLine } from '../progress.js';
 import { kbenchVersion } from '../version.js';
 
 /** Run flags. None has a yargs default: a value here means the user gave it (flag or KBENCH_*), so a
@@ -48,6 +49,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('keep-topic', { type: 'boolean', describe: 'live: keep the run\'s topic instead of deleting it at the end' })
     .option('replication-factor', { type: 'string', describe: 'live: replication factor of the run\'s topic', defaultDescription: String(DEFAULTS.replicationFactor) })
     .option('drain-timeout', { type: 'string', describe: 'live: stop waiting for consumers after this long without progress', defaultDescription: String(DEFAULTS.drainTimeout) })
+    .option('quiet', { type: 'boolean', describe: 'no progress line' })
     .option('out', { type: 'string', describe: 'report file (default reports/<time>-<key>-p<N>.json)' })
     .option('json', { type: 'boolean', describe: 'print the report as JSON instead of tables' });
 }
@@ -57,6 +59,7 @@ export interface RunArgs extends RawRunOptions {
   brokers?: string;
   out?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
@@ -64,7 +67,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
   const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
   const spec = resolveRunSpec(args.workload ? { ...loadWorkloadFile(args.workload), ...given } : args);
   const engine = createEngine(spec);
-  const result = await runWorkload(spec, engine, createRng(spec.seed), { shouldStop: io.stopRequested });
+  const progress = createProgressLine(io, !args.json && !args.quiet);
+  const result = await runWorkload(spec, engine, createRng(spec.seed), { shouldStop: io.stopRequested, onProgress: (p) => progress.update(p) });
+  progress.done();
   const report = buildReport(result, kbenchVersion());
   if (!report.simulated) {
     // The same workload through the simulator, for the report's "predicted vs measured".
