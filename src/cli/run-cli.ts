@@ -9,6 +9,7 @@ import { topicCommand, topicOptions } from './commands/topic.js';
 import { groupCommand, groupOptions } from './commands/group.js';
 import { produceCommand, produceOptions } from './commands/produce.js';
 import { consumeCommand, consumeOptions } from './commands/consume.js';
+import { reportCommand, reportOptions } from './commands/report.js';
 import type { CliIo } from './io.js';
 import { kbenchVersion } from './version.js';
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Builder> = {
   group: (y) => groupOptions(y) as unknown as Argv,
   produce: (y) => produceOptions(y) as unknown as Argv,
   consume: (y) => consumeOptions(y) as unknown as Argv,
+  report: (y) => reportOptions(y) as unknown as Argv,
 };
 
 /** The flags a command declares, found by running its builder against a recorder. */
@@ -59,6 +61,7 @@ function parser(argv: string[], io: CliIo): Argv {
     .command('run [workload]', 'run a benchmark, optionally from a workload file (YAML or JSON); flags override it', (y) => runOptions(y))
     .command('partition <keys..>', 'show which partition each key lands on, per client', (y) => partitionOptions(y))
     .command('compare <reports..>', 'compare two or more reports side by side', (y) => compareOptions(y))
+    .command('report <file>', 'show a saved report again: tables, --json or --html', (y) => reportOptions(y))
     .command('topic <action> [name]', 'create, alter (add partitions), delete, describe or list topics', (y) => topicOptions(y))
     .command('group <action> [group]', 'list consumer groups, or describe one: offsets, lag, owners', (y) => groupOptions(y))
     .command('produce', 'send records to a topic and print where each landed', (y) => produceOptions(y))
@@ -129,6 +132,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
         return await partitionCommand(parsed as never, io);
       case 'compare':
         return await compareCommand(parsed as never, io);
+      case 'report':
+        return await reportCommand(parsed as never, io);
       case 'topic':
         return await topicCommand(lastWins(parsed) as never, io);
       case 'group':

@@ -12,8 +12,17 @@ export function defaultReportPath(report: RunReport, dir = 'reports'): string {
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
+  writeTextAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+export function writeTextAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  writeFileSync(tmp, text);
   renameSync(tmp, path);
+}
+
+/** `--html` given without a file: the report's path with .html. */
+export function htmlPathFor(jsonPath: string): string {
+  return jsonPath.replace(/\.json$/i, '') + '.html';
 }

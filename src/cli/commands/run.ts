@@ -7,7 +7,8 @@ import { predictionOf } from '../../report/prediction.js';
 import { EXIT, type ExitCode } from '../../errors.js';
 import { buildReport } from '../../report/build.js';
 import { renderReport } from '../../report/table.js';
-import { defaultReportPath, writeJsonAtomic } from '../../report/write.js';
+import { defaultReportPath, htmlPathFor, writeJsonAtomic, writeTextAtomic } from '../../report/write.js';
+import { renderHtml } from '../../report/html.js';
 import { runWorkload } from '../../runner/run-workload.js';
 import { createRng } from '../../workload/rng.js';
 import type { CliIo } from '../io.js';
@@ -50,6 +51,7 @@ export function runOptions<T>(y: Argv<T>) {
     .option('replication-factor', { type: 'string', describe: 'live: replication factor of the run\'s topic', defaultDescription: String(DEFAULTS.replicationFactor) })
     .option('drain-timeout', { type: 'string', describe: 'live: stop waiting for consumers after this long without progress', defaultDescription: String(DEFAULTS.drainTimeout) })
     .option('quiet', { type: 'boolean', describe: 'no progress line' })
+    .option('html', { type: 'string', describe: 'also write a self-contained HTML report (default: next to the JSON)' })
     .option('out', { type: 'string', describe: 'report file (default reports/<time>-<key>-p<N>.json)' })
     .option('json', { type: 'boolean', describe: 'print the report as JSON instead of tables' });
 }
@@ -60,6 +62,7 @@ export interface RunArgs extends RawRunOptions {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  html?: string;
 }
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
@@ -82,6 +85,11 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
   writeJsonAtomic(path, report);
   io.stdout(args.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
   io.stderr(`Report written to ${path}\n`);
+  if (args.html !== undefined) {
+    const htmlPath = args.html || htmlPathFor(path);
+    writeTextAtomic(htmlPath, renderHtml([report]));
+    io.stderr(`HTML report written to ${htmlPath}\n`);
+  }
   if (result.error) {
     io.stderr(`kbench: the run failed: ${result.error}\n`);
     return EXIT.failed;
