@@ -52,7 +52,7 @@ describe.skipIf(!CHROMIUM)('HTML report in headless Chromium', () => {
     const bars = await page.locator('svg.chart').evaluateAll((svgs) => svgs.map((s) => s.querySelectorAll('rect[height]:not([height="0.0"])').length));
     expect(bars[0]).toBe(3);
     expect(bars[1]).toBe(12);
-    const lines = await page.locator('svg.chart path').evaluateAll((ps) => ps.map((p) => (p as SVGPathElement).getTotalLength()));
+    const lines = await page.locator('svg.chart path').evaluateAll((ps) => ps.map((p) => (p as unknown as { getTotalLength(): number }).getTotalLength()));
     expect(lines.length).toBeGreaterThanOrEqual(8);
     expect(lines.every((l) => l > 10)).toBe(true);
     const boxes = await page.locator('svg.chart').evaluateAll((svgs) => svgs.map((s) => s.getBoundingClientRect().width));

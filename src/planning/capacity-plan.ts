@@ -1,0 +1,131 @@
+// Capacity planning: for each key × partition count, how the load spreads (closed form over the key
+// distribution, with the exact partitioner and assignor), whether the hottest partition and the
+// busiest consumer fit their capacity with headroom, what growth from the current count would move,
+// and what a short simulated run at the target rate measures (end-to-end p99, peak lag).
+import { evenSpread, movement, spreadKeys, topKeys, type Spread, type WeightedKey } from '../analysis/key-spread.js';
+import type { KeyMovement } from '../analysis/movement.js';
+import { resolveRunSpec, type RawRunOptions } from '../config/resolve.js';
+import type { RunSpec } from '../config/run-spec.js';
+import { createEngine } from '../engines/create-engine.js';
+import { ASSIGNORS, memberId } from '../groups/assignors.js';
+import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
+import { buildReport } from '../report/build.js';
+import { runWorkload } from '../runner/run-workload.js';
+import { createKeySource } from '../workload/key-sources.js';
+import { createRng } from '../workload/rng.js';
+
+export interface PlanOptions {
+  keys: string[];
+  partitionCounts: number[];
+  rate: number;
+  /** Records/s one partition can take. */
+  partitionCapacity: number;
+  consumerRate: number;
+  /** Consumers in the group; null = one per partition. */
+  consumers: number | null;
+  /** Fraction of capacity kept free (0.2 = plan to 80%). */
+  headroom: number;
+  from: number | null;
+  /** Virtual length of the simulated run behind each row, ms. */
+  simulateMs: number;
+  base: RawRunOptions;
+}
+
+export interface PlanRow {
+  key: string;
+  partitions: number;
+  maxMeanRatio: number;
+  hottestPartition: number;
+  hottestShare: number;
+  hottestLoadPerSec: number;
+  partitionOverCapacity: boolean;
+  consumers: number;
+  consumersBusy: number;
+  maxConsumerLoadPerSec: number;
+  consumerOverCapacity: boolean;
+  movedFrom: KeyMovement | null;
+  simulated: { endToEndP99Ms: number; maxLag: number };
+  meetsTarget: boolean;
+}
+
+export interface PlanResult {
+  options: Omit<PlanOptions, 'base'>;
+  rows: PlanRow[];
+  recommendations: { key: string; partitions: number | null; message: string }[];
+}
+
+/** The key distribution of a workload as weighted keys, or null when it has no enumerable keys. */
+export function weightedKeysOf(spec: RunSpec): WeightedKey[] | null {
+  const source = createKeySource(spec, createRng(spec.seed));
+  if (source.nullKeys || !Number.isFinite(source.cardinality) || source.probabilityOf === null || spec.explicitPartition !== null) return null;
+  const out: WeightedKey[] = [];
+  for (let i = 0; i < source.cardinality; i++) {
+    const text = source.keyText(i);
+    out.push({ text, bytes: keyBytes(text), weight: source.probabilityOf(i) });
+  }
+  return out;
+}
+
+function consumerLoads(spread: Spread, consumers: number, assignor: RunSpec['assignor']): number[] {
+  const members = Array.from({ length: consumers }, (_, i) => ({ id: memberId(i, consumers), topics: ['t'] }));
+  const a = ASSIGNORS[assignor].assign(members, { t: spread.partitions });
+  return members.map((m) => (a.get(m.id) ?? []).reduce((s, tp) => s + spread.loads[tp.partition], 0));
+}
+
+export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
+  const rows: PlanRow[] = [];
+  const recommendations: PlanResult['recommendations'] = [];
+  const limitPartition = o.partitionCapacity * (1 - o.headroom);
+  const limitConsumer = o.consumerRate * (1 - o.headroom);
+  for (const key of o.keys) {
+    const probe = resolveRunSpec({ ...o.base, key, partitions: Math.max(...o.partitionCounts), rate: o.rate, duration: '1s' });
+    const keys = weightedKeysOf(probe);
+    const profile = CLIENT_PROFILES[probe.client];
+    let recommended: number | null = null;
+    for (const n of o.partitionCounts) {
+      const spread = keys ? spreadKeys(keys, profile, n) : evenSpread(n);
+      const loads = spread.loads.map((l) => l * o.rate);
+      const consumers = o.consumers ?? n;
+      const perConsumer = consumerLoads({ ...spread, loads }, consumers, probe.assignor);
+      const hottestLoad = Math.max(...loads);
+      const maxConsumer = Math.max(...perConsumer);
+      const spec = resolveRunSpec({ ...o.base, key, partitions: n, rate: o.rate, duration: `${o.simulateMs}ms`, consumers, consumerRate: o.consumerRate, partitionCapacity: o.partitionCapacity });
+      const report = buildReport(await runWorkload(spec, createEngine(spec), createRng(spec.seed)), 'plan');
+      const phase = report.phases[0];
+      const row: PlanRow = {
+        key,
+        partitions: n,
+        maxMeanRatio: spread.skew.maxMeanRatio,
+        hottestPartition: spread.skew.hottestPartition,
+        hottestShare: spread.skew.hottestShare,
+        hottestLoadPerSec: Math.round(hottestLoad),
+        partitionOverCapacity: hottestLoad > limitPartition,
+        consumers,
+        consumersBusy: perConsumer.filter((l) => l > 0).length,
+        maxConsumerLoadPerSec: Math.round(maxConsumer),
+        consumerOverCapacity: maxConsumer > limitConsumer,
+        movedFrom: keys && o.from !== null && o.from !== n ? movement(keys, profile, o.from, n) : null,
+        simulated: { endToEndP99Ms: phase.latency.endToEnd.p99, maxLag: Math.round(Math.max(0, ...phase.consumers.map((c) => c.maxLag))) },
+        meetsTarget: hottestLoad <= limitPartition && maxConsumer <= limitConsumer,
+      };
+      rows.push(row);
+      if (row.meetsTarget && recommended === null) recommended = n;
+    }
+    if (recommended !== null) {
+      recommendations.push({ key, partitions: recommended, message: `${key}: ${recommended} partitions is the smallest count tried that keeps the hottest partition and the busiest consumer within ${Math.round((1 - o.headroom) * 100)}% of capacity` });
+    } else {
+      const top = keys ? topKeys(keys, 1)[0] : null;
+      const hottestKeyLoad = top ? top.share * o.rate : 0;
+      const limit = Math.min(limitPartition, limitConsumer);
+      recommendations.push({
+        key,
+        partitions: null,
+        message: top && hottestKeyLoad > limit
+          ? `${key}: this key cannot meet the target at any count: the hottest key alone ("${top.key}", ${(top.share * 100).toFixed(1)}% of traffic) needs ${Math.round(hottestKeyLoad)} records/s on one partition and one consumer, above the ${Math.round(limit)} records/s they can take with headroom`
+          : `${key}: none of the counts tried meets the target; try more partitions (or faster consumers)`,
+      });
+    }
+  }
+  const { base: _base, ...options } = o;
+  return { options, rows, recommendations };
+}
