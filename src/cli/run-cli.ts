@@ -11,6 +11,7 @@ import { produceCommand, produceOptions } from './commands/produce.js';
 import { consumeCommand, consumeOptions } from './commands/consume.js';
 import { reportCommand, reportOptions } from './commands/report.js';
 import { planCommand, planOptions } from './commands/plan.js';
+import { analyzeCommand, analyzeOptions } from './commands/analyze.js';
 import type { CliIo } from './io.js';
 import { kbenchVersion } from './version.js';
 
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Builder> = {
   consume: (y) => consumeOptions(y) as unknown as Argv,
   report: (y) => reportOptions(y) as unknown as Argv,
   plan: (y) => planOptions(y) as unknown as Argv,
+  analyze: (y) => analyzeOptions(y) as unknown as Argv,
 };
 
 /** The flags a command declares, found by running its builder against a recorder. */
@@ -64,6 +66,7 @@ function parser(argv: string[], io: CliIo): Argv {
     .command('partition <keys..>', 'show which partition each key lands on, per client', (y) => partitionOptions(y))
     .command('compare <reports..>', 'compare two or more reports side by side', (y) => compareOptions(y))
     .command('plan', 'capacity planning: each key × partition count against your target rate and capacities', (y) => planOptions(y))
+    .command('analyze', 'analyze real keys (a keys file, or a sample of an existing topic): spread, clients, growth', (y) => analyzeOptions(y))
     .command('report <file>', 'show a saved report again: tables, --json or --html', (y) => reportOptions(y))
     .command('topic <action> [name]', 'create, alter (add partitions), delete, describe or list topics', (y) => topicOptions(y))
     .command('group <action> [group]', 'list consumer groups, or describe one: offsets, lag, owners', (y) => groupOptions(y))
@@ -137,6 +140,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
         return await compareCommand(parsed as never, io);
       case 'plan':
         return await planCommand(lastWins(parsed) as never, io);
+      case 'analyze':
+        return await analyzeCommand(lastWins(parsed) as never, io);
       case 'report':
         return await reportCommand(parsed as never, io);
       case 'topic':
