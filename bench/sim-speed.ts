@@ -2,8 +2,11 @@
 //   baseline   = planning the records alone (key draws, record objects), no engine, no metrics;
 //   simulation = the full simulated benchmark (partitioners, queueing model, group, recorder, report).
 // Memory: peak heap of a 6-minute run vs a 60-minute run (a ratio near 1 means flat memory).
+// Each measurement runs in its own process.
 // Usage: npm run bench:sim [-- --minutes 60 --rate 10000]
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { resolveRunSpec } from '../src/config/resolve.js';
 import { SimEngine } from '../src/engines/sim/sim-engine.js';
 import { buildReport } from '../src/report/build.js';
@@ -43,9 +46,25 @@ async function simulate(minutesToRun: number, key = 'user_id') {
   return { ms: performance.now() - start, records: spec.messages, peakHeapMB: peakHeap / 1048576, error: report.run.error };
 }
 
-const baseMs = baseline(minutes);
-const sim = await simulate(minutes);
-const short = await simulate(Math.max(1, Math.round(minutes / 10)));
+// Each measurement runs in a fresh child process, so one's garbage does not slow the next.
+const mode = process.argv[process.argv.indexOf('--mode') + 1];
+if (process.argv.includes('--mode')) {
+  const m = Number(process.argv[process.argv.indexOf('--of') + 1]);
+  const out = mode === 'baseline' ? { ms: baseline(m) } : await simulate(m);
+  process.stdout.write(JSON.stringify(out));
+  process.exit(0);
+}
+
+function child(modeName: string, m: number): { ms: number; records?: number; peakHeapMB?: number; error?: string | null } {
+  const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--mode', modeName, '--of', String(m), '--rate', String(rate)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${modeName} ${m} min failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const shortMinutes = Math.max(1, Math.round(minutes / 10));
+const baseMs = child('baseline', minutes).ms;
+const sim = child('simulate', minutes) as { ms: number; records: number; peakHeapMB: number; error: string | null };
+const short = child('simulate', shortMinutes) as { ms: number; records: number; peakHeapMB: number };
 const result = {
   bench: 'sim-speed',
   node: process.version,
@@ -56,7 +75,7 @@ const result = {
   simulationOverBaseline: Math.round((sim.ms / baseMs) * 100) / 100,
   simulatedRecordsPerSec: Math.round(sim.records / (sim.ms / 1000)),
   virtualSecondsPerWallSecond: Math.round((minutes * 60) / (sim.ms / 1000)),
-  peakHeapMB: { [`${Math.max(1, Math.round(minutes / 10))}min`]: Math.round(short.peakHeapMB), [`${minutes}min`]: Math.round(sim.peakHeapMB) },
+  peakHeapMB: { [`${shortMinutes}min`]: Math.round(short.peakHeapMB), [`${minutes}min`]: Math.round(sim.peakHeapMB) },
   heapLongOverShort: Math.round((sim.peakHeapMB / short.peakHeapMB) * 100) / 100,
   error: sim.error,
 };

@@ -19,6 +19,12 @@ export interface PlannedRecord {
   intendedUs: number;
   /** Value size in bytes. */
   sizeBytes: number;
+  /** Scratch space for the engine that carries the record (partition, offset, a time and flags),
+   * so an engine needs no wrapper object per record. Meaningless outside the engine. */
+  partition: number;
+  offset: number;
+  atUs: number;
+  flags: number;
 }
 
 export interface EngineListener {

@@ -1,9 +1,25 @@
-// Latency over time: per time bucket, a coarse log histogram (8 bins per doubling, so a percentile is
-// known to within ±4.5%). Buckets merge pairwise when a run outgrows MAX_BUCKETS, like TimeBuckets,
+// Latency over time: per time bucket, a coarse log-linear histogram (8 linear bins per doubling, so
+// a percentile is known to within ±6%). Buckets merge pairwise when a run outgrows MAX_BUCKETS, like TimeBuckets,
 // so memory is bounded whatever the run's length.
 const MAX_BUCKETS = 4096;
 const BINS = 256;
 const PER_OCTAVE = 8;
+
+/** 0..7 exact; then 8 linear sub-bins per power of two (the HDR layout, coarser). */
+function binOf(us: number): number {
+  if (us < 8) return us < 0 ? 0 : Math.floor(us);
+  if (us >= 4294967296) return BINS - 1;
+  const v = us >>> 0;
+  const e = 31 - Math.clz32(v); // ≥ 3
+  return Math.min(BINS - 1, PER_OCTAVE + (e - 3) * PER_OCTAVE + ((v >>> (e - 3)) & 7));
+}
+
+function middleOf(bin: number): number {
+  if (bin < PER_OCTAVE) return bin;
+  const e = ((bin - PER_OCTAVE) >> 3) + 3;
+  const width = 2 ** (e - 3);
+  return (PER_OCTAVE + ((bin - PER_OCTAVE) & 7)) * width + width / 2;
+}
 
 export class LatencyTimeline {
   widthUs = 1_000_000;
@@ -22,7 +38,7 @@ export class LatencyTimeline {
       grown.set(this.counts);
       this.counts = grown;
     }
-    const bin = latencyUs < 1 ? 0 : Math.min(BINS - 1, 1 + Math.floor(Math.log2(latencyUs) * PER_OCTAVE));
+    const bin = binOf(latencyUs);
     this.counts[b * BINS + bin]++;
     if (b + 1 > this.used) this.used = b + 1;
   }
@@ -47,9 +63,9 @@ export class LatencyTimeline {
     let seen = 0;
     for (let i = 0; i < BINS; i++) {
       seen += bins[i];
-      if (seen >= target && bins[i] > 0) return i === 0 ? 0 : Math.pow(2, (i - 0.5) / PER_OCTAVE); // bin middle
+      if (seen >= target && bins[i] > 0) return middleOf(i);
     }
-    return Math.pow(2, (BINS - 1.5) / PER_OCTAVE);
+    return middleOf(BINS - 1);
   }
 
   private halve(): void {

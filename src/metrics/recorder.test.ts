@@ -3,7 +3,7 @@ import { Recorder } from './recorder.js';
 import type { PlannedRecord } from '../engines/types.js';
 
 const rec = (n: number, entity: number, seq: number, intendedUs = n * 1000): PlannedRecord => ({
-  n, producer: 0, keyIndex: entity, key: new Uint8Array([entity]), entity, seq, intendedUs, sizeBytes: 100,
+  n, producer: 0, keyIndex: entity, key: new Uint8Array([entity]), entity, seq, intendedUs, sizeBytes: 100, partition: -1, offset: -1, atUs: 0, flags: 0,
 });
 
 function recorder(grow = false) {

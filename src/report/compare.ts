@@ -92,7 +92,7 @@ function delta(value: number | null, base: number | null, better: ComparedMetric
   if (base === null) return shown;
   const d = value - base;
   if (d === 0) return `${shown} (=)`;
-  const rel = base !== 0 ? ` ${d > 0 ? '+' : ''}${((d / Math.abs(base)) * 100).toFixed(1)}%` : '';
+  const rel = base !== 0 ? ` ${d > 0 ? '+' : ''}${((d / Math.abs(base)) * 100).toFixed(1)}% ×${(value / base).toFixed(3)}` : '';
   const verdict = better === 'none' ? '' : (better === 'lower') === d < 0 ? ' better' : ' worse';
   return `${shown} (${d > 0 ? '+' : ''}${Math.round(d * 1e4) / 1e4}${rel}${verdict})`;
 }

@@ -76,6 +76,10 @@ export class RecordPlanner {
       seq: this.draw.seq,
       intendedUs: n * this.usPerRecord,
       sizeBytes: this.payloads.sizeOf(n),
+      partition: -1,
+      offset: -1,
+      atUs: 0,
+      flags: 0,
     };
   }
 }

@@ -223,7 +223,7 @@ export class KafkaEngine implements Engine {
     const num = (name: string) => Number(String(h[name] ?? 'NaN'));
     const rec: PlannedRecord = {
       n: num(H.n), producer: num(H.producer), keyIndex: num(H.key), key: m.key, entity: num(H.entity), seq: num(H.seq),
-      intendedUs: num(H.intended), sizeBytes: m.value?.length ?? 0,
+      intendedUs: num(H.intended), sizeBytes: m.value?.length ?? 0, partition, offset: Number(m.offset), atUs: 0, flags: 0,
     };
     if (!Number.isFinite(rec.n)) return; // not a kbench record
     const offset = Number(m.offset);

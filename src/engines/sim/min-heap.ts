@@ -14,6 +14,10 @@ export class MinHeap<T> {
     return this.values.length ? this.times[0] : Infinity;
   }
 
+  peek(): T | undefined {
+    return this.values[0];
+  }
+
   push(time: number, value: T): void {
     const tie = this.counter++;
     let i = this.values.length;
@@ -67,3 +71,4 @@ export class MinHeap<T> {
     this.values[to] = this.values[from];
   }
 }
+

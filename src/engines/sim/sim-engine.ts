@@ -27,19 +27,8 @@ interface Ownership {
   owner: number;
 }
 
-interface InFlight {
-  rec: PlannedRecord;
-  partition: number;
-  offset: number;
-  acked: boolean;
-}
-
-interface ConsumedEvent {
-  rec: PlannedRecord;
-  partition: number;
-  offset: number;
-  atUs: number;
-}
+/** rec.flags bit: the record's ack was reported (it may come back to the queue when its consumer changes). */
+const ACKED = 1;
 
 export class SimEngine implements Engine {
   readonly info: EngineInfo;
@@ -58,9 +47,11 @@ export class SimEngine implements Engine {
   private readonly consumerFreeAt: Float64Array;
   private readonly ownership: Ownership[][];
   private readonly memberIds: string[];
-  private readonly inFlight = new MinHeap<InFlight>();
+  /** Records waiting to become available to their consumer: at their ack, or when their partition gets an owner. */
+  private readonly inFlight = new MinHeap<PlannedRecord>();
   private readonly outputOrder = new MinHeap<number>();
-  private outputs: ConsumedEvent[][];
+  /** Per consumer, the records it finished, in finishing order (rec.atUs = when). */
+  private outputs: PlannedRecord[][];
   private readonly outputHeads: number[];
 
   constructor(private readonly spec: RunSpec, private readonly rng: Rng) {
@@ -131,8 +122,9 @@ export class SimEngine implements Engine {
     const start = Math.max(t, this.appendFreeAt[partition]);
     const appended = start + this.appendServiceUs;
     this.appendFreeAt[partition] = appended;
-    const offset = this.nextOffset[partition]++;
-    this.inFlight.push(appended + this.produceLatencyUs, { rec, partition, offset, acked: false });
+    rec.partition = partition;
+    rec.offset = this.nextOffset[partition]++;
+    this.inFlight.push(appended + this.produceLatencyUs, rec);
   }
 
   growPartitions(to: number, atUs: number): void {
@@ -221,11 +213,11 @@ export class SimEngine implements Engine {
     this.release(Math.min(this.inFlight.peekTime(), untilUs));
   }
 
-  private deliver(item: InFlight, atUs: number): void {
-    const { rec, partition, offset } = item;
-    if (!item.acked) {
-      item.acked = true;
-      this.listener.acked(rec, partition, offset, atUs);
+  private deliver(rec: PlannedRecord, atUs: number): void {
+    const partition = rec.partition;
+    if ((rec.flags & ACKED) === 0) {
+      rec.flags |= ACKED;
+      this.listener.acked(rec, partition, rec.offset, atUs);
     }
     const stretch = this.ownerAt(partition, atUs);
     if (stretch.owner < 0) {
@@ -233,23 +225,24 @@ export class SimEngine implements Engine {
       const neverCommitted = partition >= this.initialPartitions && this.ownership[partition][0] === stretch;
       if (neverCommitted && this.spec.autoOffsetReset === 'latest') {
         // The first owner starts at the log end as it was when it got the partition.
-        this.listener.skipped(rec, partition, offset, stretch.to);
+        this.listener.skipped(rec, partition, rec.offset, stretch.to);
         return;
       }
-      this.inFlight.push(stretch.to, item);
+      this.inFlight.push(stretch.to, rec);
       return;
     }
     const c = stretch.owner;
     const start = Math.max(atUs, this.consumerFreeAt[c]);
     if (start >= stretch.to) {
-      this.inFlight.push(stretch.to, item); // revoked before its turn came: the next owner reads it
+      this.inFlight.push(stretch.to, rec); // revoked before its turn came: the next owner reads it
       return;
     }
     const done = start + this.consumeServiceUs;
     this.consumerFreeAt[c] = done;
+    rec.atUs = done;
     const out = this.outputs[c];
     if (out.length === this.outputHeads[c]) this.outputOrder.push(done, c);
-    out.push({ rec, partition, offset, atUs: done });
+    out.push(rec);
   }
 
   /** Emits consumption events with time ≤ watermark in global time order: a k-way merge (a heap of
@@ -259,8 +252,8 @@ export class SimEngine implements Engine {
     while (this.outputOrder.size && this.outputOrder.peekTime() <= watermarkUs) {
       const c = this.outputOrder.pop()!;
       const out = this.outputs[c];
-      const e = out[heads[c]++];
-      this.listener.consumed(e.rec, c, e.partition, e.offset, e.atUs);
+      const rec = out[heads[c]++];
+      this.listener.consumed(rec, c, rec.partition, rec.offset, rec.atUs);
       if (heads[c] < out.length) {
         this.outputOrder.push(out[heads[c]].atUs, c);
         if (heads[c] > 65536 && heads[c] * 2 > out.length) {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { MinHeap } from './min-heap.js';
+
+function drain<T>(q: { size: number; pop(): T | undefined }): T[] {
+  const out: T[] = [];
+  while (q.size) out.push(q.pop()!);
+  return out;
+}
+
+describe('MinHeap', () => {
+  it('pop in (time, insertion) order, whatever the push order', () => {
+    let x = 7;
+    const items = Array.from({ length: 2000 }, (_, i) => {
+      x = (x * 48271) % 2147483647;
+      return { t: i % 3 === 0 ? i : x % 500, id: i }; // a monotone stream with out-of-order events mixed in
+    });
+    const expected = [...items].sort((a, b) => a.t - b.t || a.id - b.id).map((i) => i.id);
+    const q = new MinHeap<number>();
+    for (const i of items) q.push(i.t, i.id);
+    expect(drain(q)).toEqual(expected);
+  });
+
+});
