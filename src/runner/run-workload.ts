@@ -99,10 +99,16 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
   });
   let error: string | null = null;
   const wallStartMs = Date.now();
-  await engine.start(recorder, {
-    keyCardinality: keys.nullKeys ? 0 : keys.cardinality,
-    valueOf: (rec) => payloads.valueOf(rec.n, rec.keyIndex >= 0 ? keys.keyText(rec.keyIndex) : null, rec.entity, rec.seq, wallStartMs + rec.intendedUs / 1000),
-  });
+  try {
+    await engine.start(recorder, {
+      keyCardinality: keys.nullKeys ? 0 : keys.cardinality,
+      valueOf: (rec) => payloads.valueOf(rec.n, rec.keyIndex >= 0 ? keys.keyText(rec.keyIndex) : null, rec.entity, rec.seq, wallStartMs + rec.intendedUs / 1000),
+    });
+  } catch (e) {
+    // Nothing was measured yet: release whatever the engine had set up (clients, its topic) and fail.
+    await engine.close();
+    throw e;
+  }
   try {
     const growAtUs = spec.growAtMs === null ? Infinity : spec.growAtMs * 1000;
     let grown = spec.growTo === null;
