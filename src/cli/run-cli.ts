@@ -4,7 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { EXIT, KbenchError, usageError, type ExitCode } from '../errors.js';
 import { compareCommand, compareOptions } from './commands/compare.js';
 import { partitionCommand, partitionOptions } from './commands/partition.js';
-import { runCommand, runOptions, type RunArgs } from './commands/run.js';
+import { runCommand, runOptions, runWithWorkloadOptions, type RunArgs } from './commands/run.js';
 import { topicCommand, topicOptions } from './commands/topic.js';
 import { groupCommand, groupOptions } from './commands/group.js';
 import { produceCommand, produceOptions } from './commands/produce.js';
@@ -62,7 +62,7 @@ function parser(argv: string[], io: CliIo): Argv {
     .scriptName('kbench')
     .usage('kbench: partition-key and load benchmark for Apache Kafka\n\nUsage: kbench [run] --key country --partitions 12')
     .command('$0', 'run a benchmark (simulated unless --brokers is given)', (y) => runOptions(y))
-    .command('run [workload]', 'run a benchmark, optionally from a workload file (YAML or JSON); flags override it', (y) => runOptions(y))
+    .command('run [workload]', 'run a benchmark, optionally from a workload file (YAML or JSON); flags override it', (y) => runWithWorkloadOptions(y))
     .command('partition <keys..>', 'show which partition each key lands on, per client', (y) => partitionOptions(y))
     .command('compare <reports..>', 'compare two or more reports side by side', (y) => compareOptions(y))
     .command('plan', 'capacity planning: each key × partition count against your target rate and capacities', (y) => planOptions(y))

@@ -21,11 +21,11 @@ export function planOptions<T>(y: Argv<T>) {
     .option('headroom', { type: 'string', describe: 'capacity kept free, e.g. 20%', default: '20%' })
     .option('from', { type: 'string', describe: 'the current partition count: show what growing from it moves' })
     .option('simulate', { type: 'string', describe: 'virtual length of the simulated run behind each row', default: '10s' })
-    .option('users', { type: 'string' })
-    .option('user-dist', { type: 'string' })
-    .option('client', { type: 'string', default: 'java' })
-    .option('assignor', { type: 'string', default: 'range' })
-    .option('seed', { type: 'string', default: '1' })
+    .option('users', { type: 'string', describe: 'distinct users for user_id', defaultDescription: String(DEFAULTS.users) })
+    .option('user-dist', { type: 'string', describe: 'user activity: zipf:<s> | uniform', defaultDescription: DEFAULTS.userDist })
+    .option('client', { type: 'string', describe: 'client profile (partitioner)', default: 'java' })
+    .option('assignor', { type: 'string', describe: 'range | roundrobin | cooperative-sticky | kafkajs', default: 'range' })
+    .option('seed', { type: 'string', describe: 'random seed', default: '1' })
     .option('json', { type: 'boolean', default: false });
 }
 

@@ -19,7 +19,6 @@ import { kbenchVersion } from '../version.js';
  * workload file can sit between kbench's defaults and the command line. */
 export function runOptions<T>(y: Argv<T>) {
   return y
-    .positional('workload', { type: 'string', describe: 'a workload file (YAML or JSON) with the same fields as the flags' })
     .option('key', { type: 'string', describe: 'user_id | country | none | device_id | order_id | fixed:<value> | file:<path>', defaultDescription: String(DEFAULTS.key) })
     .option('partitions', { type: 'string', describe: 'partition count of the topic', defaultDescription: String(DEFAULTS.partitions) })
     .option('partition', { type: 'string', describe: 'send every record to this one partition' })
@@ -54,6 +53,11 @@ export function runOptions<T>(y: Argv<T>) {
     .option('html', { type: 'string', describe: 'also write a self-contained HTML report (default: next to the JSON)' })
     .option('out', { type: 'string', describe: 'report file (default reports/<time>-<key>-p<N>.json)' })
     .option('json', { type: 'boolean', describe: 'print the report as JSON instead of tables' });
+}
+
+/** `kbench run [workload]`: the run flags plus the workload file. */
+export function runWithWorkloadOptions<T>(y: Argv<T>) {
+  return runOptions(y).positional('workload', { type: 'string', describe: 'a workload file (YAML or JSON) with the same fields as the flags' });
 }
 
 export interface RunArgs extends RawRunOptions {
