@@ -61,11 +61,14 @@ function charts(reports: RunReport[]): string {
     lineChart('End-to-end latency by percentile (from intended send time)', latencySeries('endToEnd'), { xLabel: 'percentile', yLabel: 'ms', xTicks: NINES_TICKS }) +
     lineChart('Produce latency by percentile', latencySeries('produce'), { xLabel: 'percentile', yLabel: 'ms', xTicks: NINES_TICKS }) + '</div>');
 
-  const overTime = (pick: (r: RunReport) => (number | null)[], name: string, dashed = false): LineSeries[] => reports.map((r, i) => ({
+  // Reports written before time series existed have no timeline: they simply get no "over time" charts.
+  const timed = reports.filter((r) => r.timeline);
+  if (timed.length === 0) return parts.join('\n');
+  const overTime = (pick: (r: RunReport) => (number | null)[], name: string, dashed = false): LineSeries[] => timed.map((r, i) => ({
     name: `${many ? `#${i + 1} ` : ''}${name}`, dashed,
     points: pick(r).map((v, k) => [((k + 1) * r.timeline.bucketMs) / 1000, v] as [number, number | null]),
   }));
-  const markers = reports.flatMap(growthMarkers);
+  const markers = timed.flatMap(growthMarkers);
   const perSec = (r: RunReport, xs: number[]) => xs.map((v) => v / (r.timeline.bucketMs / 1000));
   parts.push(`<h2>Over time</h2><div class="grid-2">` +
     lineChart('Throughput (records/s)', [...overTime((r) => perSec(r, r.timeline.produced), 'produced'), ...overTime((r) => perSec(r, r.timeline.consumed), 'consumed', true)],
