@@ -82,6 +82,9 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
     [['--grow-to', '12', '--partitions', '3', '--grow-at', '150%'], /--grow-at percentage/],
     [['--no-such-flag'], /Unknown argument/],
     [['--rate', 'max'], /--rate max needs a live broker/],
+    [['topic', 'frobnicate', 'x'], /Invalid values: Argument: action, Given: "frobnicate"/],
+    [['--seed', '-1'], /--seed must be an integer ≥ 0 \(got -1\)/],
+    [['--duration', '0s'], /the run would send no records/],
   ];
   it.each(cases)('%j', async (argv, message) => {
     const r = await kbench(...argv, '--out', join(tempDir(), 'x.json'));

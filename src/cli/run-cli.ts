@@ -79,7 +79,8 @@ function parser(argv: string[], io: CliIo): Argv {
     .help()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      throw err ?? usageError(`${msg}; see kbench --help`);
+      // yargs sometimes writes its message on several lines; kbench errors are one line.
+      throw err ?? usageError(`${msg.replace(/\s*\n\s*/g, ' ')}; see kbench --help`);
     })
     .example('kbench --key country --partitions 12', 'hot partitions from a country key')
     .example('kbench --key user_id --partitions 3 --grow-to 12', 'what growth does to keys and ordering')
