@@ -82,7 +82,6 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
     [['--grow-to', '12', '--partitions', '3', '--grow-at', '150%'], /--grow-at percentage/],
     [['--no-such-flag'], /Unknown argument/],
     [['--rate', 'max'], /--rate max needs a live broker/],
-    [['topic', 'frobnicate', 'x'], /Invalid values: Argument: action, Given: "frobnicate"/],
     [['--seed', '-1'], /--seed must be an integer ≥ 0 \(got -1\)/],
     [['--duration', '0s'], /the run would send no records/],
   ];
@@ -94,6 +93,13 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a multi-line yargs message still becomes one line', async () => {
+    const r = await kbench('topic', 'frobnicate', 'x');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^kbench: Invalid values: Argument: action, Given: "frobnicate"/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('an unreadable key file', async () => {
