@@ -51,13 +51,13 @@ function envFlags(argv: string[], env: CliIo['env']): Record<string, string> {
   const builder = COMMANDS[command] ?? COMMANDS.run;
   const out: Record<string, string> = {};
   for (const flag of declaredFlags(builder)) {
-    const value = env[`KBENCH_${flag.toUpperCase().replace(/-/g, '_')}`];
-    if (value !== undefined) out[`KBENCH_${flag.toUpperCase().replace(/-/g, '_')}`] = value;
+    const name = `KBENCH_${flag.toUpperCase().replace(/-/g, '_')}`;
+    if (env[name] !== undefined) out[name] = env[name]!;
   }
   return out;
 }
 
-function parser(argv: string[], io: CliIo): Argv {
+function parser(argv: string[]): Argv {
   return yargs(argv)
     .scriptName('kbench')
     .usage('kbench: partition-key and load benchmark for Apache Kafka\n\nUsage: kbench [run] --key country --partitions 12')
@@ -102,7 +102,7 @@ function parse(argv: string[], io: CliIo): { parsed: Parsed; output: string } {
   for (const [k] of saved) delete realEnv[k];
   for (const [k, v] of Object.entries(envFlags(argv, io.env))) realEnv[k] = v;
   try {
-    parser(argv, io).parse(argv, {}, (err, args, out) => {
+    parser(argv).parse(argv, {}, (err, args, out) => {
       if (err) failure = err;
       parsed = args as Parsed;
       output = out ?? '';
