@@ -19,7 +19,11 @@ export function createKafka(o: ConnectOptions): Kafka {
     requestTimeout: 30_000,
     // Bounded retries: a dead broker must end in an error, not in minutes of silent retrying.
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
+    // kafkajs's own logs only when asked for (KBENCH_DEBUG=1), and on stderr: stdout is for reports.
     logLevel: process.env.KBENCH_DEBUG ? logLevel.INFO : logLevel.NOTHING,
+    logCreator: () => ({ namespace, label, log }) => {
+      process.stderr.write(`kafkajs ${label} [${namespace}] ${log.message} ${JSON.stringify({ ...log, message: undefined, timestamp: undefined, logger: undefined })}\n`);
+    },
   };
   return new Kafka(config);
 }
