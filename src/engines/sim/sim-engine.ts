@@ -118,7 +118,8 @@ export class SimEngine implements Engine {
     this.listener.sent(rec);
     const producer = this.producers[rec.producer];
     if (t >= producer.refreshAtUs) producer.knows = this.brokerPartitions;
-    const partition = producer.partitioner.partition(rec.key, producer.knows, rec.sizeBytes + (rec.key?.length ?? 0), t, rec.keyIndex);
+    // Only null keys use the record size (byte-sticky strategies), and their key adds no bytes.
+    const partition = producer.partitioner.partition(rec.key, producer.knows, rec.sizeBytes, t, rec.keyIndex);
     const start = Math.max(t, this.appendFreeAt[partition]);
     const appended = start + this.appendServiceUs;
     this.appendFreeAt[partition] = appended;
