@@ -1,8 +1,7 @@
 // Side-by-side comparison of two or more reports: the first is the baseline, the others show
 // their value and the change from it.
 import { readFileSync } from 'node:fs';
-import Table from 'cli-table3';
-import { COMPACT } from './table-style.js';
+import { compactTable } from './table-style.js';
 import { usageError } from '../errors.js';
 import { REPORT_SCHEMA, type PhaseReport, type RunReport } from './schema.js';
 
@@ -99,7 +98,7 @@ function delta(value: number | null, base: number | null, better: ComparedMetric
 
 export function renderComparison(c: Comparison): string {
   const head = ['metric', 'phase', ...c.reports.map((r, i) => `${i === 0 ? 'baseline' : `#${i + 1}`}: ${r.label}`)];
-  const t = new Table({ head, style: { head: [], border: [] }, chars: COMPACT });
+  const t = compactTable(head);
   for (const m of c.metrics) {
     t.push([m.metric, m.phase, ...m.values.map((v, i) => (i === 0 ? (v === null ? '-' : String(v)) : delta(v, m.values[0], m.better)))]);
   }

@@ -1,11 +1,10 @@
 // Terminal rendering of a RunReport with cli-table3. Pure: report in, string out.
-import Table from 'cli-table3';
-import { COMPACT } from './table-style.js';
+import type Table from 'cli-table3';
+import { compactTable } from './table-style.js';
 import { formatDuration } from '../config/units.js';
 import type { PhaseReport, RunReport } from './schema.js';
 
-const plain = { head: [] as string[], border: [] as string[] };
-const table = (head: string[], opts: Partial<Table.TableConstructorOptions> = {}) => new Table({ head, style: plain, chars: COMPACT, ...opts });
+const table = (head: string[], opts: Partial<Table.TableConstructorOptions> = {}) => compactTable(head, opts);
 const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 

@@ -1,14 +1,13 @@
 // `kbench analyze --keys-file keys.txt` or `kbench analyze --brokers … --topic t --sample 100000`:
 // what your own keys would do (or already do) on partitions.
 import { readFileSync } from 'node:fs';
-import Table from 'cli-table3';
 import type { Argv } from 'yargs';
 import { analyzeKeys, type KeyAnalysis, type KeyObservation } from '../../analysis/key-report.js';
 import { parseDuration } from '../../config/units.js';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import { sampleTopicKeys } from '../../engines/kafka/sample-topic.js';
 import { CLIENT_NAMES, isClientName, keyBytes } from '../../partitioners/profiles.js';
-import { COMPACT } from '../../report/table-style.js';
+import { compactTable } from '../../report/table-style.js';
 import type { CliIo } from '../io.js';
 import { brokerOptions, positiveInt, withCluster, type BrokerArgs } from './kafka-common.js';
 
@@ -74,25 +73,24 @@ export async function analyzeCommand(args: AnalyzeArgs, io: CliIo): Promise<Exit
 }
 
 function renderAnalysis(source: string, a: KeyAnalysis): string {
-  const tbl = (head: string[]) => new Table({ head, style: { head: [], border: [] }, chars: COMPACT });
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const out: string[] = [`Keys from ${source}: ${a.records} records, ${a.distinctKeys} distinct keys, ${a.nullRecords} with a null key`];
-  const top = tbl(['top key', 'records', 'share']);
+  const top = compactTable(['top key', 'records', 'share']);
   for (const k of a.topKeys) top.push([k.key, k.records, pct(k.share)]);
   out.push(top.toString());
-  const clients = tbl([`client (at ${a.currentPartitions} partitions)`, 'max/mean', 'CV', 'hottest', 'empty']);
+  const clients = compactTable([`client (at ${a.currentPartitions} partitions)`, 'max/mean', 'CV', 'hottest', 'empty']);
   for (const c of a.byClient) clients.push([c.client, c.maxMeanRatio, c.cv, `p${c.hottestPartition} ${pct(c.hottestShare)}`, c.emptyPartitions]);
   out.push(clients.toString());
-  const counts = tbl([`partitions (${a.client})`, 'max/mean', 'CV', 'hottest', 'empty']);
+  const counts = compactTable([`partitions (${a.client})`, 'max/mean', 'CV', 'hottest', 'empty']);
   for (const c of a.byPartitionCount) counts.push([c.partitions === a.currentPartitions ? `${c.partitions} (current)` : c.partitions, c.maxMeanRatio, c.cv, `p${c.hottestPartition} ${pct(c.hottestShare)}`, c.emptyPartitions]);
   out.push(counts.toString());
   if (a.growth.length) {
-    const g = tbl(['growth', 'keys moved', 'traffic moved', 'hash % n predicts']);
+    const g = compactTable(['growth', 'keys moved', 'traffic moved', 'hash % n predicts']);
     for (const x of a.growth) g.push([`${x.from} → ${x.to}`, pct(x.fractionKeysMoved), pct(x.fractionTrafficMoved), pct(x.expectedFractionUniform)]);
     out.push(g.toString());
   }
   if (a.observed) {
-    const o = tbl(['client profile', 'records on the partition it predicts']);
+    const o = compactTable(['client profile', 'records on the partition it predicts']);
     for (const m of a.observed.matchByClient) o.push([m.client, pct(m.fraction)]);
     out.push(o.toString());
     out.push(a.observed.likelyClients.length

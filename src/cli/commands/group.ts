@@ -1,9 +1,8 @@
 // `kbench group list|describe`: the columns users know from kafka-consumer-groups --describe.
-import Table from 'cli-table3';
 import type { Argv } from 'yargs';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import { describeGroup, listGroups } from '../../engines/kafka/admin.js';
-import { COMPACT } from '../../report/table-style.js';
+import { compactTable } from '../../report/table-style.js';
 import type { CliIo } from '../io.js';
 import { brokerOptions, withCluster, type BrokerArgs } from './kafka-common.js';
 
@@ -27,7 +26,7 @@ export async function groupCommand(args: BrokerArgs & { action: 'list' | 'descri
       return EXIT.ok;
     }
     const dash = (v: unknown) => (v === null || v === undefined ? '-' : String(v));
-    const t = new Table({ head: ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'], style: { head: [], border: [] }, chars: COMPACT });
+    const t = compactTable(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID']);
     for (const r of rows) t.push([r.group, r.topic, r.partition, dash(r.currentOffset), r.logEndOffset, dash(r.lag), dash(r.consumerId), dash(r.host), dash(r.clientId)]);
     io.stdout(`Consumer group ${args.group} (${state})\n${t.toString()}\n`);
     return EXIT.ok;

@@ -1,6 +1,5 @@
 // `kbench partition <key...>`: where each key lands, for one client or all of them side by side.
-import Table from 'cli-table3';
-import { COMPACT } from '../../report/table-style.js';
+import { compactTable } from '../../report/table-style.js';
 import type { Argv } from 'yargs';
 import { usageError, EXIT, type ExitCode } from '../../errors.js';
 import { CLIENT_NAMES, CLIENT_PROFILES, isClientName, keyBytes, type ClientName } from '../../partitioners/profiles.js';
@@ -42,7 +41,7 @@ export async function partitionCommand(
     io.stdout(JSON.stringify(rows, null, 2) + '\n');
     return EXIT.ok;
   }
-  const t = new Table({ head: ['key', ...clients], style: { head: [], border: [] }, chars: COMPACT });
+  const t = compactTable(['key', ...clients]);
   for (const key of keys) t.push([key, ...clients.map((c) => rows.find((r) => r.key === key && r.client === c)!.partition)]);
   io.stdout(`Partition of each key on a ${partitions}-partition topic\n${t.toString()}\n`);
   return EXIT.ok;

@@ -1,12 +1,11 @@
 // `kbench plan --key country,user_id,none --partitions 3,6,12,24,48 [--rate 50000] …`: one row per key
 // × partition count, and a recommendation per key.
-import Table from 'cli-table3';
 import type { Argv } from 'yargs';
 import { DEFAULTS, resolveRunSpec } from '../../config/resolve.js';
 import { parseCount, parseDuration } from '../../config/units.js';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import { planCapacity, type PlanResult } from '../../planning/capacity-plan.js';
-import { COMPACT } from '../../report/table-style.js';
+import { compactTable } from '../../report/table-style.js';
 import { createPayloads } from '../../workload/payload.js';
 import type { CliIo } from '../io.js';
 
@@ -98,11 +97,7 @@ export async function planCommand(args: PlanArgs, io: CliIo): Promise<ExitCode> 
 
 export function renderPlan(r: PlanResult): string {
   const o = r.options;
-  const t = new Table({
-    head: ['key', 'partitions', 'max/mean', 'hottest', 'hottest load/s', 'partition ok', 'consumers busy', 'busiest consumer/s', 'consumer ok', ...(o.from !== null ? [`moved from ${o.from}`] : []), 'sim e2e p99 ms', 'sim peak lag'],
-    style: { head: [], border: [] },
-    chars: COMPACT,
-  });
+  const t = compactTable(['key', 'partitions', 'max/mean', 'hottest', 'hottest load/s', 'partition ok', 'consumers busy', 'busiest consumer/s', 'consumer ok', ...(o.from !== null ? [`moved from ${o.from}`] : []), 'sim e2e p99 ms', 'sim peak lag']);
   const yes = (over: boolean) => (over ? 'OVER' : 'ok');
   for (const row of r.rows) {
     t.push([row.key, row.partitions, row.maxMeanRatio, `p${row.hottestPartition} ${(row.hottestShare * 100).toFixed(1)}%`, row.hottestLoadPerSec.toLocaleString('en-US'),

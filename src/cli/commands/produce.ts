@@ -1,13 +1,12 @@
 // `kbench produce --topic t --key user_id --messages 100 [--partition n] [--client c]`: hands-on
 // producing that prints the partition and offset each record got.
-import Table from 'cli-table3';
 import type { Argv } from 'yargs';
 import { resolveRunSpec } from '../../config/resolve.js';
 import { EXIT, runError, usageError, type ExitCode } from '../../errors.js';
 import { describeError } from '../../engines/kafka/client.js';
 import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
 import { CLIENT_PROFILES } from '../../partitioners/profiles.js';
-import { COMPACT } from '../../report/table-style.js';
+import { compactTable } from '../../report/table-style.js';
 import { RecordPlanner } from '../../runner/run-workload.js';
 import { createKeySource } from '../../workload/key-sources.js';
 import { createPayloads } from '../../workload/payload.js';
@@ -79,7 +78,7 @@ export async function produceCommand(
     }
     if (args.json) io.stdout(JSON.stringify(rows, null, 2) + '\n');
     else {
-      const t = new Table({ head: ['key', 'partition', 'offset'], style: { head: [], border: [] }, chars: COMPACT });
+      const t = compactTable(['key', 'partition', 'offset']);
       for (const r of rows) t.push([r.key ?? '(null)', r.partition, r.offset]);
       io.stdout(`Produced ${rows.length} records to ${args.topic} (${partitions} partitions, ${spec.client} partitioner)\n${t.toString()}\n`);
     }

@@ -1,9 +1,8 @@
 // `kbench topic create|alter|delete|describe|list`.
-import Table from 'cli-table3';
 import type { Argv } from 'yargs';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import { alterTopicPartitions, createTopic, deleteTopic, describeTopic, listTopics } from '../../engines/kafka/admin.js';
-import { COMPACT } from '../../report/table-style.js';
+import { compactTable } from '../../report/table-style.js';
 import type { CliIo } from '../io.js';
 import { brokerOptions, positiveInt, withCluster, type BrokerArgs } from './kafka-common.js';
 
@@ -24,7 +23,6 @@ interface TopicArgs extends BrokerArgs {
   force: boolean;
 }
 
-const table = (head: string[]) => new Table({ head, style: { head: [], border: [] }, chars: COMPACT });
 
 export async function topicCommand(args: TopicArgs, io: CliIo): Promise<ExitCode> {
   const name = args.name;
@@ -55,7 +53,7 @@ export async function topicCommand(args: TopicArgs, io: CliIo): Promise<ExitCode
           io.stdout(JSON.stringify(info, null, 2) + '\n');
           return EXIT.ok;
         }
-        const t = table(['partition', 'leader', 'replicas', 'isr', 'earliest offset', 'latest offset']);
+        const t = compactTable(['partition', 'leader', 'replicas', 'isr', 'earliest offset', 'latest offset']);
         for (const p of info.partitions) t.push([p.partition, p.leader, p.replicas.join(','), p.isr.join(','), p.earliestOffset, p.latestOffset]);
         io.stdout(`Topic ${info.topic}: ${info.partitions.length} partitions${info.ownedByKbench ? ' (created by kbench)' : ''}\n${t.toString()}\n`);
         return EXIT.ok;
@@ -66,7 +64,7 @@ export async function topicCommand(args: TopicArgs, io: CliIo): Promise<ExitCode
           io.stdout(JSON.stringify(topics, null, 2) + '\n');
           return EXIT.ok;
         }
-        const t = table(['topic', 'partitions', 'created by kbench']);
+        const t = compactTable(['topic', 'partitions', 'created by kbench']);
         for (const x of topics) t.push([x.topic, x.partitions, x.ownedByKbench ? 'yes' : '']);
         io.stdout(`${t.toString()}\n`);
         return EXIT.ok;
