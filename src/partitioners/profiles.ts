@@ -98,6 +98,11 @@ export const CLIENT_PROFILES: Record<ClientName, ClientProfile> = {
   },
 };
 
+/** How late a client notices new partitions: --metadata-refresh when given, else the client's own default, ms. */
+export function metadataMaxAgeMs(override: number | null, client: ClientName): number {
+  return override ?? CLIENT_PROFILES[client].metadataMaxAgeMs;
+}
+
 export function isClientName(name: string): name is ClientName {
   return (CLIENT_NAMES as readonly string[]).includes(name);
 }

@@ -73,16 +73,22 @@ function sampledKeys(label: string, sampler: Sampler, rng: Rng, text: (i: number
   };
 }
 
-function fileKeys(path: string, order: 'replay' | 'sample', rng: Rng): KeySource {
+/** The lines of a key file (one key per line, UTF-8); `what` names it in errors ("key file", "keys file"). */
+export function readKeyLines(path: string, what: string): string[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw usageError(`cannot read key file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw usageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const lines = text.split(/\r?\n/);
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length === 0) throw usageError(`key file ${path} has no keys (one key per line, UTF-8)`);
+  if (lines.length === 0) throw usageError(`${what} ${path} has no keys (one key per line, UTF-8)`);
+  return lines;
+}
+
+function fileKeys(path: string, order: 'replay' | 'sample', rng: Rng): KeySource {
+  const lines = readKeyLines(path, 'key file');
   const indexOf = new Map<string, number>();
   const distinct: string[] = [];
   const stream = new Int32Array(lines.length);

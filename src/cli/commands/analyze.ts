@@ -1,12 +1,12 @@
 // `kbench analyze --keys-file keys.txt` or `kbench analyze --brokers … --topic t --sample 100000`:
 // what your own keys would do (or already do) on partitions.
-import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { analyzeKeys, type KeyAnalysis, type KeyObservation } from '../../analysis/key-report.js';
 import { parseDuration } from '../../config/units.js';
 import { EXIT, usageError, type ExitCode } from '../../errors.js';
 import { sampleTopicKeys } from '../../engines/kafka/sample-topic.js';
 import { CLIENT_NAMES, isClientName, keyBytes } from '../../partitioners/profiles.js';
+import { readKeyLines } from '../../workload/key-sources.js';
 import { compactTable } from '../../report/table-style.js';
 import type { CliIo } from '../io.js';
 import { brokerOptions, positiveInt, withCluster, type BrokerArgs } from './kafka-common.js';
@@ -33,17 +33,8 @@ interface AnalyzeArgs extends BrokerArgs {
 }
 
 function fromFile(path: string): KeyObservation {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw usageError(`cannot read keys file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
   const counts = new Map<string, number>();
-  const lines = text.split(/\r?\n/);
-  if (lines[lines.length - 1] === '') lines.pop();
-  for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
-  if (counts.size === 0) throw usageError(`keys file ${path} has no keys (one key per line)`);
+  for (const line of readKeyLines(path, 'keys file')) counts.set(line, (counts.get(line) ?? 0) + 1);
   return { keys: [...counts].map(([t, n]) => ({ text: t, bytes: keyBytes(t), weight: n })), nullRecords: 0 };
 }
 

@@ -8,7 +8,7 @@ import type { RunSpec } from '../../config/run-spec.js';
 import { runError, usageError } from '../../errors.js';
 import { memberId } from '../../groups/assignors.js';
 import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
-import { CLIENT_PROFILES } from '../../partitioners/profiles.js';
+import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
 import type { Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { kafkajsAssigner } from './assigners.js';
@@ -122,10 +122,6 @@ export class KafkaEngine implements Engine {
     this.t0 = performance.now();
   }
 
-  private metadataMaxAge(clientName: string): number {
-    return this.spec.metadataRefreshMs ?? CLIENT_PROFILES[clientName as keyof typeof CLIENT_PROFILES].metadataMaxAgeMs;
-  }
-
   private async startConsumers(): Promise<void> {
     if (this.spec.assignor === 'cooperative-sticky') throw usageError('cooperative-sticky needs the cooperative protocol, which kafkajs lacks; use it with the simulator, or range, roundrobin or kafkajs live');
     const assigner = this.spec.assignor === 'kafkajs' ? undefined : kafkajsAssigner(this.spec.assignor);
@@ -134,7 +130,7 @@ export class KafkaEngine implements Engine {
       const consumer = this.kafka.consumer({
         groupId: this.groupId,
         ...(assigner ? { partitionAssigners: [assigner] } : {}),
-        metadataMaxAge: this.metadataMaxAge(this.spec.client),
+        metadataMaxAge: metadataMaxAgeMs(this.spec.metadataRefreshMs, this.spec.client),
         maxWaitTimeInMs: 100,
         // Short heartbeats: members learn of a rebalance (a join, new partitions) within half a second.
         heartbeatInterval: 500,
@@ -187,7 +183,7 @@ export class KafkaEngine implements Engine {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        metadataMaxAge: this.metadataMaxAge(profile.name),
+        metadataMaxAge: metadataMaxAgeMs(this.spec.metadataRefreshMs, profile.name),
         // kafkajs calls this for every message on every attempt, with the partition count it knows now.
         createPartitioner: () => ({ partitionMetadata, message }) => {
           const m = message as TaggedMessage;

@@ -15,7 +15,7 @@
 import type { RunSpec } from '../../config/run-spec.js';
 import { ASSIGNORS, memberId, type GroupMember } from '../../groups/assignors.js';
 import { createProducerPartitioner, type ProducerPartitioner } from '../../partitioners/producer-partitioner.js';
-import { CLIENT_PROFILES } from '../../partitioners/profiles.js';
+import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
 import type { Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { MinHeap } from './min-heap.js';
@@ -78,7 +78,7 @@ export class SimEngine implements Engine {
         produceLatencyMs: spec.produceLatencyMs,
         consumerRatePerSec: spec.consumerRate,
         rebalanceMs: spec.rebalanceMs,
-        metadataRefreshMs: spec.producerClients.map((c) => spec.metadataRefreshMs ?? CLIENT_PROFILES[c].metadataMaxAgeMs),
+        metadataRefreshMs: spec.producerClients.map((c) => metadataMaxAgeMs(spec.metadataRefreshMs, c)),
         autoOffsetReset: spec.autoOffsetReset,
       },
       notes: [
@@ -99,7 +99,7 @@ export class SimEngine implements Engine {
         partitioner: createProducerPartitioner(profile, this.rng.fork(`producer-${k}`), this.spec.explicitPartition, workload.keyCardinality),
         knows: this.spec.partitions,
         refreshAtUs: Infinity,
-        maxAgeMs: this.spec.metadataRefreshMs ?? profile.metadataMaxAgeMs,
+        maxAgeMs: metadataMaxAgeMs(this.spec.metadataRefreshMs, name),
       };
     });
     const owners = this.assign(this.initialPartitions, null);
@@ -140,7 +140,7 @@ export class SimEngine implements Engine {
     for (const p of this.producers) p.refreshAtUs = atUs + this.refreshDelayUs(p.maxAgeMs);
     // kafkajs: every member checks for new partitions after its own refresh; Java and the others:
     // the leader's refresh triggers the rejoin. Either way, the first check to fire starts the rebalance.
-    const groupMaxAgeMs = this.spec.metadataRefreshMs ?? CLIENT_PROFILES[this.spec.client].metadataMaxAgeMs;
+    const groupMaxAgeMs = metadataMaxAgeMs(this.spec.metadataRefreshMs, this.spec.client);
     const checks = this.spec.client === 'kafkajs' || this.spec.client === 'kafkajs-legacy' ? this.spec.consumers : 1;
     let detectedUs = Infinity;
     for (let i = 0; i < checks; i++) detectedUs = Math.min(detectedUs, atUs + this.refreshDelayUs(groupMaxAgeMs));
