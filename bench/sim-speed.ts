@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolveRunSpec } from '../src/config/resolve.js';
+import { parseKeySpec } from '../src/config/options.js';
+import { runSpecWith } from '../src/config/resolve.js';
 import { SimEngine } from '../src/engines/sim/sim-engine.js';
 import { buildReport } from '../src/report/build.js';
 import { RecordPlanner, runWorkload } from '../src/runner/run-workload.js';
@@ -23,7 +24,7 @@ const minutes = arg('minutes', 60);
 const rate = arg('rate', 10_000);
 
 function baseline(minutesToPlan: number): number {
-  const spec = resolveRunSpec({ key: 'user_id', rate, duration: `${minutesToPlan}m` });
+  const spec = runSpecWith({ key: { kind: 'user_id' }, rate, duration: minutesToPlan * 60_000 });
   const rng = createRng(spec.seed);
   const planner = new RecordPlanner(spec, createKeySource(spec, rng.fork('keys')), createPayloads(spec.seed, null));
   const start = performance.now();
@@ -34,7 +35,7 @@ function baseline(minutesToPlan: number): number {
 }
 
 async function simulate(minutesToRun: number, key = 'user_id') {
-  const spec = resolveRunSpec({ key, rate, duration: `${minutesToRun}m`, partitions: 12 });
+  const spec = runSpecWith({ key: parseKeySpec(key, 'key'), rate, duration: minutesToRun * 60_000, partitions: 12 });
   const rng = createRng(spec.seed);
   let peakHeap = 0;
   const sample = () => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); };

@@ -72,3 +72,8 @@ export interface RunSpec {
   /** Live engine: stop waiting for consumers after this long without progress, ms. */
   drainTimeoutMs: number;
 }
+
+/** A key spec as a user writes it: "country", "fixed:tenant-1", "file:keys.txt". */
+export function keyLabel(k: KeySpec): string {
+  return k.kind === 'fixed' ? `fixed:${k.value}` : k.kind === 'file' ? `file:${k.path}` : k.kind;
+}

@@ -4,8 +4,10 @@
 // and what a short simulated run at the target rate measures (end-to-end p99, peak lag).
 import { evenSpread, movement, spreadKeys, topKeys, type Spread, type WeightedKey } from '../analysis/key-spread.js';
 import type { KeyMovement } from '../analysis/movement.js';
-import { resolveRunSpec, type RawRunOptions } from '../config/resolve.js';
-import type { RunSpec } from '../config/run-spec.js';
+import type { ArgsOf } from '../config/option.js';
+import type { RUN_OPTIONS } from '../config/options.js';
+import { runSpecWith } from '../config/resolve.js';
+import { keyLabel, type KeySpec, type RunSpec } from '../config/run-spec.js';
 import { createEngine } from '../engines/create-engine.js';
 import { ASSIGNORS, memberId } from '../groups/assignors.js';
 import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
@@ -15,7 +17,7 @@ import { createKeySource } from '../workload/key-sources.js';
 import { createRng } from '../workload/rng.js';
 
 export interface PlanOptions {
-  keys: string[];
+  keys: KeySpec[];
   partitionCounts: number[];
   rate: number;
   /** Records/s one partition can take. */
@@ -28,7 +30,8 @@ export interface PlanOptions {
   from: number | null;
   /** Virtual length of the simulated run behind each row, ms. */
   simulateMs: number;
-  base: RawRunOptions;
+  /** The other run options of every row's simulated run (users, client, assignor, seed…). */
+  base: Partial<ArgsOf<typeof RUN_OPTIONS>>;
 }
 
 export interface PlanRow {
@@ -49,7 +52,7 @@ export interface PlanRow {
 }
 
 export interface PlanResult {
-  options: Omit<PlanOptions, 'base'>;
+  options: Omit<PlanOptions, 'base' | 'keys'> & { keys: string[] };
   rows: PlanRow[];
   recommendations: { key: string; partitions: number | null; message: string }[];
 }
@@ -72,13 +75,22 @@ function consumerLoads(spread: Spread, consumers: number, assignor: RunSpec['ass
   return members.map((m) => (a.get(m.id) ?? []).reduce((s, tp) => s + spread.loads[tp.partition], 0));
 }
 
+/** The simulated run behind one row (also used to check every row's options before any work). */
+export function planSpec(o: Omit<PlanOptions, 'keys'>, key: KeySpec, partitions: number): Readonly<RunSpec> {
+  return runSpecWith({
+    ...o.base, key, partitions, rate: o.rate, duration: o.simulateMs, consumers: o.consumers ?? partitions,
+    consumerRate: o.consumerRate, partitionCapacity: o.partitionCapacity,
+  });
+}
+
 export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
   const rows: PlanRow[] = [];
   const recommendations: PlanResult['recommendations'] = [];
   const limitPartition = o.partitionCapacity * (1 - o.headroom);
   const limitConsumer = o.consumerRate * (1 - o.headroom);
-  for (const key of o.keys) {
-    const probe = resolveRunSpec({ ...o.base, key, partitions: Math.max(...o.partitionCounts), rate: o.rate, duration: '1s' });
+  for (const keySpec of o.keys) {
+    const probe = planSpec(o, keySpec, Math.max(...o.partitionCounts));
+    const key = probe.key;
     const keys = weightedKeysOf(probe);
     const profile = CLIENT_PROFILES[probe.client];
     let recommended: number | null = null;
@@ -89,7 +101,7 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
       const perConsumer = consumerLoads({ ...spread, loads }, consumers, probe.assignor);
       const hottestLoad = Math.max(...loads);
       const maxConsumer = Math.max(...perConsumer);
-      const spec = resolveRunSpec({ ...o.base, key, partitions: n, rate: o.rate, duration: `${o.simulateMs}ms`, consumers, consumerRate: o.consumerRate, partitionCapacity: o.partitionCapacity });
+      const spec = planSpec(o, keySpec, n);
       const report = buildReport(await runWorkload(spec, createEngine(spec), createRng(spec.seed)), 'plan');
       const phase = report.phases[0];
       const row: PlanRow = {
@@ -126,6 +138,6 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
       });
     }
   }
-  const { base: _base, ...options } = o;
-  return { options, rows, recommendations };
+  const { base: _base, keys, ...rest } = o;
+  return { options: { ...rest, keys: keys.map(keyLabel) }, rows, recommendations };
 }

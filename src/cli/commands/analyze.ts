@@ -1,36 +1,16 @@
 // `kbench analyze --keys-file keys.txt` or `kbench analyze --brokers … --topic t --sample 100000`:
 // what your own keys would do (or already do) on partitions.
-import type { Argv } from 'yargs';
 import { analyzeKeys, type KeyAnalysis, type KeyObservation } from '../../analysis/key-report.js';
-import { parseDuration } from '../../config/units.js';
-import { EXIT, usageError, type ExitCode } from '../../errors.js';
+import { describedAs, option } from '../../config/option.js';
+import { BROKER_OPTIONS, integer, LIMITS, OPTIONS } from '../../config/options.js';
+import { nonBlank, parseCount, parseList } from '../../config/units.js';
+import { ERROR_CODES, EXIT, usageError } from '../../errors.js';
 import { sampleTopicKeys } from '../../engines/kafka/sample-topic.js';
-import { CLIENT_NAMES, isClientName, keyBytes } from '../../partitioners/profiles.js';
+import { keyBytes } from '../../partitioners/profiles.js';
 import { readKeyLines } from '../../workload/key-sources.js';
 import { compactTable } from '../../report/table-style.js';
-import type { CliIo } from '../io.js';
-import { brokerOptions, positiveInt, withCluster, type BrokerArgs } from './kafka-common.js';
-
-export function analyzeOptions<T>(y: Argv<T>) {
-  return brokerOptions(y)
-    .option('keys-file', { type: 'string', describe: 'a file of keys, one per line (UTF-8), one line per record' })
-    .option('topic', { type: 'string', describe: 'read keys from this existing topic (needs --brokers)' })
-    .option('sample', { type: 'string', describe: 'records to read from the topic', default: '100000' })
-    .option('timeout', { type: 'string', describe: 'give up reading the topic after this long', default: '60s' })
-    .option('partitions', { type: 'string', describe: 'current partition count for a keys file (a topic has its own)', default: '12' })
-    .option('counts', { type: 'string', describe: 'other partition counts to try', default: '3,6,12,24,48' })
-    .option('client', { type: 'string', describe: 'client profile for the per-count tables', default: 'java' });
-}
-
-interface AnalyzeArgs extends BrokerArgs {
-  keysFile?: string;
-  topic?: string;
-  sample: string;
-  timeout: string;
-  partitions: string;
-  counts: string;
-  client: string;
-}
+import { defineCommand } from '../command.js';
+import { topicOption, withCluster } from './kafka-common.js';
 
 function fromFile(path: string): KeyObservation {
   const counts = new Map<string, number>();
@@ -38,30 +18,44 @@ function fromFile(path: string): KeyObservation {
   return { keys: [...counts].map(([t, n]) => ({ text: t, bytes: keyBytes(t), weight: n })), nullRecords: 0 };
 }
 
-export async function analyzeCommand(args: AnalyzeArgs, io: CliIo): Promise<ExitCode> {
-  if (!isClientName(args.client)) throw usageError(`unknown client "${args.client}"; use one of ${CLIENT_NAMES.join(', ')}`);
-  const counts = args.counts.split(',').map((c) => positiveInt(c.trim(), '--counts'));
-  if (Boolean(args.keysFile) === Boolean(args.topic)) throw usageError('give either --keys-file <file> or --topic <name> (with --brokers)');
-  let analysis: KeyAnalysis;
-  let source: string;
-  if (args.keysFile) {
-    source = `keys file ${args.keysFile}`;
-    analysis = analyzeKeys(fromFile(args.keysFile), positiveInt(args.partitions, '--partitions'), counts, args.client);
-  } else {
-    const sample = positiveInt(args.sample, '--sample');
-    const s = await withCluster(args, ({ kafka, admin }) => sampleTopicKeys(kafka, admin, args.topic!, sample, parseDuration(args.timeout, '--timeout')));
-    source = `topic ${args.topic} (${s.records} records read from the beginning, nothing committed)`;
-    const obs: KeyObservation = {
-      keys: [...s.keys].map(([t, parts]) => ({ text: t, bytes: keyBytes(t), weight: [...parts.values()].reduce((a, b) => a + b, 0) })),
-      nullRecords: s.nullRecords,
-      observedPartitions: s.keys,
-    };
-    if (s.records === 0) throw usageError(`topic ${args.topic} has no records to analyze`);
-    analysis = analyzeKeys(obs, s.partitions, counts, args.client);
-  }
-  io.stdout(args.json ? JSON.stringify({ source, ...analysis }, null, 2) + '\n' : renderAnalysis(source, analysis));
-  return EXIT.ok;
-}
+export const analyzeCommand = defineCommand({
+  name: 'analyze',
+  describe: 'analyze real keys (a keys file, or a sample of an existing topic): spread, clients, growth',
+  options: {
+    ...BROKER_OPTIONS,
+    keysFile: option('string', 'a file of keys, one per line (UTF-8), one line per record; - for stdin', nonBlank, { describe: 'the keys to analyze' }),
+    topic: topicOption({ describe: 'read keys from this existing topic (needs --brokers)' }),
+    sample: OPTIONS.sample,
+    timeout: OPTIONS.timeout,
+    partitions: integer(1, LIMITS.partitions, { describe: 'current partition count for a keys file (a topic has its own)', default: '12' }),
+    counts: option('string', `up to ${LIMITS.listEntries} counts, each 1–${LIMITS.partitions.toLocaleString('en-US')}`,
+      (raw, label) => parseList(raw, label, LIMITS.listEntries, (t, l) => parseCount(t, l, { min: 1, max: LIMITS.partitions, integer: true })),
+      { describe: 'other partition counts to try', default: '3,6,12,24,48' }),
+    client: describedAs(OPTIONS.client, 'client profile for the per-count tables'),
+  },
+  async handler({ values: args }, io) {
+    if ((args.keysFile === undefined) === (args.topic === undefined)) throw usageError('give either --keys-file <file> or --topic <name> (with --brokers)', ERROR_CODES.usage);
+    let analysis: KeyAnalysis;
+    let source: string;
+    if (args.keysFile !== undefined) {
+      source = `keys file ${args.keysFile}`;
+      analysis = analyzeKeys(fromFile(args.keysFile), args.partitions, args.counts, args.client);
+    } else {
+      const topic = args.topic!;
+      const s = await withCluster(args, ({ kafka, admin }) => sampleTopicKeys(kafka, admin, topic, args.sample, args.timeout));
+      source = `topic ${topic} (${s.records} records read from the beginning, nothing committed)`;
+      const obs: KeyObservation = {
+        keys: [...s.keys].map(([t, parts]) => ({ text: t, bytes: keyBytes(t), weight: [...parts.values()].reduce((a, b) => a + b, 0) })),
+        nullRecords: s.nullRecords,
+        observedPartitions: s.keys,
+      };
+      if (s.records === 0) throw usageError(`topic ${topic} has no records to analyze`, ERROR_CODES.badInput);
+      analysis = analyzeKeys(obs, s.partitions, args.counts, args.client);
+    }
+    io.stdout(args.json ? JSON.stringify({ source, ...analysis }, null, 2) + '\n' : renderAnalysis(source, analysis));
+    return EXIT.ok;
+  },
+});
 
 function renderAnalysis(source: string, a: KeyAnalysis): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

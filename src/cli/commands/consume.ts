@@ -1,20 +1,10 @@
 // `kbench consume --topic t --group g`: hands-on consuming that prints where each record came from.
 // Stops after --messages records or --idle without new records; commits what it read.
-import type { Argv } from 'yargs';
-import { parseDuration } from '../../config/units.js';
-import { EXIT, runError, usageError, type ExitCode } from '../../errors.js';
+import { BROKER_OPTIONS, count, LIMITS, OPTIONS } from '../../config/options.js';
+import { ERROR_CODES, EXIT, runError, usageError } from '../../errors.js';
 import { describeError } from '../../engines/kafka/client.js';
-import type { CliIo } from '../io.js';
-import { brokerOptions, positiveInt, withCluster, type BrokerArgs } from './kafka-common.js';
-
-export function consumeOptions<T>(y: Argv<T>) {
-  return brokerOptions(y)
-    .option('topic', { type: 'string', demandOption: true })
-    .option('group', { type: 'string', demandOption: true, describe: 'consumer group id' })
-    .option('from-beginning', { type: 'boolean', default: false, describe: 'start at the earliest offset when the group has none' })
-    .option('messages', { type: 'string', describe: 'stop after this many records' })
-    .option('idle', { type: 'string', default: '5s', describe: 'stop after this long without a new record' });
-}
+import { defineCommand } from '../command.js';
+import { groupOption, topicOption, withCluster } from './kafka-common.js';
 
 export interface ConsumedRow {
   partition: number;
@@ -23,14 +13,22 @@ export interface ConsumedRow {
   value: string | null;
 }
 
-export async function consumeCommand(
-  args: BrokerArgs & { topic: string; group: string; fromBeginning: boolean; messages?: string; idle: string },
-  io: CliIo,
-): Promise<ExitCode> {
-  const limit = args.messages === undefined ? Infinity : positiveInt(args.messages, '--messages');
-  const idleMs = parseDuration(args.idle, '--idle');
+export const consumeCommand = defineCommand({
+  name: 'consume',
+  describe: 'read records from a topic as a consumer group and print where each came from',
+  options: {
+    ...BROKER_OPTIONS,
+    topic: topicOption({ describe: 'topic to read', required: true }),
+    group: groupOption({ describe: 'consumer group id', required: true }),
+    fromBeginning: OPTIONS.fromBeginning,
+    messages: count(1, LIMITS.sample, { describe: 'stop after this many records' }),
+    idle: OPTIONS.idle,
+  },
+  async handler({ values: args }, io) {
+  const limit = args.messages ?? Infinity;
+  const idleMs = args.idle;
   return withCluster(args, async ({ kafka, admin }) => {
-    if (!(await admin.listTopics()).includes(args.topic)) throw usageError(`topic ${args.topic} does not exist`);
+    if (!(await admin.listTopics()).includes(args.topic)) throw usageError(`topic ${args.topic} does not exist`, ERROR_CODES.badOption);
     const consumer = kafka.consumer({ groupId: args.group, allowAutoTopicCreation: false, maxWaitTimeInMs: 200, retry: { retries: 5, restartOnFailure: async () => false } });
     const rows: ConsumedRow[] = [];
     let lastAt = Date.now();
@@ -63,9 +61,10 @@ export async function consumeCommand(
     } finally {
       await consumer.disconnect().catch(() => undefined); // commits what was read
     }
-    if (failure) throw runError(`consuming ${args.topic} failed: ${describeError(failure)}`);
+    if (failure) throw runError(`consuming ${args.topic} failed: ${describeError(failure)}`, failure);
     if (args.json) io.stdout(JSON.stringify(rows.slice(0, limit), null, 2) + '\n');
     else io.stderr(`Consumed ${Math.min(rows.length, limit)} records from ${args.topic} as group ${args.group}\n`);
     return EXIT.ok;
   });
-}
+  },
+});

@@ -1,22 +1,14 @@
-// What every broker-facing command shares: --brokers / KBENCH_BROKERS, a bounded connect, clean-up.
+// What every broker-facing command shares: --brokers / KBENCH_BROKERS, a bounded connect, clean-up,
+// and the names Kafka accepts for topics and groups.
 import type { Admin, Kafka } from 'kafkajs';
-import type { Argv } from 'yargs';
-import { parseBrokers } from '../../config/brokers.js';
-import { parseDuration } from '../../config/units.js';
-import { usageError } from '../../errors.js';
+import { option } from '../../config/option.js';
+import { nonBlank } from '../../config/units.js';
+import { ERROR_CODES, shown, usageError } from '../../errors.js';
 import { connectAdmin, createKafka } from '../../engines/kafka/client.js';
 
-export function brokerOptions<T>(y: Argv<T>) {
-  return y
-    .option('brokers', { type: 'string', describe: 'Kafka bootstrap servers, host:port[,…] (or KBENCH_BROKERS)' })
-    .option('connect-timeout', { type: 'string', describe: 'give up reaching the brokers after this long', default: '10s' })
-    .option('json', { type: 'boolean', describe: 'print data as JSON', default: false });
-}
-
 export interface BrokerArgs {
-  brokers?: string;
-  connectTimeout: string;
-  json: boolean;
+  brokers: string[] | undefined;
+  connectTimeout: number;
 }
 
 export interface Connected {
@@ -27,9 +19,8 @@ export interface Connected {
 }
 
 export async function withCluster<T>(args: BrokerArgs, fn: (c: Connected) => Promise<T>): Promise<T> {
-  if (!args.brokers) throw usageError('this command needs a broker: --brokers host:port (or KBENCH_BROKERS)');
-  const brokers = parseBrokers(args.brokers);
-  const connectTimeoutMs = parseDuration(args.connectTimeout, '--connect-timeout');
+  if (!args.brokers) throw usageError('this command needs a broker: --brokers host:port (or KBENCH_BROKERS)', ERROR_CODES.badOption);
+  const { brokers, connectTimeout: connectTimeoutMs } = args;
   const kafka = createKafka({ brokers, connectTimeoutMs });
   const admin = await connectAdmin(kafka, { brokers, connectTimeoutMs });
   try {
@@ -39,8 +30,23 @@ export async function withCluster<T>(args: BrokerArgs, fn: (c: Connected) => Pro
   }
 }
 
-export function positiveInt(value: unknown, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} must be an integer ≥ 1 (got ${String(value)})`);
-  return n;
+/** Kafka's own rule for topic names: 1–249 of [a-zA-Z0-9._-], and not "." or "..". */
+export function parseTopicName(raw: string, label: string): string {
+  const name = nonBlank(raw, label);
+  if (!/^[a-zA-Z0-9._-]{1,249}$/.test(name) || name === '.' || name === '..') {
+    throw usageError(`${label} ${shown(raw)} is not a legal topic name: 1–249 characters of a-z A-Z 0-9 . _ -`, ERROR_CODES.badOption);
+  }
+  return name;
 }
+
+const topicNameRange = '1–249 of a-z A-Z 0-9 . _ -';
+export const topicOption = <const M extends { describe: string; required?: boolean; positional?: 'one' }>(meta: M) =>
+  option('string', topicNameRange, parseTopicName, meta);
+
+/** Group ids: any text Kafka can carry, within reason. */
+export const groupOption = <const M extends { describe: string; required?: boolean; positional?: 'one' }>(meta: M) =>
+  option('string', '1–255 characters', (raw, label) => {
+    const id = nonBlank(raw, label);
+    if (id.length > 255) throw usageError(`${label} is longer than 255 characters`, ERROR_CODES.badOption);
+    return id;
+  }, meta);

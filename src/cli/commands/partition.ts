@@ -1,18 +1,16 @@
-// `kbench partition <key...>`: where each key lands, for one client or all of them side by side.
+// `kbench partition <key...>` (or `--keys-file f`, `-` for stdin): where each key lands, for one
+// client or all of them side by side. Keys are taken verbatim: "-" and "-x" are keys like any other
+// (put keys that look like flags after `--`).
+import { describedAs, option, variadic } from '../../config/option.js';
+import { integer, LIMITS, OPTIONS } from '../../config/options.js';
+import { nonBlank } from '../../config/units.js';
+import { ERROR_CODES, EXIT, usageError } from '../../errors.js';
+import { CLIENT_NAMES, CLIENT_PROFILES, keyBytes, type ClientName } from '../../partitioners/profiles.js';
 import { compactTable } from '../../report/table-style.js';
-import type { Argv } from 'yargs';
-import { usageError, EXIT, type ExitCode } from '../../errors.js';
-import { CLIENT_NAMES, CLIENT_PROFILES, isClientName, keyBytes, type ClientName } from '../../partitioners/profiles.js';
-import type { CliIo } from '../io.js';
+import { readKeyLines } from '../../workload/key-sources.js';
+import { defineCommand } from '../command.js';
 
-export function partitionOptions<T>(y: Argv<T>) {
-  return y
-    .positional('keys', { type: 'string', array: true, describe: 'keys (as UTF-8 strings)' })
-    .option('partitions', { type: 'string', describe: 'partition count', demandOption: true })
-    .option('client', { type: 'string', describe: `one of ${CLIENT_NAMES.join(', ')}`, default: 'java' })
-    .option('all-clients', { type: 'boolean', describe: 'show every client profile side by side', default: false })
-    .option('json', { type: 'boolean', default: false });
-}
+const MAX_KEYS = 1_000_000;
 
 export interface PartitionRow {
   key: string;
@@ -26,23 +24,31 @@ export function partitionKeys(keys: string[], partitions: number, clients: Clien
     clients.map((client) => ({ key, client, partitions, partition: CLIENT_PROFILES[client].partitionForKey(keyBytes(key), partitions) })));
 }
 
-export async function partitionCommand(
-  args: { keys?: (string | number)[]; partitions: string; client: string; allClients: boolean; json: boolean },
-  io: CliIo,
-): Promise<ExitCode> {
-  const partitions = Number(args.partitions);
-  if (!Number.isInteger(partitions) || partitions < 1) throw usageError(`--partitions must be an integer ≥ 1 (got ${args.partitions})`);
-  if (!args.allClients && !isClientName(args.client)) throw usageError(`unknown client "${args.client}"; use one of ${CLIENT_NAMES.join(', ')}`);
-  const keys = (args.keys ?? []).map(String);
-  if (keys.length === 0) throw usageError('give at least one key, e.g. kbench partition user-42 --partitions 12');
-  const clients = args.allClients ? [...CLIENT_NAMES] : [args.client as ClientName];
-  const rows = partitionKeys(keys, partitions, clients);
-  if (args.json) {
-    io.stdout(JSON.stringify(rows, null, 2) + '\n');
+export const partitionCommand = defineCommand({
+  name: 'partition',
+  describe: 'show which partition each key lands on, per client',
+  options: {
+    keys: variadic('UTF-8 strings; after -- even ones that start with -', (raw) => raw, { describe: 'keys', positional: 'many' }),
+    keysFile: option('string', 'a file of keys, one per line; - for stdin', nonBlank, { describe: 'read the keys from a file' }),
+    partitions: integer(1, LIMITS.partitions, { describe: 'partition count', required: true }),
+    client: describedAs(OPTIONS.client, `one of ${CLIENT_NAMES.join(', ')}`),
+    allClients: OPTIONS.allClients,
+    json: OPTIONS.json,
+  },
+  async handler({ values: a }, io) {
+    const keys = [...a.keys, ...(a.keysFile === undefined ? [] : readKeyLines(a.keysFile, 'keys file'))];
+    if (keys.length === 0) throw usageError('give at least one key, e.g. kbench partition user-42 --partitions 12 (or --keys-file keys.txt)', ERROR_CODES.usage);
+    if (keys.length > MAX_KEYS) throw usageError(`${keys.length} keys given; at most ${MAX_KEYS} at a time`, ERROR_CODES.badInput);
+    const partitions = a.partitions;
+    const clients = a.allClients ? [...CLIENT_NAMES] : [a.client];
+    const rows = partitionKeys(keys, partitions, clients);
+    if (a.json) {
+      io.stdout(JSON.stringify(rows, null, 2) + '\n');
+      return EXIT.ok;
+    }
+    const t = compactTable(['key', ...clients]);
+    for (let k = 0; k < keys.length; k++) t.push([JSON.stringify(keys[k]).slice(1, -1), ...rows.slice(k * clients.length, (k + 1) * clients.length).map((r) => r.partition)]);
+    io.stdout(`Partition of each key on a ${partitions}-partition topic\n${t.toString()}\n`);
     return EXIT.ok;
-  }
-  const t = compactTable(['key', ...clients]);
-  for (const key of keys) t.push([key, ...clients.map((c) => rows.find((r) => r.key === key && r.client === c)!.partition)]);
-  io.stdout(`Partition of each key on a ${partitions}-partition topic\n${t.toString()}\n`);
-  return EXIT.ok;
-}
+  },
+});

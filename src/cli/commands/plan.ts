@@ -1,99 +1,79 @@
 // `kbench plan --key country,user_id,none --partitions 3,6,12,24,48 [--rate 50000] …`: one row per key
 // × partition count, and a recommendation per key.
-import type { Argv } from 'yargs';
-import { DEFAULTS, resolveRunSpec } from '../../config/resolve.js';
-import { parseCount, parseDuration } from '../../config/units.js';
-import { EXIT, usageError, type ExitCode } from '../../errors.js';
-import { planCapacity, type PlanResult } from '../../planning/capacity-plan.js';
+import { describedAs, option, Problems } from '../../config/option.js';
+import { duration, integer, LIMITS, OPTIONS, parseKeySpec, rate } from '../../config/options.js';
+import { parseCount, parseList } from '../../config/units.js';
+import { ERROR_CODES, EXIT } from '../../errors.js';
+import { planCapacity, planSpec, type PlanResult } from '../../planning/capacity-plan.js';
 import { compactTable } from '../../report/table-style.js';
 import { createPayloads } from '../../workload/payload.js';
-import type { CliIo } from '../io.js';
+import { defineCommand } from '../command.js';
 
-export function planOptions<T>(y: Argv<T>) {
-  return y
-    .option('key', { type: 'string', describe: 'keys to compare, comma-separated (same kinds as run)', default: 'user_id,country,none' })
-    .option('partitions', { type: 'string', describe: 'partition counts to try, comma-separated', default: '3,6,12,24,48' })
-    .option('rate', { type: 'string', describe: 'target records/s', default: String(DEFAULTS.rate) })
-    .option('partition-capacity', { type: 'string', describe: 'what one partition can take: records/s, or a byte rate such as 5MB/s', default: String(DEFAULTS.partitionCapacity) })
-    .option('consumer-rate', { type: 'string', describe: 'records/s one consumer can process', default: String(DEFAULTS.consumerRate) })
-    .option('consumers', { type: 'string', describe: 'consumers in the group (default: one per partition)' })
-    .option('headroom', { type: 'string', describe: 'capacity kept free, e.g. 20%', default: '20%' })
-    .option('from', { type: 'string', describe: 'the current partition count: show what growing from it moves' })
-    .option('simulate', { type: 'string', describe: 'virtual length of the simulated run behind each row', default: '10s' })
-    .option('users', { type: 'string', describe: 'distinct users for user_id', defaultDescription: String(DEFAULTS.users) })
-    .option('user-dist', { type: 'string', describe: 'user activity: zipf:<s> | uniform', defaultDescription: DEFAULTS.userDist })
-    .option('client', { type: 'string', describe: 'client profile (partitioner)', default: 'java' })
-    .option('assignor', { type: 'string', describe: 'range | roundrobin | cooperative-sticky | kafkajs', default: 'range' })
-    .option('seed', { type: 'string', describe: 'random seed', default: '1' })
-    .option('json', { type: 'boolean', default: false });
-}
+/** What one partition can take: records/s, or a byte rate (turned into records/s with the workload's record size). */
+type Capacity = { recordsPerSec: number } | { bytesPerSec: number };
 
-interface PlanArgs {
-  key: string;
-  partitions: string;
-  rate: string;
-  partitionCapacity: string;
-  consumerRate: string;
-  consumers?: string;
-  headroom: string;
-  from?: string;
-  simulate: string;
-  users?: string;
-  userDist?: string;
-  client: string;
-  assignor: string;
-  seed: string;
-  json: boolean;
-}
-
-const list = (text: string, flag: string) => {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0) throw usageError(`${flag} is empty`);
-  return items;
-};
-
-/** "10000" records/s, or "5MB/s" / "5MiB/s" turned into records/s with the workload's average record size. */
-function capacityInRecords(text: string, recordBytes: number): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(KB|KiB|MB|MiB|GB|GiB)\/s\s*$/.exec(text);
-  if (!m) return parseCount(text, '--partition-capacity');
+function parseCapacity(raw: string, label: string): Capacity {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(KB|KiB|MB|MiB|GB|GiB)\/s\s*$/.exec(raw);
+  if (!m) return { recordsPerSec: parseCount(raw, label, { min: Number.MIN_VALUE, max: LIMITS.rate }) };
   const unit: Record<string, number> = { KB: 1e3, KiB: 1024, MB: 1e6, MiB: 1048576, GB: 1e9, GiB: 1073741824 };
-  return (Number(m[1]) * unit[m[2]]) / recordBytes;
+  return { bytesPerSec: Number(m[1]) * unit[m[2]] };
 }
 
-export async function planCommand(args: PlanArgs, io: CliIo): Promise<ExitCode> {
-  const keys = list(args.key, '--key');
-  const counts = list(args.partitions, '--partitions').map((p) => {
-    const n = Number(p);
-    if (!Number.isInteger(n) || n < 1) throw usageError(`--partitions entry "${p}" is not an integer ≥ 1`);
-    return n;
-  }).sort((a, b) => a - b);
-  const headroomMatch = /^(\d+(?:\.\d+)?)%$/.exec(args.headroom.trim());
-  if (!headroomMatch || Number(headroomMatch[1]) >= 100) throw usageError(`--headroom must be a percentage below 100%, e.g. 20% (got ${args.headroom})`);
-  const base = { users: args.users, userDist: args.userDist, client: args.client, assignor: args.assignor, seed: args.seed };
-  // Validate every key (and the shared flags) before any work, so a typo fails at once.
-  for (const key of keys) resolveRunSpec({ ...base, key, duration: '1s' });
-  const rate = parseCount(args.rate, '--rate');
-  const payloads = createPayloads(1, null);
-  let bytes = 0;
-  for (let n = 0; n < 512; n++) bytes += payloads.sizeOf(n);
-  const recordBytes = bytes / 512 + 12; // value plus a typical key
-  const from = args.from === undefined ? null : Number(args.from);
-  if (from !== null && (!Number.isInteger(from) || from < 1)) throw usageError(`--from must be an integer ≥ 1 (got ${args.from})`);
-  const result = await planCapacity({
-    keys,
-    partitionCounts: counts,
-    rate,
-    partitionCapacity: capacityInRecords(args.partitionCapacity, recordBytes),
-    consumerRate: parseCount(args.consumerRate, '--consumer-rate'),
-    consumers: args.consumers === undefined ? null : Number(args.consumers),
-    headroom: Number(headroomMatch[1]) / 100,
-    from,
-    simulateMs: parseDuration(args.simulate, '--simulate'),
-    base,
-  });
-  io.stdout(args.json ? JSON.stringify(result, null, 2) + '\n' : renderPlan(result));
-  return EXIT.ok;
-}
+const partitionCountOf = (raw: string, label: string) => parseCount(raw, label, { min: 1, max: LIMITS.partitions, integer: true });
+
+export const planCommand = defineCommand({
+  name: 'plan',
+  describe: 'capacity planning: each key × partition count against your target rate and capacities',
+  options: {
+    key: option('string', `up to ${LIMITS.listEntries} of the run's key kinds`, (raw, label) => parseList(raw, label, LIMITS.listEntries, parseKeySpec),
+      { describe: 'keys to compare, comma-separated', default: 'user_id,country,none' }),
+    partitions: option('string', `up to ${LIMITS.listEntries} counts, each 1–${LIMITS.partitions.toLocaleString('en-US')}`,
+      (raw, label) => parseList(raw, label, LIMITS.listEntries, partitionCountOf).sort((a, b) => a - b),
+      { describe: 'partition counts to try, comma-separated', default: '3,6,12,24,48' }),
+    rate: rate({ describe: 'target records/s', default: '10000' }),
+    partitionCapacity: option('string', 'records/s, or a byte rate such as 5MB/s', parseCapacity, { describe: 'what one partition can take', default: '50000' }),
+    consumerRate: OPTIONS.consumerRate,
+    consumers: integer(1, LIMITS.consumers, { describe: 'consumers in the group (default: one per partition)' }),
+    headroom: OPTIONS.headroom,
+    from: integer(1, LIMITS.partitions, { describe: 'the current partition count: show what growing from it moves' }),
+    simulate: duration(100, 3_600_000, { describe: 'virtual length of the simulated run behind each row', default: '10s' }),
+    users: OPTIONS.users,
+    userDist: OPTIONS.userDist,
+    client: describedAs(OPTIONS.client, 'client profile (partitioner)'),
+    assignor: OPTIONS.assignor,
+    seed: OPTIONS.seed,
+    json: OPTIONS.json,
+  },
+  async handler({ values: a }, io) {
+    const payloads = createPayloads(1, null);
+    let bytes = 0;
+    for (let n = 0; n < 512; n++) bytes += payloads.sizeOf(n);
+    const recordBytes = bytes / 512 + 12; // value plus a typical key
+    const options = {
+      keys: a.key,
+      partitionCounts: a.partitions,
+      rate: a.rate,
+      partitionCapacity: 'recordsPerSec' in a.partitionCapacity ? a.partitionCapacity.recordsPerSec : a.partitionCapacity.bytesPerSec / recordBytes,
+      consumerRate: a.consumerRate,
+      consumers: a.consumers ?? null,
+      headroom: a.headroom,
+      from: a.from ?? null,
+      simulateMs: a.simulate,
+      base: { users: a.users, userDist: a.userDist, client: a.client, assignor: a.assignor, seed: a.seed },
+    };
+    // Every row's simulated run is checked before any work, so a bad combination fails at once.
+    const problems = new Problems();
+    for (const key of options.keys) for (const n of options.partitionCounts) problems.try(() => planSpec(options, key, n));
+    const simulated = options.keys.length * options.partitionCounts.length * options.rate * (options.simulateMs / 1000);
+    if (simulated > LIMITS.messages) {
+      problems.add(`the plan would simulate ${Math.round(simulated).toLocaleString('en-US')} records (keys × partition counts × --rate × --simulate); at most ${LIMITS.messages.toLocaleString('en-US')}: shorten --simulate`, ERROR_CODES.badOption);
+    }
+    problems.throwIfAny();
+    const result = await planCapacity(options);
+    io.stdout(a.json ? JSON.stringify(result, null, 2) + '\n' : renderPlan(result));
+    return EXIT.ok;
+  },
+});
 
 export function renderPlan(r: PlanResult): string {
   const o = r.options;

@@ -1,102 +1,101 @@
-// `kbench [run]`: the main job. Resolves the spec, runs it on an engine, writes and prints the report.
-import type { Argv } from 'yargs';
-import { DEFAULTS, resolveRunSpec, type RawRunOptions } from '../../config/resolve.js';
-import { loadWorkloadFile } from '../../config/workload-file.js';
+// `kbench [run] [workload]`: the main job. Resolves the spec, checks every output before the run,
+// runs it on an engine, then prints the report and writes it.
+import { dirname, join } from 'node:path';
+import { resolveRunSpec } from '../../config/resolve.js';
+import { RUN_OPTIONS } from '../../config/options.js';
+import { option } from '../../config/option.js';
+import { nonBlank } from '../../config/units.js';
 import { createEngine } from '../../engines/create-engine.js';
-import { predictionOf } from '../../report/prediction.js';
-import { EXIT, type ExitCode } from '../../errors.js';
+import { EXIT, KbenchError, type ExitCode } from '../../errors.js';
 import { buildReport } from '../../report/build.js';
-import { renderReport } from '../../report/table.js';
-import { defaultReportPath, htmlPathFor, writeJsonAtomic, writeTextAtomic } from '../../report/write.js';
 import { renderHtml } from '../../report/html.js';
+import { predictionOf } from '../../report/prediction.js';
+import type { RunReport } from '../../report/schema.js';
+import { renderReport } from '../../report/table.js';
+import { checkOutputTarget, defaultReportPath, htmlPathFor, writeJsonAtomic, writeTextAtomic } from '../../report/write.js';
 import { runWorkload } from '../../runner/run-workload.js';
 import { createRng } from '../../workload/rng.js';
+import { defineCommand } from '../command.js';
 import type { CliIo } from '../io.js';
 import { createProgressLine } from '../progress.js';
 import { kbenchVersion } from '../version.js';
 
-/** Run flags. None has a yargs default: a value here means the user gave it (flag or KBENCH_*), so a
- * workload file can sit between kbench's defaults and the command line. */
-export function runOptions<T>(y: Argv<T>) {
-  return y
-    .option('key', { type: 'string', describe: 'user_id | country | none | device_id | order_id | fixed:<value> | file:<path>', defaultDescription: String(DEFAULTS.key) })
-    .option('partitions', { type: 'string', describe: 'partition count of the topic', defaultDescription: String(DEFAULTS.partitions) })
-    .option('partition', { type: 'string', describe: 'send every record to this one partition' })
-    .option('users', { type: 'string', describe: 'distinct users for user_id and null-key entities', defaultDescription: String(DEFAULTS.users) })
-    .option('user-dist', { type: 'string', describe: 'user activity: zipf:<s> | uniform', defaultDescription: String(DEFAULTS.userDist) })
-    .option('country-dist', { type: 'string', describe: 'weighted (traffic share table) | uniform', defaultDescription: String(DEFAULTS.countryDist) })
-    .option('devices', { type: 'string', describe: 'distinct devices for device_id', defaultDescription: String(DEFAULTS.devices) })
-    .option('file-order', { type: 'string', describe: 'key file: replay (in order) | sample (at random)', defaultDescription: String(DEFAULTS.fileOrder) })
-    .option('rate', { type: 'string', describe: 'records/s offered, all producers together', defaultDescription: String(DEFAULTS.rate) })
-    .option('duration', { type: 'string', describe: 'run length, e.g. 60s, 5m, 1h', defaultDescription: String(DEFAULTS.duration) })
-    .option('messages', { type: 'string', describe: 'records to send (instead of, or capped by, --duration)' })
-    .option('producers', { type: 'string', describe: 'producer count, or a client mix such as java:2,librdkafka:1', defaultDescription: String(DEFAULTS.producers) })
-    .option('client', { type: 'string', describe: 'java | kafkajs | kafkajs-legacy | librdkafka | sarama | franz-go | platformatic', defaultDescription: String(DEFAULTS.client) })
-    .option('record-size', { type: 'string', describe: 'value size in bytes (default: the natural size of each event)' })
-    .option('seed', { type: 'string', describe: 'random seed: the same seed gives the same report', defaultDescription: String(DEFAULTS.seed) })
-    .option('consumers', { type: 'string', describe: 'consumers in the group', defaultDescription: String(DEFAULTS.consumers) })
-    .option('assignor', { type: 'string', describe: 'range | roundrobin | cooperative-sticky | kafkajs', defaultDescription: String(DEFAULTS.assignor) })
-    .option('consumer-rate', { type: 'string', describe: 'records/s one consumer can process', defaultDescription: String(DEFAULTS.consumerRate) })
-    .option('partition-capacity', { type: 'string', describe: 'simulator: records/s one partition can append', defaultDescription: String(DEFAULTS.partitionCapacity) })
-    .option('produce-latency', { type: 'string', describe: 'simulator: ack latency of an idle partition', defaultDescription: String(DEFAULTS.produceLatency) })
-    .option('rebalance-time', { type: 'string', describe: 'simulator: how long one rebalance round stops consumers', defaultDescription: String(DEFAULTS.rebalanceTime) })
-    .option('grow-to', { type: 'string', describe: 'raise the partition count to this mid-run' })
-    .option('grow-at', { type: 'string', describe: 'when to grow: a percentage of the run or a time, e.g. 50% or 30s', defaultDescription: String(DEFAULTS.growAt) })
-    .option('metadata-refresh', { type: 'string', describe: 'metadata max age of producers and consumers (default: each client\'s own)' })
-    .option('auto-offset-reset', { type: 'string', describe: 'where a consumer starts on a partition without committed offsets: latest | earliest', defaultDescription: String(DEFAULTS.autoOffsetReset) })
-    .option('brokers', { type: 'string', describe: 'run live against this Kafka cluster (host:port,…) instead of the simulator' })
-    .option('connect-timeout', { type: 'string', describe: 'live: give up reaching the brokers after this long', defaultDescription: String(DEFAULTS.connectTimeout) })
-    .option('keep-topic', { type: 'boolean', describe: 'live: keep the run\'s topic instead of deleting it at the end' })
-    .option('replication-factor', { type: 'string', describe: 'live: replication factor of the run\'s topic', defaultDescription: String(DEFAULTS.replicationFactor) })
-    .option('drain-timeout', { type: 'string', describe: 'live: stop waiting for consumers after this long without progress', defaultDescription: String(DEFAULTS.drainTimeout) })
-    .option('quiet', { type: 'boolean', describe: 'no progress line' })
-    .option('html', { type: 'string', describe: 'also write a self-contained HTML report (default: next to the JSON)' })
-    .option('out', { type: 'string', describe: 'report file (default reports/<time>-<key>-p<N>.json)' })
-    .option('json', { type: 'boolean', describe: 'print the report as JSON instead of tables' });
-}
+export const runCommand = defineCommand({
+  name: 'run',
+  describe: 'run a benchmark, optionally from a workload file (YAML or JSON); KBENCH_* variables and flags override it',
+  options: {
+    ...RUN_OPTIONS,
+    workload: option('string', 'a YAML or JSON file', nonBlank, { describe: 'a workload file with the same fields as the flags', positional: 'one' }),
+  },
+  workloadFrom: 'workload',
+  async handler(options, io) {
+    const a = options.values;
+    // defaults < workload file < KBENCH_* < flags: resolveOptions has already layered them.
+    const spec = resolveRunSpec(options);
+    // Where the report goes is settled before the run: a run must never be lost to a bad path.
+    const toStdout = a.out === '-';
+    if (a.out !== undefined && !toStdout) checkOutputTarget(a.out, '--out');
+    // The default file is new (it is named by the run's time); its folder is created if missing.
+    else if (!toStdout) checkOutputTarget(join(dirname(defaultReportPath(null)), `.kbench-${process.pid}.json`), 'the report', { createDir: true });
+    const htmlPath = a.html === undefined ? undefined : a.html || (a.out && !toStdout ? htmlPathFor(a.out) : undefined);
+    if (htmlPath !== undefined) checkOutputTarget(htmlPath, '--html');
 
-/** `kbench run [workload]`: the run flags plus the workload file. */
-export function runWithWorkloadOptions<T>(y: Argv<T>) {
-  return runOptions(y).positional('workload', { type: 'string', describe: 'a workload file (YAML or JSON) with the same fields as the flags' });
-}
+    const engine = createEngine(spec);
+    const progress = createProgressLine(io, !a.json && !a.quiet && !toStdout);
+    const result = await runWorkload(spec, engine, createRng(spec.seed), { shouldStop: io.stopRequested, onProgress: (p) => progress.update(p) });
+    progress.done();
+    const report = buildReport(result, kbenchVersion());
+    if (!report.simulated && result.failure === null) {
+      // The same workload through the simulator, for the report's "predicted vs measured".
+      const simSpec = { ...spec, brokers: null, maxRate: false, rate: spec.maxRate ? Math.max(1, Math.round(report.phases[0].throughput.achievedPerSec)) : spec.rate };
+      if (spec.maxRate) simSpec.messages = Math.max(1, report.delivery.produced);
+      const simulated = buildReport(await runWorkload(simSpec, createEngine(simSpec), createRng(spec.seed)), kbenchVersion());
+      report.prediction = predictionOf(simulated);
+    }
+    // stdout first: if a file write fails, the report is still on the terminal.
+    io.stdout(a.json || toStdout ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
+    const writeFailure = writeOutputs(report, toStdout ? undefined : a.out ?? defaultReportPath(report), a.html === undefined ? undefined : htmlPath ?? '', io);
+    return finish(result.failure, result.error, writeFailure, io);
+  },
+});
 
-export interface RunArgs extends RawRunOptions {
-  workload?: string;
-  brokers?: string;
-  out?: string;
-  json?: boolean;
-  quiet?: boolean;
-  html?: string;
-}
-
-export async function runCommand(args: RunArgs, io: CliIo): Promise<ExitCode> {
-  // defaults < workload file < KBENCH_* < flags (yargs has already put KBENCH_* under the flags).
-  const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
-  const spec = resolveRunSpec(args.workload ? { ...loadWorkloadFile(args.workload), ...given } : args);
-  const engine = createEngine(spec);
-  const progress = createProgressLine(io, !args.json && !args.quiet);
-  const result = await runWorkload(spec, engine, createRng(spec.seed), { shouldStop: io.stopRequested, onProgress: (p) => progress.update(p) });
-  progress.done();
-  const report = buildReport(result, kbenchVersion());
-  if (!report.simulated) {
-    // The same workload through the simulator, for the report's "predicted vs measured".
-    const simSpec = { ...spec, brokers: null, maxRate: false, rate: spec.maxRate ? Math.max(1, Math.round(report.phases[0].throughput.achievedPerSec)) : spec.rate };
-    if (spec.maxRate) simSpec.messages = Math.max(1, report.delivery.produced);
-    const simulated = buildReport(await runWorkload(simSpec, createEngine(simSpec), createRng(spec.seed)), kbenchVersion());
-    report.prediction = predictionOf(simulated);
+/** Writes the JSON (unless it went to stdout) and the HTML; a failed write is returned, not thrown,
+ * so the other output is still attempted. */
+function writeOutputs(report: RunReport, jsonPath: string | undefined, html: string | undefined, io: CliIo): KbenchError | null {
+  let failure: KbenchError | null = null;
+  const attempt = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof KbenchError)) throw e;
+      failure ??= e;
+      io.stderr(`kbench: ${e.message}\n`);
+    }
+  };
+  if (jsonPath !== undefined) attempt(() => {
+    writeJsonAtomic(jsonPath, report);
+    io.stderr(`Report written to ${jsonPath}\n`);
+  });
+  if (html !== undefined) {
+    const htmlPath = html || (jsonPath ? htmlPathFor(jsonPath) : htmlPathFor(defaultReportPath(report)));
+    attempt(() => {
+      writeTextAtomic(htmlPath, renderHtml([report]));
+      io.stderr(`HTML report written to ${htmlPath}\n`);
+    });
   }
-  const path = args.out ?? defaultReportPath(report);
-  writeJsonAtomic(path, report);
-  io.stdout(args.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
-  io.stderr(`Report written to ${path}\n`);
-  if (args.html !== undefined) {
-    const htmlPath = args.html || htmlPathFor(path);
-    writeTextAtomic(htmlPath, renderHtml([report]));
-    io.stderr(`HTML report written to ${htmlPath}\n`);
+  return failure;
+}
+
+/** The run's exit: a bug keeps the bug path (stack, "this is a bug"); a user error its exit code. */
+function finish(failure: unknown, error: string | null, writeFailure: KbenchError | null, io: CliIo): ExitCode {
+  if (failure !== null && failure !== undefined) {
+    if (!(failure instanceof KbenchError)) throw failure;
+    io.stderr(`kbench: the run failed: ${failure.message}\n`);
+    return failure.exitCode;
   }
-  if (result.error) {
-    io.stderr(`kbench: the run failed: ${result.error}\n`);
+  if (error !== null) {
+    io.stderr(`kbench: ${error}\n`);
     return EXIT.failed;
   }
-  return EXIT.ok;
+  return writeFailure ? writeFailure.exitCode : EXIT.ok;
 }

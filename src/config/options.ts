@@ -1,0 +1,193 @@
+// The option table: every option of every command, with its type, unit, default and bounds, in one
+// place. Command tables (RUN_OPTIONS here, the others next to their commands) pick entries from it;
+// the flag is the entry's name in kebab case, its variable KBENCH_<NAME>, and for runs the same name
+// is the workload-file field. Bounds are what this machine can honour: a run inside them finishes.
+import { existsSync, statSync } from 'node:fs';
+import { ASSIGNOR_NAMES } from '../groups/assignors.js';
+import { CLIENT_NAMES, type ClientName } from '../partitioners/profiles.js';
+import { ERROR_CODES, shown, usageError } from '../errors.js';
+import { parseBrokers } from './brokers.js';
+import { KEY_KINDS, type KeySpec, type UserDistribution } from './run-spec.js';
+import { option, type Meta, type OptionTable } from './option.js';
+import {
+  nonBlank, parseChoice, parseCount, parseDuration, parseList, parsePercent, parseRunPoint, parseSize, parseSwitch,
+} from './units.js';
+
+const bad = (message: string) => usageError(message, ERROR_CODES.badOption);
+
+/** The documented ranges. Each was chosen so that a run at the limit still finishes on a laptop. */
+export const LIMITS = {
+  partitions: 10_000,
+  producers: 1_000,
+  consumers: 1_000,
+  /** Distinct users or devices: per-key tables are dense arrays of this size. */
+  keySpace: 10_000_000,
+  rate: 10_000_000,
+  /** Records one run may plan (rate × duration, or --messages): about ten minutes of simulation. */
+  messages: 1_000_000_000,
+  durationMs: 24 * 3_600_000,
+  recordSize: 1_000_000,
+  fixedKeyBytes: 16_384,
+  seed: 4_294_967_295,
+  replicationFactor: 32_767,
+  brokers: 100,
+  listEntries: 32,
+  produceMessages: 100_000,
+  sample: 10_000_000,
+} as const;
+
+const n = (x: number) => x.toLocaleString('en-US');
+const intRange = (min: number, max: number) => ({ min, max, integer: true });
+
+// ---- value kinds -------------------------------------------------------------------------------
+
+export const integer = <const M extends Meta>(min: number, max: number, meta: M) =>
+  option('string', `${n(min)}–${n(max)}`, (raw, label) => parseCount(raw, label, intRange(min, max)), meta);
+export const count = <const M extends Meta>(min: number, max: number, meta: M) =>
+  option('string', `${n(min)}–${n(max)}; 10k, 2M work`, (raw, label) => parseCount(raw, label, intRange(min, max)), meta);
+export const rate = <const M extends Meta>(meta: M) =>
+  option('string', `records/s, above 0 up to ${n(LIMITS.rate)}; 10k works`, (raw, label) => parseCount(raw, label, { min: Number.MIN_VALUE, max: LIMITS.rate }), meta);
+export const duration = <const M extends Meta>(minMs: number, maxMs: number, meta: M) =>
+  option('string', `${fmt(minMs)}–${fmt(maxMs)}, e.g. 30s, 500ms, 5m`, (raw, label) => parseDuration(raw, label, { min: minMs, max: maxMs }), meta);
+export const choice = <T extends string, const M extends Meta>(values: readonly T[], meta: M) =>
+  option('string', values.join(' | '), (raw, label) => parseChoice(raw, label, values), meta);
+export const text = <const M extends Meta>(range: string | undefined, meta: M) =>
+  option('string', range, (raw, label) => nonBlank(raw, label), meta);
+export const switchOf = <const M extends Meta>(meta: M) => option('boolean', undefined, parseSwitch, meta);
+
+function fmt(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+// ---- values with their own syntax ----------------------------------------------------------------
+
+export function parseKeySpec(raw: string, label: string): KeySpec {
+  const text = nonBlank(raw, label);
+  if (text.startsWith('fixed:')) {
+    const value = text.slice('fixed:'.length);
+    if (value === '') throw bad(`${label} fixed: needs a value, e.g. fixed:tenant-42`);
+    if (Buffer.byteLength(value) > LIMITS.fixedKeyBytes) throw bad(`${label} fixed: key is longer than ${LIMITS.fixedKeyBytes} bytes`);
+    return { kind: 'fixed', value };
+  }
+  if (text.startsWith('file:')) {
+    const path = text.slice('file:'.length);
+    if (path.trim() === '') throw bad(`${label} file: needs a path, e.g. file:keys.txt`);
+    if (!existsSync(path)) throw usageError(`${label}: key file not found: ${shown(path)} (give a readable file with one key per line)`, ERROR_CODES.badInput);
+    if (!statSync(path).isFile()) throw usageError(`${label}: key file is not a regular file: ${shown(path)}`, ERROR_CODES.badInput);
+    return { kind: 'file', path };
+  }
+  if ((KEY_KINDS as readonly string[]).includes(text) && text !== 'fixed' && text !== 'file') return { kind: text as KeySpec['kind'] };
+  throw bad(`unknown ${label} ${shown(raw)}; use one of user_id, country, none, device_id, order_id, fixed:<value>, file:<path>`);
+}
+
+export function parseUserDist(raw: string, label: string): UserDistribution {
+  const text = nonBlank(raw, label);
+  if (text === 'uniform') return { kind: 'uniform' };
+  const m = /^zipf(?::(\d+(?:\.\d+)?))?$/.exec(text);
+  if (m) {
+    const s = m[1] === undefined ? 0.8 : Number(m[1]);
+    if (!(s > 0 && s <= 5)) throw bad(`${label} zipf exponent must be in (0, 5] (got ${shown(raw)})`);
+    return { kind: 'zipf', s };
+  }
+  throw bad(`unknown ${label} ${shown(raw)}; use uniform or zipf:<s>, e.g. zipf:0.8`);
+}
+
+/** "3" (that many of --client) or "java:2,librdkafka:1" (a client mix). */
+export type ProducersSpec = { count: number } | { mix: ClientName[] };
+
+export function parseProducers(raw: string, label: string): ProducersSpec {
+  const text = nonBlank(raw, label);
+  if (/^\d+$/.test(text)) return { count: parseCount(text, label, intRange(1, LIMITS.producers)) };
+  const mix: ClientName[] = [];
+  for (const part of parseList(text, label, LIMITS.listEntries, (t) => t)) {
+    const m = /^([a-z-]+)(?::(\d+))?$/.exec(part);
+    if (!m) throw bad(`${label} entry ${shown(part)} is not <client>[:<count>]; e.g. java:2,librdkafka:1`);
+    const client = parseChoice(m[1], `${label} client`, CLIENT_NAMES);
+    const k = m[2] === undefined ? 1 : parseCount(m[2], `${label} ${client} count`, intRange(1, LIMITS.producers));
+    if (mix.length + k > LIMITS.producers) throw bad(`${label} asks for more than ${LIMITS.producers} producers`);
+    for (let i = 0; i < k; i++) mix.push(client);
+  }
+  return { mix };
+}
+
+/** `--rate`: records/s, or `max` (closed loop, live only). */
+export type RateSpec = number | 'max';
+
+// ---- the table -----------------------------------------------------------------------------------
+
+export const OPTIONS = {
+  key: option('string', 'user_id | country | none | device_id | order_id | fixed:<value> | file:<path>', parseKeySpec,
+    { describe: 'what keys the records carry', default: 'user_id', inWorkloadFile: true }),
+  partitions: integer(1, LIMITS.partitions, { describe: 'partition count of the topic', default: '12', inWorkloadFile: true }),
+  /** A partition count with no default, for commands where it must be asked for. */
+  partitionCount: integer(1, LIMITS.partitions, { describe: 'partition count' }),
+  partition: integer(0, LIMITS.partitions - 1, { describe: 'send every record to this one partition (no partitioner)', inWorkloadFile: true }),
+  users: count(1, LIMITS.keySpace, { describe: 'distinct users for user_id and for the entities behind null keys', default: '100000', inWorkloadFile: true }),
+  userDist: option('string', 'zipf:<s> with 0 < s ≤ 5 | uniform', parseUserDist, { describe: 'how active users are', default: 'zipf:0.8', inWorkloadFile: true }),
+  countryDist: choice(['weighted', 'uniform'] as const, { describe: 'country traffic: the share table, or uniform', default: 'weighted', inWorkloadFile: true }),
+  devices: count(1, LIMITS.keySpace, { describe: 'distinct devices for device_id', default: '10000', inWorkloadFile: true }),
+  fileOrder: choice(['replay', 'sample'] as const, { describe: 'key file: replay the lines in order, or sample them at random', default: 'replay', inWorkloadFile: true }),
+  rate: option('string', `records/s up to ${n(LIMITS.rate)} (10k works), or max (live only)`,
+    (raw, label): RateSpec => (raw.trim() === 'max' ? 'max' : parseCount(raw, label, { min: Number.MIN_VALUE, max: LIMITS.rate })),
+    { describe: 'records/s offered, all producers together', default: '10000', inWorkloadFile: true }),
+  duration: duration(1, LIMITS.durationMs, { describe: 'run length', default: '60s', inWorkloadFile: true }),
+  messages: count(1, LIMITS.messages, { describe: 'records to send (instead of, or capped by, --duration)', inWorkloadFile: true }),
+  producers: option('string', `1–${n(LIMITS.producers)}, or a client mix such as java:2,librdkafka:1`, parseProducers,
+    { describe: 'producers', default: '1', inWorkloadFile: true }),
+  client: choice(CLIENT_NAMES, { describe: 'client profile: whose partitioner the producers use', default: 'java', inWorkloadFile: true }),
+  recordSize: option('string', `1–${n(LIMITS.recordSize)} bytes; 1KiB works`, (raw, label) => parseSize(raw, label, { min: 1, max: LIMITS.recordSize }),
+    { describe: 'value size (default: the natural size of each generated event)', inWorkloadFile: true }),
+  seed: integer(0, LIMITS.seed, { describe: 'random seed: the same seed gives the same report', default: '1', inWorkloadFile: true }),
+  consumers: integer(1, LIMITS.consumers, { describe: 'consumers in the group', default: '3', inWorkloadFile: true }),
+  assignor: choice(ASSIGNOR_NAMES, { describe: 'partition assignor of the group', default: 'range', inWorkloadFile: true }),
+  consumerRate: rate({ describe: 'records/s one consumer can process', default: '5000', inWorkloadFile: true }),
+  partitionCapacity: rate({ describe: 'simulator: records/s one partition can append', default: '50000', inWorkloadFile: true }),
+  produceLatency: duration(0, 60_000, { describe: 'simulator: ack latency of an idle partition', default: '2ms', inWorkloadFile: true }),
+  rebalanceTime: duration(0, 600_000, { describe: 'simulator: how long one rebalance round stops consumers', default: '1s', inWorkloadFile: true }),
+  growTo: integer(2, LIMITS.partitions, { describe: 'raise the partition count to this mid-run', inWorkloadFile: true }),
+  growAt: option('string', 'a percentage of the run, or a time from its start', (raw, label) => parseRunPoint(raw, label, LIMITS.durationMs),
+    { describe: 'when to grow, e.g. 50% or 30s', default: '50%', inWorkloadFile: true }),
+  metadataRefresh: duration(100, 3_600_000, { describe: 'metadata max age of producers and consumers (default: each client\'s own)', inWorkloadFile: true }),
+  autoOffsetReset: choice(['latest', 'earliest'] as const, { describe: 'where a consumer starts on a partition without committed offsets', default: 'latest', inWorkloadFile: true }),
+  brokers: option('string', `host:port[,host:port…], up to ${LIMITS.brokers}`, (raw, label) => parseBrokers(raw, label, LIMITS.brokers),
+    { describe: 'Kafka bootstrap servers; for runs: live against this cluster instead of the simulator', inWorkloadFile: true }),
+  connectTimeout: duration(100, 600_000, { describe: 'give up reaching the brokers after this long', default: '10s', inWorkloadFile: true }),
+  keepTopic: switchOf({ describe: 'live: keep the run\'s topic instead of deleting it at the end', default: false, inWorkloadFile: true }),
+  replicationFactor: integer(1, LIMITS.replicationFactor, { describe: 'replication factor of the topic', default: '1', inWorkloadFile: true }),
+  drainTimeout: duration(100, 3_600_000, { describe: 'live: stop waiting for consumers after this long without progress', default: '15s', inWorkloadFile: true }),
+  description: text(undefined, { describe: 'what the workload is for (shown nowhere else)', inWorkloadFile: true }),
+  quiet: switchOf({ describe: 'no progress line', default: false }),
+  html: option('string', 'a file path; empty for next to the JSON', (raw) => raw.trim(),
+    { describe: 'also write a self-contained HTML report' }),
+  out: text('a file path, or - for stdout', { describe: 'report file (default reports/<time>-<key>-p<N>.json)' }),
+  json: switchOf({ describe: 'print JSON instead of tables', default: false }),
+  force: switchOf({ describe: 'alter or delete a topic kbench did not create', default: false }),
+  headroom: option('string', '0%–99%', parsePercent, { describe: 'capacity kept free', default: '20%' }),
+  timeout: duration(1000, 3_600_000, { describe: 'give up reading the topic after this long', default: '60s' }),
+  sample: count(1, LIMITS.sample, { describe: 'records to read from the topic', default: '100000' }),
+  idle: duration(100, 3_600_000, { describe: 'stop after this long without a new record', default: '5s' }),
+  fromBeginning: switchOf({ describe: 'start at the earliest offset when the group has none', default: false }),
+  allClients: switchOf({ describe: 'show every client profile side by side', default: false }),
+} satisfies OptionTable;
+
+/** `kbench run` and `kbench` alone: what a benchmark run takes. */
+export const RUN_OPTIONS = {
+  key: OPTIONS.key, partitions: OPTIONS.partitions, partition: OPTIONS.partition, users: OPTIONS.users,
+  userDist: OPTIONS.userDist, countryDist: OPTIONS.countryDist, devices: OPTIONS.devices, fileOrder: OPTIONS.fileOrder,
+  rate: OPTIONS.rate, duration: OPTIONS.duration, messages: OPTIONS.messages, producers: OPTIONS.producers,
+  client: OPTIONS.client, recordSize: OPTIONS.recordSize, seed: OPTIONS.seed, consumers: OPTIONS.consumers,
+  assignor: OPTIONS.assignor, consumerRate: OPTIONS.consumerRate, partitionCapacity: OPTIONS.partitionCapacity,
+  produceLatency: OPTIONS.produceLatency, rebalanceTime: OPTIONS.rebalanceTime, growTo: OPTIONS.growTo, growAt: OPTIONS.growAt,
+  metadataRefresh: OPTIONS.metadataRefresh, autoOffsetReset: OPTIONS.autoOffsetReset, brokers: OPTIONS.brokers,
+  connectTimeout: OPTIONS.connectTimeout, keepTopic: OPTIONS.keepTopic, replicationFactor: OPTIONS.replicationFactor,
+  drainTimeout: OPTIONS.drainTimeout, description: OPTIONS.description,
+  quiet: OPTIONS.quiet, html: OPTIONS.html, out: OPTIONS.out, json: OPTIONS.json,
+} satisfies OptionTable;
+
+/** What every broker-facing command shares. */
+export const BROKER_OPTIONS = {
+  brokers: OPTIONS.brokers,
+  connectTimeout: OPTIONS.connectTimeout,
+  json: OPTIONS.json,
+} satisfies OptionTable;
+
