@@ -53,9 +53,9 @@ export class PhaseAccumulator {
     this.perPartition = new Float64Array(o.maxPartitions);
     this.perPartitionBytes = new Float64Array(o.maxPartitions);
     this.consumerRecords = new Float64Array(o.consumers);
-    this.keyCounts = createKeyTable(o.keyCardinality, 0);
-    this.keyPartition = createKeyTable(o.keyCardinality, -1);
-    this.entityAffected = createKeyTable(o.entityCardinality, 0);
+    this.keyCounts = createKeyTable(o.keyCardinality, 0, 'u32');
+    this.keyPartition = createKeyTable(o.keyCardinality, -1, 'i32');
+    this.entityAffected = createKeyTable(o.entityCardinality, 0, 'u8');
   }
 }
 
