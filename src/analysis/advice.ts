@@ -12,7 +12,8 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
   const last = phases[phases.length - 1];
   const first = phases[0];
   const violations = phases.reduce((s, p) => s + p.ordering.violations, 0);
-  const keysAffected = phases.reduce((s, p) => s + p.ordering.keysAffected, 0);
+  // Distinct keys over the run: a key out of order in both phases is one key, not two.
+  const keysAffected = report.ordering.keysAffected;
 
   if (report.run.error) out.push({ code: 'run-incomplete', level: 'critical', message: `The run stopped early (${report.run.error}); the numbers cover what happened until then.` });
 

@@ -76,3 +76,23 @@ describe('Recorder counts and lag', () => {
     expect(r.peakLag(0, Infinity).perPartition).toEqual([0, 2]);
   });
 });
+
+describe('Recorder ordering over the whole run', () => {
+  it('a key out of order in both phases is one key affected overall, one in each phase', () => {
+    const r = recorder(true);
+    // Key 4: seq 1 consumed before seq 0 (phase "before"), then seq 3 before seq 2 (phase "after").
+    const k4 = [0, 1, 2, 3].map((s) => rec(s, 4, s, s < 2 ? 1000 + s : 6000 + s));
+    r.consumed(k4[1], 0, 0, 0, 2000);
+    r.consumed(k4[0], 0, 0, 1, 2100);
+    r.consumed(k4[3], 1, 3, 0, 7000);
+    r.consumed(k4[2], 0, 1, 0, 7100);
+    // Key 5: out of order in the "after" phase only.
+    const k5 = [rec(4, 5, 0, 6500), rec(5, 5, 1, 6600)];
+    r.consumed(k5[1], 1, 2, 0, 7200);
+    r.consumed(k5[0], 0, 0, 2, 7300);
+    expect(r.phases.map((p) => p.violations)).toEqual([1, 2]);
+    expect(r.phases.map((p) => p.keysAffected)).toEqual([1, 2]);
+    expect(r.totalViolations).toBe(3);
+    expect(r.keysAffected).toBe(2);
+  });
+});

@@ -53,9 +53,9 @@ export class PhaseAccumulator {
     this.perPartition = new Float64Array(o.maxPartitions);
     this.perPartitionBytes = new Float64Array(o.maxPartitions);
     this.consumerRecords = new Float64Array(o.consumers);
-    this.keyCounts = createKeyTable(o.keyCardinality, 0);
-    this.keyPartition = createKeyTable(o.keyCardinality, -1);
-    this.entityAffected = createKeyTable(o.entityCardinality, 0);
+    this.keyCounts = createKeyTable(o.keyCardinality, 0, 'u32');
+    this.keyPartition = createKeyTable(o.keyCardinality, -1, 'i32');
+    this.entityAffected = createKeyTable(o.entityCardinality, 0, 'u8');
   }
 }
 
@@ -80,6 +80,11 @@ export class Recorder implements EngineListener {
   totalConsumed = 0;
   totalSkipped = 0;
   totalDuplicated = 0;
+  /** Ordering over the whole run: violations, and distinct entities with at least one (an entity
+   * that violates in both phases counts once here, once in each phase). */
+  totalViolations = 0;
+  keysAffected = 0;
+  private readonly entityAffected: KeyTable;
   private seen: Uint8Array | null;
   lastEventUs = 0;
   lastAckUs = 0;
@@ -98,6 +103,7 @@ export class Recorder implements EngineListener {
     this.seen = options.trackDuplicates ? new Uint8Array(1 << 16) : null;
     this.maxSeq = createKeyTable(options.entityCardinality, -1);
     this.maxSeqAtUs = createKeyTable(options.entityCardinality, 0);
+    this.entityAffected = createKeyTable(options.entityCardinality, 0, 'u8');
   }
 
   private phaseOf(rec: PlannedRecord): PhaseAccumulator {
@@ -188,6 +194,11 @@ export class Recorder implements EngineListener {
     if (rec.seq < highest) {
       const at = atUs < this.splitAt ? this.phases[0] : this.phases[this.phases.length - 1];
       at.violations++;
+      this.totalViolations++;
+      if (this.entityAffected.get(e) === 0) {
+        this.entityAffected.set(e, 1);
+        this.keysAffected++;
+      }
       this.flows.add(this.series.violations, atUs);
       if (at.entityAffected.get(e) === 0) {
         at.entityAffected.set(e, 1);

@@ -140,6 +140,7 @@ export function buildReport(result: RunResult, kbenchVersion: string): RunReport
     phases,
     keyMovement,
     delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: recorder.totalDuplicated, skipped: recorder.totalSkipped },
+    ordering: { violations: recorder.totalViolations, keysAffected: recorder.keysAffected },
     mixedPartitioners: mixedPartitioners(result, traffic),
     timeline: buildTimeline(recorder, spec.growTo ?? spec.partitions, spec.growAtMs),
     advice: [],

@@ -79,6 +79,9 @@ export interface RunReport {
   phases: PhaseReport[];
   keyMovement: KeyMovement | null;
   delivery: { produced: number; acked: number; consumed: number; lost: number; duplicated: number; skipped: number };
+  /** Ordering over the whole run. keysAffected counts distinct keys (users for null keys): a key with
+   * violations in two phases counts once here, so it is not the sum of the phases' figures. */
+  ordering: { violations: number; keysAffected: number };
   mixedPartitioners: MixedPartitioners | null;
   /** Per-second (coarser for long runs) time series of the run. */
   timeline: import('./timeline.js').Timeline;

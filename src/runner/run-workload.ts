@@ -31,6 +31,9 @@ export interface RunResult {
   wallMs: number;
   /** Set when the run stopped early; everything gathered until then is still in the recorder. */
   error: string | null;
+  /** What stopped the run, exactly as thrown (a KbenchError keeps its exit code, anything else is a bug
+   * and keeps its stack), or null when the run completed or the user stopped it. */
+  failure: unknown;
 }
 
 export interface RunOptions {
@@ -98,6 +101,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     entityCardinality: keys.entityCardinality,
   });
   let error: string | null = null;
+  let failure: unknown = null;
   const wallStartMs = Date.now();
   try {
     await engine.start(recorder, {
@@ -150,9 +154,10 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     }
     await engine.drain();
   } catch (e) {
+    failure = e;
     error = e instanceof Error ? e.message : String(e);
   } finally {
     await engine.close();
   }
-  return { spec, engine: engine.info, keys, recorder, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, error };
+  return { spec, engine: engine.info, keys, recorder, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, error, failure };
 }

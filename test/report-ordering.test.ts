@@ -1,0 +1,37 @@
+// Report-level ordering figures built from a recorder fed engine events directly.
+import { describe, expect, it } from 'vitest';
+import { resolveRunSpec } from '../src/config/resolve.js';
+import type { PlannedRecord } from '../src/engines/types.js';
+import { Recorder } from '../src/metrics/recorder.js';
+import { buildReport } from '../src/report/build.js';
+import { phaseWindows } from '../src/runner/run-workload.js';
+import { createKeySource } from '../src/workload/key-sources.js';
+import { createRng } from '../src/workload/rng.js';
+
+const rec = (n: number, key: number, seq: number, intendedUs: number): PlannedRecord => ({
+  n, producer: 0, keyIndex: key, key: null, entity: key, seq, intendedUs, sizeBytes: 100, partition: -1, offset: -1, atUs: 0, flags: 0,
+});
+
+describe('keysAffected over the whole run', () => {
+  it('a key with violations in both phases counts once overall', () => {
+    const spec = resolveRunSpec({ key: 'country', partitions: 2, growTo: 4, growAt: '1s', duration: '2s', rate: 10, consumers: 2 });
+    const recorder = new Recorder({ trackDuplicates: true, phases: phaseWindows(spec), maxPartitions: 4, consumers: 2, keyCardinality: 250, entityCardinality: 250 });
+    recorder.assigned(0, Int32Array.from([0, 1, 0, 1]), 'test');
+    const key = 3;
+    const rs = [rec(0, key, 0, 100_000), rec(1, key, 1, 200_000), rec(2, key, 2, 1_100_000), rec(3, key, 3, 1_200_000)];
+    rs.forEach((x, i) => { recorder.sent(x); recorder.acked(x, i < 2 ? i : 2 + (i % 2), 0, x.intendedUs + 1000); });
+    recorder.consumed(rs[1], 1, 1, 0, 300_000);
+    recorder.consumed(rs[0], 0, 0, 0, 400_000); // late in "before"
+    recorder.consumed(rs[3], 1, 3, 0, 1_300_000);
+    recorder.consumed(rs[2], 0, 2, 0, 1_400_000); // late in "after"
+    const keys = createKeySource(spec, createRng(1));
+    const r = buildReport({
+      spec, engine: { name: 'kafka', simulated: false, details: {}, notes: [], mayDuplicate: true }, keys, recorder,
+      startedAt: new Date(0).toISOString(), wallMs: 2000, error: null, failure: null,
+    }, 'test');
+    expect(r.phases.map((p) => p.ordering.keysAffected)).toEqual([1, 1]);
+    expect(r.ordering).toEqual({ violations: 2, keysAffected: 1 });
+    const advice = r.advice.find((a) => a.code === 'ordering-broken');
+    expect(advice?.message).toMatch(/^2 records of 1 keys were consumed after a later record/);
+  });
+});
