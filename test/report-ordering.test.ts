@@ -1,6 +1,6 @@
 // Report-level ordering figures built from a recorder fed engine events directly.
 import { describe, expect, it } from 'vitest';
-import { resolveRunSpec } from '../src/config/resolve.js';
+import { runSpecOf } from '../src/config/resolve.js';
 import type { PlannedRecord } from '../src/engines/types.js';
 import { Recorder } from '../src/metrics/recorder.js';
 import { buildReport } from '../src/report/build.js';
@@ -14,7 +14,7 @@ const rec = (n: number, key: number, seq: number, intendedUs: number): PlannedRe
 
 describe('keysAffected over the whole run', () => {
   it('a key with violations in both phases counts once overall', () => {
-    const spec = resolveRunSpec({ key: 'country', partitions: 2, growTo: 4, growAt: '1s', duration: '2s', rate: 10, consumers: 2 });
+    const spec = runSpecOf({ key: 'country', partitions: '2', growTo: '4', growAt: '1s', duration: '2s', rate: '10', consumers: '2' });
     const recorder = new Recorder({ trackDuplicates: true, phases: phaseWindows(spec), maxPartitions: 4, consumers: 2, keyCardinality: 250, entityCardinality: 250 });
     recorder.assigned(0, Int32Array.from([0, 1, 0, 1]), 'test');
     const key = 3;

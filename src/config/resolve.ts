@@ -111,3 +111,8 @@ export function runSpecWith(overrides: Partial<ArgsOf<typeof RUN_OPTIONS>>): Rea
   const values = { ...base.values, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   return resolveRunSpec({ values, sources: sources as RunOptions['sources'] });
 }
+
+/** A RunSpec from run options written as on the command line (`{ key: 'country', rate: '50k' }`). */
+export function runSpecOf(flags: Partial<Record<keyof typeof RUN_OPTIONS, string>>): Readonly<RunSpec> {
+  return resolveRunSpec(resolveOptions(RUN_OPTIONS, { flags }));
+}

@@ -2,7 +2,7 @@
 // and keeps what the recorder gathered until then. A stub engine stands in for the system under test:
 // this tests the runner, not an engine.
 import { describe, expect, it } from 'vitest';
-import { resolveRunSpec } from '../config/resolve.js';
+import { runSpecOf } from '../config/resolve.js';
 import type { Engine, EngineListener, PlannedRecord } from '../engines/types.js';
 import { KbenchError, usageError } from '../errors.js';
 import { createRng } from '../workload/rng.js';
@@ -29,7 +29,7 @@ function stubEngine(failAt: number, thrown: () => unknown): Engine & { closed: b
   };
 }
 
-const spec = resolveRunSpec({ key: 'country', partitions: 1, duration: '1s', rate: 1000, consumers: 1 });
+const spec = runSpecOf({ key: 'country', partitions: '1', duration: '1s', rate: '1000', consumers: '1' });
 
 describe('runWorkload failures', () => {
   it('a bug in the engine (TypeError) is kept as thrown, with the partial data', async () => {

@@ -1,6 +1,6 @@
 // `kbench [run] [workload]`: the main job. Resolves the spec, checks every output before the run,
 // runs it on an engine, then prints the report and writes it.
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { resolveRunSpec } from '../../config/resolve.js';
 import { RUN_OPTIONS } from '../../config/options.js';
 import { option } from '../../config/option.js';
@@ -36,7 +36,7 @@ export const runCommand = defineCommand({
     const toStdout = a.out === '-';
     if (a.out !== undefined && !toStdout) checkOutputTarget(a.out, '--out');
     // The default file is new (it is named by the run's time); its folder is created if missing.
-    else if (!toStdout) checkOutputTarget(join(dirname(defaultReportPath(null)), `.kbench-${process.pid}.json`), 'the report', { createDir: true });
+    else if (!toStdout) checkOutputTarget(join('reports', `.kbench-${process.pid}.json`), 'the report', { createDir: true });
     const htmlPath = a.html === undefined ? undefined : a.html || (a.out && !toStdout ? htmlPathFor(a.out) : undefined);
     if (htmlPath !== undefined) checkOutputTarget(htmlPath, '--html');
 
