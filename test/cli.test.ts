@@ -68,22 +68,23 @@ describe('kbench run (simulator)', () => {
 
 describe('bad input: one line on stderr, exit 2, no stack', () => {
   const cases: [string[], RegExp][] = [
-    [['--key', 'planet'], /unknown key kind "planet"/],
-    [['--partitions', '0'], /--partitions must be an integer ≥ 1 \(got 0\)/],
-    [['--partitions', 'abc'], /--partitions must be an integer/],
+    [['--key', 'planet'], /unknown --key "planet"; use one of user_id/],
+    [['--partitions', '0'], /--partitions must be from 1 to 10,000 \(got "0"\)/],
+    [['--partitions', 'abc'], /--partitions must be a whole number from 1 to 10,000/],
     [['--grow-to', '3', '--partitions', '6'], /--grow-to 3 must be above --partitions 6/],
-    [['--key', 'file:/no/such/keys.txt'], /key file not found: \/no\/such\/keys.txt/],
-    [['--rate=-5'], /--rate must be > 0 \(got -5\)/],
-    [['--client', 'rust-kafka'], /unknown client "rust-kafka"/],
-    [['--assignor', 'sticky-ish'], /unknown assignor "sticky-ish"/],
-    [['--producers', 'java:2,go:1'], /unknown client "go" in --producers/],
+    [['--key', 'file:/no/such/keys.txt'], /key file not found: "\/no\/such\/keys.txt"/],
+    [['--rate=-5'], /--rate must be above 0 up to 10,000,000 \(got "-5"\)/],
+    [['--client', 'rust-kafka'], /unknown --client "rust-kafka"/],
+    [['--assignor', 'sticky-ish'], /unknown --assignor "sticky-ish"/],
+    [['--producers', 'java:2,go:1'], /unknown --producers client "go"/],
     [['--duration', 'forever'], /--duration is not a duration \(got "forever"\)/],
     [['--partition', '12', '--partitions', '12'], /--partition 12 does not exist/],
     [['--grow-to', '12', '--partitions', '3', '--grow-at', '150%'], /--grow-at percentage/],
     [['--no-such-flag'], /Unknown argument/],
     [['--rate', 'max'], /--rate max needs a live broker/],
-    [['--seed', '-1'], /--seed must be an integer ≥ 0 \(got -1\)/],
-    [['--duration', '0s'], /the run would send no records/],
+    [['--seed', '-1'], /--seed must be from 0 to 4,294,967,295 \(got "-1"\)/],
+    [['--duration', '0s'], /--duration must be from 1ms to 24h/],
+    [['--duration', '1ms', '--rate', '1'], /the run would send no records/],
   ];
   it.each(cases)('%j', async (argv, message) => {
     const r = await kbench(...argv, '--out', join(tempDir(), 'x.json'));
@@ -96,9 +97,9 @@ describe('bad input: one line on stderr, exit 2, no stack', () => {
   });
 
   it('a multi-line yargs message still becomes one line', async () => {
-    const r = await kbench('topic', 'frobnicate', 'x');
+    const r = await kbench('report');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^kbench: Invalid values: Argument: action, Given: "frobnicate"/);
+    expect(r.stderr).toMatch(/^kbench: Not enough non-option arguments/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -131,7 +132,7 @@ describe('kbench partition', () => {
   it('rejects a bad partition count', async () => {
     const r = await kbench('partition', 'k', '--partitions', '0');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^kbench: --partitions must be an integer ≥ 1/);
+    expect(r.stderr).toMatch(/^kbench: --partitions must be from 1 to 10,000 \(got "0"\)/);
   });
 });
 

@@ -59,9 +59,9 @@ describe('kbench plan', () => {
 
   it('bad input: one line, exit 2', async () => {
     for (const [args, msg] of [
-      [['--partitions', '3,x'], /--partitions entry "x" is not an integer/],
-      [['--key', 'planet'], /unknown key kind "planet"/],
-      [['--headroom', '120%'], /--headroom must be a percentage below 100%/],
+      [['--partitions', '3,x'], /--partitions entry must be a whole number from 1 to 10,000, e.g. 12 or 10k \(got "x"\)/],
+      [['--key', 'planet'], /unknown --key entry "planet"/],
+      [['--headroom', '120%'], /--headroom must be a percentage from 0% to below 100%/],
     ] as const) {
       const r = await kbench('plan', ...args);
       expect(r.code).toBe(2);

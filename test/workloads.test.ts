@@ -43,7 +43,7 @@ describe('workload files', () => {
   it('a missing workload file', async () => {
     const r = await kbench('run', '/no/such/workload.yaml');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^kbench: cannot read workload file \/no\/such\/workload\.yaml: ENOENT/);
+    expect(r.stderr).toMatch(/^kbench: cannot read workload file "\/no\/such\/workload\.yaml": ENOENT/);
   });
 });
 

@@ -46,7 +46,7 @@ export const integer = <const M extends Meta>(min: number, max: number, meta: M)
 export const count = <const M extends Meta>(min: number, max: number, meta: M) =>
   option('string', `${n(min)}–${n(max)}; 10k, 2M work`, (raw, label) => parseCount(raw, label, intRange(min, max)), meta);
 export const rate = <const M extends Meta>(meta: M) =>
-  option('string', `records/s, above 0 up to ${n(LIMITS.rate)}; 10k works`, (raw, label) => parseCount(raw, label, { min: Number.MIN_VALUE, max: LIMITS.rate }), meta);
+  option('string', `records/s, above 0 up to ${n(LIMITS.rate)}; 10k works`, (raw, label) => parseCount(raw, label, { min: 0, aboveMin: true, max: LIMITS.rate }), meta);
 export const duration = <const M extends Meta>(minMs: number, maxMs: number, meta: M) =>
   option('string', `${fmt(minMs)}–${fmt(maxMs)}, e.g. 30s, 500ms, 5m`, (raw, label) => parseDuration(raw, label, { min: minMs, max: maxMs }), meta);
 export const choice = <T extends string, const M extends Meta>(values: readonly T[], meta: M) =>
@@ -128,7 +128,7 @@ export const OPTIONS = {
   devices: count(1, LIMITS.keySpace, { describe: 'distinct devices for device_id', default: '10000', inWorkloadFile: true }),
   fileOrder: choice(['replay', 'sample'] as const, { describe: 'key file: replay the lines in order, or sample them at random', default: 'replay', inWorkloadFile: true }),
   rate: option('string', `records/s up to ${n(LIMITS.rate)} (10k works), or max (live only)`,
-    (raw, label): RateSpec => (raw.trim() === 'max' ? 'max' : parseCount(raw, label, { min: Number.MIN_VALUE, max: LIMITS.rate })),
+    (raw, label): RateSpec => (raw.trim() === 'max' ? 'max' : parseCount(raw, label, { min: 0, aboveMin: true, max: LIMITS.rate })),
     { describe: 'records/s offered, all producers together', default: '10000', inWorkloadFile: true }),
   duration: duration(1, LIMITS.durationMs, { describe: 'run length', default: '60s', inWorkloadFile: true }),
   messages: count(1, LIMITS.messages, { describe: 'records to send (instead of, or capped by, --duration)', inWorkloadFile: true }),
@@ -147,7 +147,7 @@ export const OPTIONS = {
   growTo: integer(2, LIMITS.partitions, { describe: 'raise the partition count to this mid-run', inWorkloadFile: true }),
   growAt: option('string', 'a percentage of the run, or a time from its start', (raw, label) => parseRunPoint(raw, label, LIMITS.durationMs),
     { describe: 'when to grow, e.g. 50% or 30s', default: '50%', inWorkloadFile: true }),
-  metadataRefresh: duration(100, 3_600_000, { describe: 'metadata max age of producers and consumers (default: each client\'s own)', inWorkloadFile: true }),
+  metadataRefresh: duration(0, 3_600_000, { describe: 'metadata max age of producers and consumers (default: each client\'s own)', inWorkloadFile: true }),
   autoOffsetReset: choice(['latest', 'earliest'] as const, { describe: 'where a consumer starts on a partition without committed offsets', default: 'latest', inWorkloadFile: true }),
   brokers: option('string', `host:port[,host:port…], up to ${LIMITS.brokers}`, (raw, label) => parseBrokers(raw, label, LIMITS.brokers),
     { describe: 'Kafka bootstrap servers; for runs: live against this cluster instead of the simulator', inWorkloadFile: true }),

@@ -56,14 +56,14 @@ export function runPointMs(p: RunPoint, durationMs: number): number {
 const SUFFIX: Record<string, number> = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 };
 
 /** A number with an optional k/M suffix ("10k" → 10000) within bounds; `integer` refuses fractions. */
-export function parseCount(value: string, label: string, b: Bounds & { integer?: boolean }): number {
+export function parseCount(value: string, label: string, b: Bounds & { integer?: boolean; aboveMin?: boolean }): number {
   const m = /^(-?\d+(?:\.\d+)?)([kKmM]?)$/.exec(nonBlank(value, label));
   const what = b.integer ? 'a whole number' : 'a number';
-  const range = `${b.min.toLocaleString('en-US')} to ${b.max.toLocaleString('en-US')}`;
-  if (!m) throw bad(`${label} must be ${what} from ${range}, e.g. 12 or 10k (got ${shown(value)})`);
+  const range = `${b.aboveMin ? 'above' : 'from'} ${b.min.toLocaleString('en-US')} ${b.aboveMin ? 'up ' : ''}to ${b.max.toLocaleString('en-US')}`;
+  if (!m) throw bad(`${label} must be ${what} ${range}, e.g. 12 or 10k (got ${shown(value)})`);
   const n = Number(m[1]) * SUFFIX[m[2]];
   if (b.integer && !Number.isInteger(n)) throw bad(`${label} must be a whole number (got ${shown(value)})`);
-  if (!(n >= b.min && n <= b.max)) throw bad(`${label} must be from ${range} (got ${shown(value)})`);
+  if (!((b.aboveMin ? n > b.min : n >= b.min) && n <= b.max)) throw bad(`${label} must be ${range} (got ${shown(value)})`);
   return n;
 }
 

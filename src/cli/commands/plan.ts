@@ -14,7 +14,7 @@ type Capacity = { recordsPerSec: number } | { bytesPerSec: number };
 
 function parseCapacity(raw: string, label: string): Capacity {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(KB|KiB|MB|MiB|GB|GiB)\/s\s*$/.exec(raw);
-  if (!m) return { recordsPerSec: parseCount(raw, label, { min: Number.MIN_VALUE, max: LIMITS.rate }) };
+  if (!m) return { recordsPerSec: parseCount(raw, label, { min: 0, aboveMin: true, max: LIMITS.rate }) };
   const unit: Record<string, number> = { KB: 1e3, KiB: 1024, MB: 1e6, MiB: 1048576, GB: 1e9, GiB: 1073741824 };
   return { bytesPerSec: Number(m[1]) * unit[m[2]] };
 }
