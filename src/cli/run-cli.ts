@@ -21,7 +21,7 @@ import type { CliIo } from './io.js';
 import { kbenchVersion } from './version.js';
 
 /** Every command, in help order. `kbench` alone is `kbench run` without a workload file. */
-const COMMANDS: readonly AnyCommand[] = [
+export const COMMANDS: readonly AnyCommand[] = [
   runCommand, partitionCommand, compareCommand, planCommand, analyzeCommand, reportCommand,
   topicCommand, groupCommand, produceCommand, consumeCommand,
 ];

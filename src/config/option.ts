@@ -13,6 +13,8 @@ export interface Option<V> {
   readonly describe: string;
   /** The accepted values in words, e.g. "1–100000" or "30s, 500ms, 5m"; shown in --help. */
   readonly range?: string;
+  /** Numeric bounds of the value in its canonical unit (count, records/s, ms), where it has them. */
+  readonly bounds?: Bounded;
   /** The default as a user would type it. */
   readonly default?: string | boolean;
   /** Must be given (and is then never undefined). */
@@ -26,6 +28,9 @@ export interface Option<V> {
   /** Phantom: the value type, for ArgsOf. */
   readonly __value?: V;
 }
+
+/** A numeric option's range in its canonical unit: a count or records/s (''), or milliseconds. */
+export type Bounded = { min: number; max: number; unit: '' | 'ms' };
 
 /** Options with a default or `required: true` always have a value; the others may be undefined. */
 export type Meta = {
@@ -43,8 +48,8 @@ export type OptionTable = Record<string, Option<unknown>>;
 export type ArgsOf<T extends OptionTable> = { readonly [K in keyof T]: T[K] extends Option<infer V> ? V : never };
 
 /** Builds an option. The cast is the one place where the meta decides whether a value may be absent. */
-export function option<V, const M extends Meta>(type: 'string' | 'boolean', range: string | undefined, parse: (raw: string, label: string) => V, meta: M): OptionOf<V, M> {
-  return { type, range, parse, ...meta } as OptionOf<V, M>;
+export function option<V, const M extends Meta>(type: 'string' | 'boolean', range: string | undefined, parse: (raw: string, label: string) => V, meta: M, bounds?: Bounded): OptionOf<V, M> {
+  return { type, range, parse, bounds, ...meta } as OptionOf<V, M>;
 }
 
 /** The same option described for another command (its type, bounds and default unchanged). */

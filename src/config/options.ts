@@ -42,13 +42,13 @@ const intRange = (min: number, max: number) => ({ min, max, integer: true });
 // ---- value kinds -------------------------------------------------------------------------------
 
 export const integer = <const M extends Meta>(min: number, max: number, meta: M) =>
-  option('string', `${n(min)}–${n(max)}`, (raw, label) => parseCount(raw, label, intRange(min, max)), meta);
+  option('string', `${n(min)}–${n(max)}`, (raw, label) => parseCount(raw, label, intRange(min, max)), meta, { min, max, unit: '' });
 export const count = <const M extends Meta>(min: number, max: number, meta: M) =>
-  option('string', `${n(min)}–${n(max)}; 10k, 2M work`, (raw, label) => parseCount(raw, label, intRange(min, max)), meta);
+  option('string', `${n(min)}–${n(max)}; 10k, 2M work`, (raw, label) => parseCount(raw, label, intRange(min, max)), meta, { min, max, unit: '' });
 export const rate = <const M extends Meta>(meta: M) =>
-  option('string', `records/s, above 0 up to ${n(LIMITS.rate)}; 10k works`, (raw, label) => parseCount(raw, label, { min: 0, aboveMin: true, max: LIMITS.rate }), meta);
+  option('string', `records/s, above 0 up to ${n(LIMITS.rate)}; 10k works`, (raw, label) => parseCount(raw, label, { min: 0, aboveMin: true, max: LIMITS.rate }), meta, { min: 0, max: LIMITS.rate, unit: '' });
 export const duration = <const M extends Meta>(minMs: number, maxMs: number, meta: M) =>
-  option('string', `${fmt(minMs)}–${fmt(maxMs)}, e.g. 30s, 500ms, 5m`, (raw, label) => parseDuration(raw, label, { min: minMs, max: maxMs }), meta);
+  option('string', `${fmt(minMs)}–${fmt(maxMs)}, e.g. 30s, 500ms, 5m`, (raw, label) => parseDuration(raw, label, { min: minMs, max: maxMs }), meta, { min: minMs, max: maxMs, unit: 'ms' });
 export const choice = <T extends string, const M extends Meta>(values: readonly T[], meta: M) =>
   option('string', values.join(' | '), (raw, label) => parseChoice(raw, label, values), meta);
 export const text = <const M extends Meta>(range: string | undefined, meta: M) =>
