@@ -55,7 +55,7 @@ export const runCommand = defineCommand({
     // stdout first: if a file write fails, the report is still on the terminal.
     io.stdout(a.json || toStdout ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
     const writeFailure = writeOutputs(report, toStdout ? undefined : a.out ?? defaultReportPath(report), a.html === undefined ? undefined : htmlPath ?? '', io);
-    return finish(result.failure, result.error, writeFailure, io);
+    return runExitCode(result.failure, result.error, writeFailure, io);
   },
 });
 
@@ -86,8 +86,9 @@ function writeOutputs(report: RunReport, jsonPath: string | undefined, html: str
   return failure;
 }
 
-/** The run's exit: a bug keeps the bug path (stack, "this is a bug"); a user error its exit code. */
-function finish(failure: unknown, error: string | null, writeFailure: KbenchError | null, io: CliIo): ExitCode {
+/** The run's exit once its report is out: a bug keeps the bug path (rethrown to the CLI boundary:
+ * stack, "this is a bug"); a KbenchError keeps its exit code (a usage error found mid-run is still 2). */
+export function runExitCode(failure: unknown, error: string | null, writeFailure: KbenchError | null, io: CliIo): ExitCode {
   if (failure !== null && failure !== undefined) {
     if (!(failure instanceof KbenchError)) throw failure;
     io.stderr(`kbench: the run failed: ${failure.message}\n`);
