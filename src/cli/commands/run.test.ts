@@ -22,7 +22,7 @@ describe('runExitCode', () => {
   it('stopped by the user is exit 1 with its line; a failed report write is its own exit code', () => {
     const a = io();
     expect(runExitCode(null, 'stopped by the user after 4096 records', null, a.io)).toBe(EXIT.failed);
-    expect(a.err).toEqual(['kbench: stopped by the user after 4096 records\n']);
+    expect(a.err).toEqual(['kbench: the run failed: stopped by the user after 4096 records\n']);
     expect(runExitCode(null, null, runError('cannot write'), io().io)).toBe(EXIT.failed);
     expect(runExitCode(null, null, null, io().io)).toBe(EXIT.ok);
   });

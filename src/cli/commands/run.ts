@@ -95,7 +95,7 @@ export function runExitCode(failure: unknown, error: string | null, writeFailure
     return failure.exitCode;
   }
   if (error !== null) {
-    io.stderr(`kbench: ${error}\n`);
+    io.stderr(`kbench: the run failed: ${error}\n`);
     return EXIT.failed;
   }
   return writeFailure ? writeFailure.exitCode : EXIT.ok;
