@@ -24,8 +24,6 @@ export const ERROR_CODES = {
   runFailed: 'KBENCH_RUN_FAILED',
   /** Writing an output failed part-way (disk full, I/O error). */
   writeFailed: 'KBENCH_WRITE_FAILED',
-  /** The user asked to stop (Ctrl-C). */
-  stopped: 'KBENCH_STOPPED',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

@@ -1,7 +1,7 @@
 // Everyday Kafka tasks through the admin API: topics (create, alter, delete, describe, list) and
 // consumer groups (list, describe with offsets, lag and owners). Returns data; the CLI renders it.
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
-import { runError, usageError } from '../../errors.js';
+import { ERROR_CODES, runError, usageError } from '../../errors.js';
 import { describeError } from './client.js';
 import { markOwned, ownedTopics, REGISTRY_TOPIC, unmarkOwned } from './registry.js';
 
@@ -29,9 +29,9 @@ function kafkaFailure(action: string, e: unknown): Error {
   const type = (e as { type?: string })?.type;
   if (type === 'TOPIC_ALREADY_EXISTS') return usageError(`${action}: the topic already exists`);
   if (type === 'INVALID_PARTITIONS' || type === 'INVALID_REPLICATION_FACTOR' || type === 'INVALID_TOPIC_EXCEPTION') {
-    return usageError(`${action}: ${describeError(e)}`);
+    return usageError(`${action}: ${describeError(e)}`, ERROR_CODES.usage, e);
   }
-  return runError(`${action}: ${describeError(e)}`);
+  return runError(`${action}: ${describeError(e)}`, e);
 }
 
 export async function createTopic(kafka: Kafka, admin: Admin, topic: string, partitions: number, replicationFactor: number): Promise<void> {
@@ -50,7 +50,7 @@ async function assertMayModify(kafka: Kafka, admin: Admin, topic: string, force:
   if (!(await exists(admin, topic))) throw usageError(`topic ${topic} does not exist (kbench topic list shows the topics)`);
   if (force) return;
   if (!(await ownedTopics(kafka, admin)).has(topic)) {
-    throw usageError(`topic ${topic} was not created by kbench; refusing to ${verb} it (add --force if you mean it)`);
+    throw usageError(`topic ${topic} was not created by kbench; refusing to ${verb} it (add --force if you mean it)`, ERROR_CODES.notOwned);
   }
 }
 
@@ -70,7 +70,7 @@ export async function alterTopicPartitions(kafka: Kafka, admin: Admin, topic: st
 }
 
 export async function deleteTopic(kafka: Kafka, admin: Admin, topic: string, force: boolean): Promise<void> {
-  if (topic === REGISTRY_TOPIC && !force) throw usageError(`${REGISTRY_TOPIC} is kbench's registry; delete it only with --force`);
+  if (topic === REGISTRY_TOPIC && !force) throw usageError(`${REGISTRY_TOPIC} is kbench's registry; delete it only with --force`, ERROR_CODES.notOwned);
   await assertMayModify(kafka, admin, topic, force, 'delete');
   try {
     await admin.deleteTopics({ topics: [topic], timeout: 30_000 });

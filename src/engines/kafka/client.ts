@@ -2,7 +2,7 @@
 // the brokers cannot be reached. Only 127.0.0.1 / localhost style addresses are special-cased nowhere:
 // kbench connects to what the user names.
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
-import { runError } from '../../errors.js';
+import { ERROR_CODES, runError, type ErrorCode } from '../../errors.js';
 
 export interface ConnectOptions {
   brokers: string[];
@@ -29,13 +29,13 @@ export function createKafka(o: ConnectOptions): Kafka {
 }
 
 /** Rejects with `message` after `ms` unless the promise settles first. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string, code: ErrorCode = ERROR_CODES.runFailed): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(runError(message)), ms);
+        timer = setTimeout(() => reject(runError(message, undefined, code)), ms);
       }),
     ]);
   } finally {
@@ -63,11 +63,12 @@ export async function connectAdmin(kafka: Kafka, o: ConnectOptions): Promise<Adm
       })(),
       o.connectTimeoutMs,
       `cannot reach Kafka at ${o.brokers.join(',')} within ${o.connectTimeoutMs / 1000} s; is a broker running there? (npm run kafka:start starts one on 127.0.0.1:9092)`,
+      ERROR_CODES.unreachable,
     );
     return admin;
   } catch (e) {
     await admin.disconnect().catch(() => undefined);
     if (e instanceof Error && e.name === 'KbenchError') throw e;
-    throw runError(`cannot reach Kafka at ${o.brokers.join(',')}: ${describeError(e)}`);
+    throw runError(`cannot reach Kafka at ${o.brokers.join(',')}: ${describeError(e)}`, e, ERROR_CODES.unreachable);
   }
 }
