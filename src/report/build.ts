@@ -122,7 +122,9 @@ export function buildReport(result: RunResult, kbenchVersion: string): RunReport
       : analyzeKeyMovement(
           (function* () { for (const [k, records] of traffic) yield { bytes: keyBytes(keys.keyText(k)), records }; })(),
           CLIENT_PROFILES[spec.client], spec.partitions, spec.growTo);
-  const lost = Math.max(0, recorder.totalAcked - recorder.totalConsumed - recorder.totalSkipped);
+  // Exact: acked records neither consumed nor skipped. Never clamped; the recorder throws if its
+  // counters contradict each other, since that is a bug to see, not a zero to show.
+  const lost = recorder.lost;
   const report: RunReport = {
     schema: REPORT_SCHEMA,
     kbenchVersion,

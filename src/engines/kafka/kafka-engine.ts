@@ -8,6 +8,7 @@ import type { RunSpec } from '../../config/run-spec.js';
 import { runError, usageError } from '../../errors.js';
 import { memberId } from '../../groups/assignors.js';
 import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
+import { DeliveryLedger } from '../../metrics/delivery-ledger.js';
 import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
 import type { Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
@@ -62,9 +63,9 @@ export class KafkaEngine implements Engine {
   private t0 = performance.now();
   private failure: Error | null = null;
   private topicCreated = false;
-  private acked = 0;
-  private consumed = 0;
-  private skipped = 0;
+  /** Which records were acked, consumed and skipped: the drain waits for acked records not yet
+   * consumed (a redelivery is not progress), whatever order acks and consumption arrive in. */
+  private readonly ledger = new DeliveryLedger();
   private readonly memberIds = new Map<string, number>();
   private readonly assignments = new Map<number, number[]>();
   private readonly fetchedSinceJoin = new Set<number>();
@@ -224,7 +225,7 @@ export class KafkaEngine implements Engine {
     if (!Number.isFinite(rec.n)) return; // not a kbench record
     const offset = Number(m.offset);
     if (!this.firstConsumedOffset.has(partition)) this.firstConsumedOffset.set(partition, offset);
-    this.consumed++;
+    this.ledger.consume(rec.n);
     this.listener.consumed(rec, consumer, partition, offset, this.clock.nowUs());
   }
 
@@ -272,7 +273,7 @@ export class KafkaEngine implements Engine {
       const offset = next.get(p);
       if (offset === undefined) continue;
       next.set(p, offset + 1);
-      this.acked++;
+      this.ledger.ack(m.rec.n);
       this.listener.acked(m.rec, p, offset, now);
       if (p >= this.spec.partitions && !this.firstConsumedOffset.has(p)) {
         let list = this.newPartitionAcks.get(p);
@@ -300,10 +301,7 @@ export class KafkaEngine implements Engine {
       if (first === undefined) continue;
       const now = this.clock.nowUs();
       for (const { offset, rec } of list) {
-        if (offset < first) {
-          this.skipped++;
-          this.listener.skipped(rec, p, offset, now);
-        }
+        if (offset < first && this.ledger.skip(rec.n)) this.listener.skipped(rec, p, offset, now);
       }
       this.newPartitionAcks.delete(p);
     }
@@ -320,9 +318,10 @@ export class KafkaEngine implements Engine {
     const patienceMs = this.failure ? Math.min(2000, this.options.drainTimeoutMs) : this.options.drainTimeoutMs;
     for (;;) {
       this.accountSkipped();
-      if (this.consumed + this.skipped >= this.acked) break;
-      if (this.consumed !== last) {
-        last = this.consumed;
+      if (this.ledger.outstanding === 0) break;
+      const settled = this.ledger.consumed + this.ledger.skipped;
+      if (settled !== last) {
+        last = settled;
         lastProgress = Date.now();
       } else if (Date.now() - lastProgress > patienceMs) {
         break; // what is still missing is reported as lost

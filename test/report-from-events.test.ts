@@ -1,4 +1,4 @@
-// Report-level ordering figures built from a recorder fed engine events directly.
+// Report figures built from a recorder fed engine events directly (as a live run would feed it).
 import { describe, expect, it } from 'vitest';
 import { resolveRunSpec } from '../src/config/resolve.js';
 import type { PlannedRecord } from '../src/engines/types.js';
@@ -10,6 +10,25 @@ import { createRng } from '../src/workload/rng.js';
 
 const rec = (n: number, key: number, seq: number, intendedUs: number): PlannedRecord => ({
   n, producer: 0, keyIndex: key, key: null, entity: key, seq, intendedUs, sizeBytes: 100, partition: -1, offset: -1, atUs: 0, flags: 0,
+});
+
+const liveEngine = { name: 'kafka' as const, simulated: false, details: {}, notes: [], mayDuplicate: true };
+
+describe('delivery.lost in the report', () => {
+  it('counts acked records never consumed, not acked − consumed, and never hides them behind a clamp', () => {
+    const spec = resolveRunSpec({ key: 'country', partitions: 2, duration: '1s', rate: 10, consumers: 1 });
+    const recorder = new Recorder({ trackDuplicates: true, phases: phaseWindows(spec), maxPartitions: 2, consumers: 1, keyCardinality: 250, entityCardinality: 250 });
+    recorder.assigned(0, Int32Array.from([0, 0]), 'test');
+    const rs = [0, 1, 2, 3, 4, 5, 6].map((n) => rec(n, n, 0, n * 100_000));
+    rs.forEach((x) => recorder.sent(x));
+    for (const n of [0, 1, 2]) recorder.acked(rs[n], n % 2, n, rs[n].intendedUs + 1000);
+    // Record 1 is read twice (a redelivery); records 3-6 were written but their acks never came.
+    for (const n of [1, 1, 3, 4, 5, 6]) recorder.consumed(rs[n], 0, n % 2, n, 900_000 + n);
+    const r = buildReport({ spec, engine: liveEngine, keys: createKeySource(spec, createRng(1)), recorder,
+      startedAt: new Date(0).toISOString(), wallMs: 1000, error: null, failure: null }, 'test');
+    // Acked {0,1,2}, consumed {1,3,4,5,6}: records 0 and 2 are lost (3 acked − 5 consumed would clamp to 0).
+    expect(r.delivery).toEqual({ produced: 7, acked: 3, consumed: 5, lost: 2, duplicated: 1, skipped: 0 });
+  });
 });
 
 describe('keysAffected over the whole run', () => {
@@ -26,7 +45,7 @@ describe('keysAffected over the whole run', () => {
     recorder.consumed(rs[2], 0, 2, 0, 1_400_000); // late in "after"
     const keys = createKeySource(spec, createRng(1));
     const r = buildReport({
-      spec, engine: { name: 'kafka', simulated: false, details: {}, notes: [], mayDuplicate: true }, keys, recorder,
+      spec, engine: liveEngine, keys, recorder,
       startedAt: new Date(0).toISOString(), wallMs: 2000, error: null, failure: null,
     }, 'test');
     expect(r.phases.map((p) => p.ordering.keysAffected)).toEqual([1, 1]);
