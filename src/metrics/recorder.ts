@@ -30,6 +30,16 @@ export interface RecorderOptions {
   entityCardinality: number;
 }
 
+/** One producer after partition growth, measured from its acks (the same in both engines). */
+export interface ProducerAfterGrowth {
+  /** Acked records it sent after the growth moment. */
+  records: number;
+  /** Of those, records acked on a partition added by growth. */
+  onNewPartitions: number;
+  /** When its first record on a new partition was acked, µs from the start of the run; null if never. */
+  firstOnNewPartitionUs: number | null;
+}
+
 export class PhaseAccumulator {
   records = 0;
   bytes = 0;
@@ -79,6 +89,8 @@ export class Recorder implements EngineListener {
   readonly endToEndOverTime = new LatencyTimeline();
   readonly produceOverTime = new LatencyTimeline();
   readonly assignments: AssignmentChange[] = [];
+  /** Per producer, how soon it wrote to the partitions added by growth (empty without growth). */
+  readonly afterGrowth: ProducerAfterGrowth[] = [];
   totalProduced = 0;
   totalAcked = 0;
   totalConsumed = 0;
@@ -158,6 +170,14 @@ export class Recorder implements EngineListener {
     const win = this.phaseAt(atUs);
     if (win) win.ackedInWindow++;
     this.flows.add(partition, atUs);
+    if (rec.intendedUs >= this.splitAt) {
+      const g = (this.afterGrowth[rec.producer] ??= { records: 0, onNewPartitions: 0, firstOnNewPartitionUs: null });
+      g.records++;
+      if (partition >= this.phases[0].window.partitions) {
+        g.onNewPartitions++;
+        if (g.firstOnNewPartitionUs === null || atUs < g.firstOnNewPartitionUs) g.firstOnNewPartitionUs = atUs;
+      }
+    }
   }
 
   /** Acked records that were never consumed nor skipped. Exact when records are tracked; otherwise

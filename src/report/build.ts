@@ -7,7 +7,7 @@ import type { PhaseAccumulator } from '../metrics/recorder.js';
 import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
 import type { RunResult } from '../runner/run-workload.js';
 import { buildTimeline } from './timeline.js';
-import { REPORT_SCHEMA, type MixedPartitioners, type PhaseReport, type RunReport } from './schema.js';
+import { REPORT_SCHEMA, type GrowthReport, type MixedPartitioners, type PhaseReport, type RunReport } from './schema.js';
 
 const TOP_KEYS = 10;
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -112,6 +112,51 @@ function mixedPartitioners(result: RunResult, traffic: Map<number, number>): Mix
   };
 }
 
+function growthReport(result: RunResult): GrowthReport | null {
+  const { spec, recorder, keys } = result;
+  if (spec.growTo === null || spec.growAtMs === null || recorder.phases.length < 2) return null;
+  const from = spec.partitions;
+  const to = spec.growTo;
+  const atUs = spec.growAtMs * 1000;
+  const after = recorder.phases[1];
+  // Share of the after-growth traffic that belongs on a new partition, per partitioner.
+  const shares = new Map<string, number>();
+  const shareFor = (client: string): number => {
+    let share = shares.get(client);
+    if (share !== undefined) return share;
+    if (spec.explicitPartition !== null) share = spec.explicitPartition >= from ? 1 : 0;
+    else if (keys.nullKeys) share = (to - from) / to;
+    else {
+      const profile = CLIENT_PROFILES[client as keyof typeof CLIENT_PROFILES];
+      let onNew = 0;
+      let total = 0;
+      after.keyCounts.forEach((k, v) => {
+        total += v;
+        if (profile.partitionForKey(keyBytes(keys.keyText(k)), to) >= from) onNew += v;
+      });
+      share = total ? onNew / total : 0;
+    }
+    shares.set(client, share);
+    return share;
+  };
+  return {
+    from,
+    to,
+    atMs: spec.growAtMs,
+    producers: spec.producerClients.map((client, producer) => {
+      const g = recorder.afterGrowth[producer] ?? { records: 0, onNewPartitions: 0, firstOnNewPartitionUs: null };
+      return {
+        producer,
+        client,
+        records: g.records,
+        expectedOnNewPartitions: r1(g.records * shareFor(client)),
+        onNewPartitions: g.onNewPartitions,
+        firstOnNewPartitionMs: g.firstOnNewPartitionUs === null ? null : Math.round(g.firstOnNewPartitionUs - atUs) / 1000,
+      };
+    }),
+  };
+}
+
 export function buildReport(result: RunResult, kbenchVersion: string): RunReport {
   const { spec, recorder, keys } = result;
   const traffic = keys.nullKeys ? new Map<number, number>() : trafficByKey(result);
@@ -143,6 +188,7 @@ export function buildReport(result: RunResult, kbenchVersion: string): RunReport
     keyMovement,
     delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: recorder.totalDuplicated, skipped: recorder.totalSkipped },
     ordering: { violations: recorder.totalViolations, keysAffected: recorder.keysAffected },
+    growth: growthReport(result),
     mixedPartitioners: mixedPartitioners(result, traffic),
     timeline: buildTimeline(recorder, spec.growTo ?? spec.partitions, spec.growAtMs),
     advice: [],
