@@ -60,7 +60,12 @@ export class KafkaEngine implements Engine {
   private workload!: WorkloadInfo;
   private producers: LiveProducer[] = [];
   private consumers: Consumer[] = [];
+  /** The run's zero on performance.now(): set when the group has settled and producers are ready,
+   * just before the first record. Clock time before it is negative. */
   private t0 = performance.now();
+  /** False while the group forms: its joins are history until the run starts (see start()). */
+  private running = false;
+  private readonly joinsBeforeRun: { atMs: number; reason: string }[] = [];
   private failure: Error | null = null;
   private topicCreated = false;
   /** Which records were acked, consumed and skipped: the drain waits for acked records not yet
@@ -118,9 +123,20 @@ export class KafkaEngine implements Engine {
     }
     this.topicCreated = true;
     await markOwned(this.kafka, admin, this.topic);
+    const setupStart = performance.now();
     await this.startConsumers();
     await this.startProducers();
+    // One clock for the run and the group: its zero is now, and the assignment the group settled on
+    // during setup is the one in force at zero (every owner has fetched; the topic is still empty).
+    // The joins that led to it happened before the run; they are kept in the engine details with
+    // their (negative) times, not replayed into the run, where they would credit the first seconds'
+    // lag to owners that had already been replaced.
     this.t0 = performance.now();
+    this.running = true;
+    const reasons = this.joinsBeforeRun.map((j) => j.reason);
+    this.info.details.groupJoinsBeforeRun = this.joinsBeforeRun.map((j) => ({ atMs: Math.round((j.atMs - this.t0) * 1000) / 1000, reason: j.reason }));
+    this.info.details.setupMs = Math.round(this.t0 - setupStart);
+    listener.assigned(0, this.ownersArray(), `group settled before the run (${reasons.length} joins; last: ${reasons[reasons.length - 1] ?? 'none'})`);
   }
 
   private async startConsumers(): Promise<void> {
@@ -212,7 +228,9 @@ export class KafkaEngine implements Engine {
     this.assignments.set(consumer, parts);
     const maxSeen = Math.max(this.partitionCount, ...parts.map((p) => p + 1));
     this.partitionCount = maxSeen;
-    this.listener?.assigned(this.clock.nowUs(), this.ownersArray(), `${memberId(consumer, this.spec.consumers)} joined with [${parts.join(',')}]`);
+    const reason = `${memberId(consumer, this.spec.consumers)} joined with [${parts.join(',')}]`;
+    if (this.running) this.listener.assigned(this.clock.nowUs(), this.ownersArray(), reason);
+    else this.joinsBeforeRun.push({ atMs: performance.now(), reason });
   }
 
   private onMessage(consumer: number, partition: number, m: { offset: string; key: Buffer | null; value: Buffer | null; headers?: Record<string, unknown> }): void {
