@@ -14,7 +14,7 @@ import type { Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { kafkajsAssigner } from './assigners.js';
 import { connectAdmin, createKafka, describeError, withTimeout } from './client.js';
-import { markOwned, unmarkOwned } from './registry.js';
+import { markOwned, REGISTRY_TOPIC, unmarkOwned } from './registry.js';
 
 export interface KafkaEngineOptions {
   brokers: string[];
@@ -122,7 +122,11 @@ export class KafkaEngine implements Engine {
       throw runError(`cannot create topic ${this.topic}: ${describeError(e)}`);
     }
     this.topicCreated = true;
-    await markOwned(this.kafka, admin, this.topic);
+    try {
+      await markOwned(this.kafka, admin, this.topic);
+    } catch (e) {
+      throw runError(`cannot record ${this.topic} as created by kbench (in ${REGISTRY_TOPIC}): ${describeError(e)}`);
+    }
     const setupStart = performance.now();
     await this.startConsumers();
     await this.startProducers();
