@@ -1,5 +1,8 @@
 // Turns engine events into counters and histograms, per phase. Nothing here keeps a record after
-// its event is counted: memory depends on partitions, consumers and key cardinality, not run length.
+// its event is counted: memory depends on partitions, consumers and key cardinality, not run length,
+// with two exceptions: unbounded key sources (order_id), whose distinct keys grow with the run (a few
+// tens of bytes per key, see key-table.ts), and engines that may lose or duplicate records, for which
+// delivery is tracked with three bits per record (delivery-ledger.ts).
 import type { EngineListener, PlannedRecord } from '../engines/types.js';
 import { LatencyHistogram } from './histogram.js';
 import { DeliveryLedger } from './delivery-ledger.js';
