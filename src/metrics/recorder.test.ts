@@ -96,3 +96,48 @@ describe('Recorder ordering over the whole run', () => {
     expect(r.keysAffected).toBe(2);
   });
 });
+
+describe('Recorder delivery accounting', () => {
+  const tracked = () => new Recorder({
+    trackDuplicates: true,
+    phases: [{ name: 'all', startUs: 0, endUs: 10_000, partitions: 2 }],
+    maxPartitions: 2, consumers: 2, keyCardinality: 10, entityCardinality: 10,
+  });
+
+  it('lost is exactly the acked records never consumed, even when an unacked record was consumed', () => {
+    const r = tracked();
+    const rs = [0, 1, 2, 3, 4, 5].map((n) => rec(n, n % 3, Math.floor(n / 3)));
+    rs.forEach((x) => r.sent(x));
+    for (const n of [0, 1, 2, 3, 4]) r.acked(rs[n], 0, n, 1000 + n);
+    // Record 5's ack never came (its producer gave up), but the broker had written it: it is consumed.
+    for (const n of [1, 2, 2, 3, 5, 1]) r.consumed(rs[n], 0, 0, n, 2000 + n);
+    expect(r.totalDuplicated).toBe(2);
+    expect(r.totalConsumed).toBe(4);
+    // Records 0 and 4 were acked and never consumed: 2 lost (acked − consumed would say 1).
+    expect(r.lost).toBe(2);
+  });
+
+  it('consumption before the ack is matched once the ack arrives; skipped records are not lost', () => {
+    const r = tracked();
+    const a = rec(0, 1, 0), b = rec(1, 1, 1), c = rec(2, 2, 0);
+    r.consumed(a, 0, 0, 0, 500);
+    r.acked(a, 0, 0, 600);
+    r.acked(b, 1, 0, 600);
+    r.acked(c, 1, 1, 600);
+    expect(r.lost).toBe(2);
+    r.skipped(b, 1, 0, 700);
+    r.consumed(b, 0, 1, 0, 800); // read after all (another member reset to earliest): not a second settlement
+    expect(r.lost).toBe(1);
+    r.consumed(c, 0, 1, 1, 900);
+    expect(r.lost).toBe(0);
+  });
+
+  it('more consumed than acked, where records are not tracked, is an error, not a zero', () => {
+    const r = recorder();
+    const a = rec(0, 1, 0), b = rec(1, 1, 1);
+    r.acked(a, 0, 0, 100);
+    r.consumed(a, 0, 0, 0, 200);
+    r.consumed(b, 0, 0, 1, 300);
+    expect(() => r.lost).toThrow(/delivery accounting is inconsistent: 2 consumed \+ 0 skipped > 1 acked/);
+  });
+});

@@ -1,7 +1,11 @@
 // Turns engine events into counters and histograms, per phase. Nothing here keeps a record after
-// its event is counted: memory depends on partitions, consumers and key cardinality, not run length.
+// its event is counted: memory depends on partitions, consumers and key cardinality, not run length,
+// with two exceptions: unbounded key sources (order_id), whose distinct keys grow with the run (a few
+// tens of bytes per key, see key-table.ts), and engines that may lose or duplicate records, for which
+// delivery is tracked with three bits per record (delivery-ledger.ts).
 import type { EngineListener, PlannedRecord } from '../engines/types.js';
 import { LatencyHistogram } from './histogram.js';
+import { DeliveryLedger } from './delivery-ledger.js';
 import { createKeyTable, type KeyTable } from './key-table.js';
 import { LatencyTimeline } from './latency-timeline.js';
 import { TimeBuckets } from './time-buckets.js';
@@ -17,13 +21,26 @@ export interface PhaseWindow {
 }
 
 export interface RecorderOptions {
-  /** Count a record consumed twice as a duplicate (needs a bit per record, so only where it can happen). */
+  /** Track every record's delivery (acked, consumed, skipped: three bits per record, so only where
+   * records can be lost or consumed twice): duplicates and lost records are then counted exactly.
+   * Without it the engine promises every record is acked before it is consumed or skipped, and at
+   * most once each (the simulator). */
   trackDuplicates?: boolean;
   phases: PhaseWindow[];
   maxPartitions: number;
   consumers: number;
   keyCardinality: number;
   entityCardinality: number;
+}
+
+/** One producer after partition growth, measured from its acks (the same in both engines). */
+export interface ProducerAfterGrowth {
+  /** Acked records it sent after the growth moment. */
+  records: number;
+  /** Of those, records acked on a partition added by growth. */
+  onNewPartitions: number;
+  /** When its first record on a new partition was acked, µs from the start of the run; null if never. */
+  firstOnNewPartitionUs: number | null;
 }
 
 export class PhaseAccumulator {
@@ -75,6 +92,8 @@ export class Recorder implements EngineListener {
   readonly endToEndOverTime = new LatencyTimeline();
   readonly produceOverTime = new LatencyTimeline();
   readonly assignments: AssignmentChange[] = [];
+  /** Per producer, how soon it wrote to the partitions added by growth (empty without growth). */
+  readonly afterGrowth: ProducerAfterGrowth[] = [];
   totalProduced = 0;
   totalAcked = 0;
   totalConsumed = 0;
@@ -85,7 +104,7 @@ export class Recorder implements EngineListener {
   totalViolations = 0;
   keysAffected = 0;
   private readonly entityAffected: KeyTable;
-  private seen: Uint8Array | null;
+  private readonly ledger: DeliveryLedger | null;
   lastEventUs = 0;
   lastAckUs = 0;
   private readonly maxSeq: KeyTable;
@@ -100,7 +119,7 @@ export class Recorder implements EngineListener {
     const P = options.maxPartitions;
     this.series = { violations: 2 * P, sent: 2 * P + 1, consumed: 2 * P + 2, skipped: 2 * P + 3 };
     this.flows = new TimeBuckets(2 * P + 4);
-    this.seen = options.trackDuplicates ? new Uint8Array(1 << 16) : null;
+    this.ledger = options.trackDuplicates ? new DeliveryLedger() : null;
     this.maxSeq = createKeyTable(options.entityCardinality, -1);
     this.maxSeqAtUs = createKeyTable(options.entityCardinality, 0);
     this.entityAffected = createKeyTable(options.entityCardinality, 0, 'u8');
@@ -126,6 +145,7 @@ export class Recorder implements EngineListener {
 
   acked(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {
     this.totalAcked++;
+    this.ledger?.ack(rec.n);
     if (atUs > this.lastEventUs) this.lastEventUs = atUs;
     if (atUs > this.lastAckUs) this.lastAckUs = atUs;
     const ph = this.phaseOf(rec);
@@ -153,25 +173,31 @@ export class Recorder implements EngineListener {
     const win = this.phaseAt(atUs);
     if (win) win.ackedInWindow++;
     this.flows.add(partition, atUs);
+    if (rec.intendedUs >= this.splitAt) {
+      const g = (this.afterGrowth[rec.producer] ??= { records: 0, onNewPartitions: 0, firstOnNewPartitionUs: null });
+      g.records++;
+      if (partition >= this.phases[0].window.partitions) {
+        g.onNewPartitions++;
+        if (g.firstOnNewPartitionUs === null || atUs < g.firstOnNewPartitionUs) g.firstOnNewPartitionUs = atUs;
+      }
+    }
   }
 
-  /** True the first time record n is seen, false for a duplicate. */
-  private firstSighting(n: number): boolean {
-    if (this.seen === null) return true;
-    const byte = n >>> 3;
-    if (byte >= this.seen.length) {
-      const grown = new Uint8Array(Math.max(byte + 1, this.seen.length * 2));
-      grown.set(this.seen);
-      this.seen = grown;
+  /** Acked records that were never consumed nor skipped. Exact when records are tracked; otherwise
+   * the counters' difference, which the engine's promise keeps ≥ 0: a negative figure is a bug in
+   * the accounting and throws rather than being shown as 0. */
+  get lost(): number {
+    if (this.ledger !== null) return this.ledger.outstanding;
+    const lost = this.totalAcked - this.totalConsumed - this.totalSkipped;
+    if (lost < 0) {
+      throw new Error(`delivery accounting is inconsistent: ${this.totalConsumed} consumed + ${this.totalSkipped} skipped > ${this.totalAcked} acked, ` +
+        'though this engine does not track records (it promised never to consume or skip an unacked record)');
     }
-    const bit = 1 << (n & 7);
-    if (this.seen[byte] & bit) return false;
-    this.seen[byte] |= bit;
-    return true;
+    return lost;
   }
 
   consumed(rec: PlannedRecord, consumer: number, partition: number, _offset: number, atUs: number): void {
-    if (!this.firstSighting(rec.n)) {
+    if (this.ledger !== null && !this.ledger.consume(rec.n)) {
       this.totalDuplicated++;
       return;
     }
@@ -218,6 +244,7 @@ export class Recorder implements EngineListener {
 
   skipped(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {
     this.totalSkipped++;
+    this.ledger?.skip(rec.n);
     this.phaseOf(rec).skipped++;
     this.flows.add(this.series.skipped, atUs);
     this.flows.add(this.options.maxPartitions + partition, atUs);

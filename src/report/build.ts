@@ -3,22 +3,44 @@ import { adviseOn } from '../analysis/advice.js';
 import { analyzeKeyMovement } from '../analysis/movement.js';
 import { analyzeSkew } from '../analysis/skew.js';
 import { memberId } from '../groups/assignors.js';
+import { createKeyTable, type KeyTable } from '../metrics/key-table.js';
 import type { PhaseAccumulator } from '../metrics/recorder.js';
 import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
 import type { RunResult } from '../runner/run-workload.js';
 import { buildTimeline } from './timeline.js';
-import { REPORT_SCHEMA, type MixedPartitioners, type PhaseReport, type RunReport } from './schema.js';
+import { REPORT_SCHEMA, type GrowthReport, type MixedPartitioners, type PhaseReport, type RunReport } from './schema.js';
 
 const TOP_KEYS = 10;
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-/** Records per key over the whole run. */
-export function trafficByKey(result: RunResult): Map<number, number> {
-  const traffic = new Map<number, number>();
-  for (const ph of result.recorder.phases) ph.keyCounts.forEach((k, v) => traffic.set(k, (traffic.get(k) ?? 0) + v));
-  return traffic;
+/** Records per key over the whole run: a key table (a few bytes per key; a Map would cost ~60 bytes
+ * per key, which for order_id's millions of keys dominated the memory of a run) and its key count. */
+export interface KeyTraffic {
+  size: number;
+  /** Keys with records, in increasing key order, and their records. */
+  keys: Float64Array;
+  records: Float64Array;
 }
+
+export function trafficByKey(result: RunResult): KeyTraffic {
+  const phases = result.recorder.phases;
+  let table: KeyTable;
+  if (phases.length === 1) table = phases[0].keyCounts;
+  else {
+    table = createKeyTable(result.keys.cardinality, 0, 'f64');
+    for (const ph of phases) ph.keyCounts.forEach((k, v) => table.set(k, table.get(k) + v));
+  }
+  let size = 0;
+  table.forEach(() => { size++; });
+  const keys = new Float64Array(size);
+  const records = new Float64Array(size);
+  let i = 0;
+  table.forEach((k, v) => { keys[i] = k; records[i++] = v; });
+  return { size, keys, records };
+}
+
+const NO_TRAFFIC: KeyTraffic = { size: 0, keys: new Float64Array(0), records: new Float64Array(0) };
 
 function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): PhaseReport {
   const { recorder, keys, spec } = result;
@@ -84,7 +106,7 @@ function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): 
   };
 }
 
-function mixedPartitioners(result: RunResult, traffic: Map<number, number>): MixedPartitioners | null {
+function mixedPartitioners(result: RunResult, traffic: KeyTraffic): MixedPartitioners | null {
   const clients = [...new Set(result.spec.producerClients)];
   if (clients.length < 2 || result.keys.nullKeys || result.spec.explicitPartition !== null) return null;
   const n = result.spec.partitions;
@@ -92,7 +114,9 @@ function mixedPartitioners(result: RunResult, traffic: Map<number, number>): Mix
   let splitTraffic = 0;
   let total = 0;
   const examples: { key: string; records: number; partitions: Record<string, number> }[] = [];
-  for (const [k, records] of traffic) {
+  for (let i = 0; i < traffic.size; i++) {
+    const k = traffic.keys[i];
+    const records = traffic.records[i];
     total += records;
     const bytes = keyBytes(result.keys.keyText(k));
     const partitions = Object.fromEntries(clients.map((c) => [c, CLIENT_PROFILES[c].partitionForKey(bytes, n)]));
@@ -112,17 +136,64 @@ function mixedPartitioners(result: RunResult, traffic: Map<number, number>): Mix
   };
 }
 
+function growthReport(result: RunResult): GrowthReport | null {
+  const { spec, recorder, keys } = result;
+  if (spec.growTo === null || spec.growAtMs === null || recorder.phases.length < 2) return null;
+  const from = spec.partitions;
+  const to = spec.growTo;
+  const atUs = spec.growAtMs * 1000;
+  const after = recorder.phases[1];
+  // Share of the after-growth traffic that belongs on a new partition, per partitioner.
+  const shares = new Map<string, number>();
+  const shareFor = (client: string): number => {
+    let share = shares.get(client);
+    if (share !== undefined) return share;
+    if (spec.explicitPartition !== null) share = spec.explicitPartition >= from ? 1 : 0;
+    else if (keys.nullKeys) share = (to - from) / to;
+    else {
+      const profile = CLIENT_PROFILES[client as keyof typeof CLIENT_PROFILES];
+      let onNew = 0;
+      let total = 0;
+      after.keyCounts.forEach((k, v) => {
+        total += v;
+        if (profile.partitionForKey(keyBytes(keys.keyText(k)), to) >= from) onNew += v;
+      });
+      share = total ? onNew / total : 0;
+    }
+    shares.set(client, share);
+    return share;
+  };
+  return {
+    from,
+    to,
+    atMs: spec.growAtMs,
+    producers: spec.producerClients.map((client, producer) => {
+      const g = recorder.afterGrowth[producer] ?? { records: 0, onNewPartitions: 0, firstOnNewPartitionUs: null };
+      return {
+        producer,
+        client,
+        records: g.records,
+        expectedOnNewPartitions: r1(g.records * shareFor(client)),
+        onNewPartitions: g.onNewPartitions,
+        firstOnNewPartitionMs: g.firstOnNewPartitionUs === null ? null : Math.round(g.firstOnNewPartitionUs - atUs) / 1000,
+      };
+    }),
+  };
+}
+
 export function buildReport(result: RunResult, kbenchVersion: string): RunReport {
   const { spec, recorder, keys } = result;
-  const traffic = keys.nullKeys ? new Map<number, number>() : trafficByKey(result);
+  const traffic = keys.nullKeys ? NO_TRAFFIC : trafficByKey(result);
   const phases = recorder.phases.map((ph, i) => phaseReport(result, ph, i === recorder.phases.length - 1));
   const keyMovement =
     spec.growTo === null || keys.nullKeys || spec.explicitPartition !== null
       ? null
       : analyzeKeyMovement(
-          (function* () { for (const [k, records] of traffic) yield { bytes: keyBytes(keys.keyText(k)), records }; })(),
+          (function* () { for (let i = 0; i < traffic.size; i++) yield { bytes: keyBytes(keys.keyText(traffic.keys[i])), records: traffic.records[i] }; })(),
           CLIENT_PROFILES[spec.client], spec.partitions, spec.growTo);
-  const lost = Math.max(0, recorder.totalAcked - recorder.totalConsumed - recorder.totalSkipped);
+  // Exact: acked records neither consumed nor skipped. Never clamped; the recorder throws if its
+  // counters contradict each other, since that is a bug to see, not a zero to show.
+  const lost = recorder.lost;
   const report: RunReport = {
     schema: REPORT_SCHEMA,
     kbenchVersion,
@@ -141,6 +212,7 @@ export function buildReport(result: RunResult, kbenchVersion: string): RunReport
     keyMovement,
     delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: recorder.totalDuplicated, skipped: recorder.totalSkipped },
     ordering: { violations: recorder.totalViolations, keysAffected: recorder.keysAffected },
+    growth: growthReport(result),
     mixedPartitioners: mixedPartitioners(result, traffic),
     timeline: buildTimeline(recorder, spec.growTo ?? spec.partitions, spec.growAtMs),
     advice: [],

@@ -53,6 +53,27 @@ export interface PhaseReport {
   delivery: { produced: number; acked: number; consumed: number; skipped: number };
 }
 
+/** How soon producers used the partitions added by growth, measured from acks (both engines). */
+export interface GrowthReport {
+  from: number;
+  to: number;
+  /** The growth moment, ms from the start of the run. */
+  atMs: number;
+  producers: {
+    producer: number;
+    client: string;
+    /** Acked records sent after growth. */
+    records: number;
+    /** Of those, how many would land on new partitions had the producer known the new count all along
+     * (its partitioner over the keys it sent after growth; share of new partitions for null keys). */
+    expectedOnNewPartitions: number;
+    /** How many did land on new partitions. */
+    onNewPartitions: number;
+    /** Ms from the growth moment to the ack of its first record on a new partition; null if none. */
+    firstOnNewPartitionMs: number | null;
+  }[];
+}
+
 export interface Advice {
   code: string;
   level: 'info' | 'warn' | 'critical';
@@ -82,6 +103,8 @@ export interface RunReport {
   /** Ordering over the whole run. keysAffected counts distinct keys (users for null keys): a key with
    * violations in two phases counts once here, so it is not the sum of the phases' figures. */
   ordering: { violations: number; keysAffected: number };
+  /** Null without partition growth. */
+  growth: GrowthReport | null;
   mixedPartitioners: MixedPartitioners | null;
   /** Per-second (coarser for long runs) time series of the run. */
   timeline: import('./timeline.js').Timeline;

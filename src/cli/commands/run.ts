@@ -45,7 +45,7 @@ export const runCommand = defineCommand({
     const result = await runWorkload(spec, engine, createRng(spec.seed), { shouldStop: io.stopRequested, onProgress: (p) => progress.update(p) });
     progress.done();
     const report = buildReport(result, kbenchVersion());
-    if (!report.simulated && result.failure === null) {
+    if (!report.simulated) {
       // The same workload through the simulator, for the report's "predicted vs measured".
       const simSpec = { ...spec, brokers: null, maxRate: false, rate: spec.maxRate ? Math.max(1, Math.round(report.phases[0].throughput.achievedPerSec)) : spec.rate };
       if (spec.maxRate) simSpec.messages = Math.max(1, report.delivery.produced);

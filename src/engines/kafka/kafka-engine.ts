@@ -8,12 +8,13 @@ import type { RunSpec } from '../../config/run-spec.js';
 import { runError, usageError } from '../../errors.js';
 import { memberId } from '../../groups/assignors.js';
 import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
+import { DeliveryLedger } from '../../metrics/delivery-ledger.js';
 import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
 import type { Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { kafkajsAssigner } from './assigners.js';
 import { connectAdmin, createKafka, describeError, withTimeout } from './client.js';
-import { markOwned, unmarkOwned } from './registry.js';
+import { markOwned, REGISTRY_TOPIC, unmarkOwned } from './registry.js';
 
 export interface KafkaEngineOptions {
   brokers: string[];
@@ -59,12 +60,17 @@ export class KafkaEngine implements Engine {
   private workload!: WorkloadInfo;
   private producers: LiveProducer[] = [];
   private consumers: Consumer[] = [];
+  /** The run's zero on performance.now(): set when the group has settled and producers are ready,
+   * just before the first record. Clock time before it is negative. */
   private t0 = performance.now();
+  /** False while the group forms: its joins are history until the run starts (see start()). */
+  private running = false;
+  private readonly joinsBeforeRun: { atMs: number; reason: string }[] = [];
   private failure: Error | null = null;
   private topicCreated = false;
-  private acked = 0;
-  private consumed = 0;
-  private skipped = 0;
+  /** Which records were acked, consumed and skipped: the drain waits for acked records not yet
+   * consumed (a redelivery is not progress), whatever order acks and consumption arrive in. */
+  private readonly ledger = new DeliveryLedger();
   private readonly memberIds = new Map<string, number>();
   private readonly assignments = new Map<number, number[]>();
   private readonly fetchedSinceJoin = new Set<number>();
@@ -116,10 +122,25 @@ export class KafkaEngine implements Engine {
       throw runError(`cannot create topic ${this.topic}: ${describeError(e)}`);
     }
     this.topicCreated = true;
-    await markOwned(this.kafka, admin, this.topic);
+    try {
+      await markOwned(this.kafka, admin, this.topic);
+    } catch (e) {
+      throw runError(`cannot record ${this.topic} as created by kbench (in ${REGISTRY_TOPIC}): ${describeError(e)}`);
+    }
+    const setupStart = performance.now();
     await this.startConsumers();
     await this.startProducers();
+    // One clock for the run and the group: its zero is now, and the assignment the group settled on
+    // during setup is the one in force at zero (every owner has fetched; the topic is still empty).
+    // The joins that led to it happened before the run; they are kept in the engine details with
+    // their (negative) times, not replayed into the run, where they would credit the first seconds'
+    // lag to owners that had already been replaced.
     this.t0 = performance.now();
+    this.running = true;
+    const reasons = this.joinsBeforeRun.map((j) => j.reason);
+    this.info.details.groupJoinsBeforeRun = this.joinsBeforeRun.map((j) => ({ atMs: Math.round((j.atMs - this.t0) * 1000) / 1000, reason: j.reason }));
+    this.info.details.setupMs = Math.round(this.t0 - setupStart);
+    listener.assigned(0, this.ownersArray(), `group settled before the run (${reasons.length} joins; last: ${reasons[reasons.length - 1] ?? 'none'})`);
   }
 
   private async startConsumers(): Promise<void> {
@@ -211,7 +232,9 @@ export class KafkaEngine implements Engine {
     this.assignments.set(consumer, parts);
     const maxSeen = Math.max(this.partitionCount, ...parts.map((p) => p + 1));
     this.partitionCount = maxSeen;
-    this.listener?.assigned(this.clock.nowUs(), this.ownersArray(), `${memberId(consumer, this.spec.consumers)} joined with [${parts.join(',')}]`);
+    const reason = `${memberId(consumer, this.spec.consumers)} joined with [${parts.join(',')}]`;
+    if (this.running) this.listener.assigned(this.clock.nowUs(), this.ownersArray(), reason);
+    else this.joinsBeforeRun.push({ atMs: performance.now(), reason });
   }
 
   private onMessage(consumer: number, partition: number, m: { offset: string; key: Buffer | null; value: Buffer | null; headers?: Record<string, unknown> }): void {
@@ -224,7 +247,7 @@ export class KafkaEngine implements Engine {
     if (!Number.isFinite(rec.n)) return; // not a kbench record
     const offset = Number(m.offset);
     if (!this.firstConsumedOffset.has(partition)) this.firstConsumedOffset.set(partition, offset);
-    this.consumed++;
+    this.ledger.consume(rec.n);
     this.listener.consumed(rec, consumer, partition, offset, this.clock.nowUs());
   }
 
@@ -272,7 +295,7 @@ export class KafkaEngine implements Engine {
       const offset = next.get(p);
       if (offset === undefined) continue;
       next.set(p, offset + 1);
-      this.acked++;
+      this.ledger.ack(m.rec.n);
       this.listener.acked(m.rec, p, offset, now);
       if (p >= this.spec.partitions && !this.firstConsumedOffset.has(p)) {
         let list = this.newPartitionAcks.get(p);
@@ -300,10 +323,7 @@ export class KafkaEngine implements Engine {
       if (first === undefined) continue;
       const now = this.clock.nowUs();
       for (const { offset, rec } of list) {
-        if (offset < first) {
-          this.skipped++;
-          this.listener.skipped(rec, p, offset, now);
-        }
+        if (offset < first && this.ledger.skip(rec.n)) this.listener.skipped(rec, p, offset, now);
       }
       this.newPartitionAcks.delete(p);
     }
@@ -320,9 +340,10 @@ export class KafkaEngine implements Engine {
     const patienceMs = this.failure ? Math.min(2000, this.options.drainTimeoutMs) : this.options.drainTimeoutMs;
     for (;;) {
       this.accountSkipped();
-      if (this.consumed + this.skipped >= this.acked) break;
-      if (this.consumed !== last) {
-        last = this.consumed;
+      if (this.ledger.outstanding === 0) break;
+      const settled = this.ledger.consumed + this.ledger.skipped;
+      if (settled !== last) {
+        last = settled;
         lastProgress = Date.now();
       } else if (Date.now() - lastProgress > patienceMs) {
         break; // what is still missing is reported as lost

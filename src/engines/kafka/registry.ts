@@ -13,12 +13,26 @@ export async function ensureRegistry(admin: Admin): Promise<void> {
   if (topics.includes(REGISTRY_TOPIC)) return;
   await admin
     .createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic: REGISTRY_TOPIC, numPartitions: 1, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
     })
     .catch((e: { type?: string }) => {
       if (e?.type !== 'TOPIC_ALREADY_EXISTS') throw e;
     });
+  // kafkajs's waitForLeaders retries only LEADER_NOT_AVAILABLE; a broker that has just created the
+  // topic may still answer UNKNOWN_TOPIC_OR_PARTITION for it (seen on a freshly formatted broker).
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const md = await admin.fetchTopicMetadata({ topics: [REGISTRY_TOPIC] });
+      if (md.topics[0]?.partitions.length && md.topics[0].partitions.every((p) => p.leader >= 0)) return;
+    } catch (e) {
+      const type = (e as { type?: string }).type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`the registry topic ${REGISTRY_TOPIC} has no leader 10 s after it was created`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function write(kafka: Kafka, admin: Admin, topic: string, value: string | null): Promise<void> {
