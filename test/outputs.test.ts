@@ -124,11 +124,12 @@ describe('writeTextAtomic / writeJsonAtomic', () => {
     expect(readdirSync(dir)).toEqual(['r.json']);
   });
 
-  it('creates a missing folder only with createDir', () => {
+  it('makes a folder that went missing during the run (not with createDir: false)', () => {
     const dir = tempDir();
     const path = join(dir, 'reports', 'r.json');
-    expect(writeFailed(() => writeTextAtomic(path, 'x')).message).toMatch(/ENOENT/);
-    writeTextAtomic(path, 'x', { createDir: true });
+    expect(writeFailed(() => writeTextAtomic(path, 'x', { createDir: false })).message).toMatch(/ENOENT/);
+    expect(existsSync(join(dir, 'reports'))).toBe(false);
+    writeTextAtomic(path, 'x');
     expect(readFileSync(path, 'utf8')).toBe('x');
   });
 

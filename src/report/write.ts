@@ -107,7 +107,11 @@ const NODE_FS: WriteFs = {
 };
 
 export interface WriteOptions {
-  /** Create a missing folder (the default reports/ folder); an explicit --out folder must exist. */
+  /**
+   * Create the folder when it is missing (default true). checkOutputTarget has already refused a
+   * missing --out folder before the run; a folder that vanished during the run is made again rather
+   * than losing the report. false: fail instead.
+   */
   createDir?: boolean;
   /** For tests: the file-system calls to use. */
   fs?: Partial<WriteFs>;
@@ -118,17 +122,17 @@ export function writeJsonAtomic(path: string, value: unknown, opts: WriteOptions
 }
 
 /**
- * Writes `text` to `path` through a temporary file created exclusively in the same folder, then a
- * rename. Replaces only a regular file (never a symbolic link, device or directory, re-checked just
- * before the rename). On any failure the temporary file is removed and a run error
- * (KBENCH_WRITE_FAILED) names the path and the errno code. `path` "-" is not handled here: the caller
- * prints to standard output.
+ * Writes `text` to `path` through a temporary file created exclusively in the same folder (made when
+ * missing, unless `createDir: false`), then a rename. Replaces only a regular file: never a symbolic
+ * link, device or directory (re-checked just before the rename). On any failure the temporary file
+ * is removed and a run error (KBENCH_WRITE_FAILED) names the path and the errno code. `path` "-" is
+ * not handled here: the caller prints to standard output.
  */
 export function writeTextAtomic(path: string, text: string, opts: WriteOptions = {}): void {
   const io: WriteFs = { ...NODE_FS, ...opts.fs };
   const failed = (why: string, cause?: unknown) => runError(`could not write ${shown(path)}: ${why}`, cause, ERROR_CODES.writeFailed);
   const dir = dirname(path);
-  if (opts.createDir) {
+  if ((opts.createDir ?? true) && !fs.existsSync(dir)) {
     try {
       fs.mkdirSync(dir, { recursive: true });
     } catch (e) {
