@@ -31,26 +31,31 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time(f: () => unknown): number {
-  f(); // warm-up
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    f();
-    ms.push(performance.now() - t);
-  }
-  return median(ms);
+type Timings = { tableMs: number; htmlMs: number; compareMs: number; totalMs: number };
+
+function once(r: RunReport): Timings {
+  const t0 = performance.now();
+  renderReport(r);
+  const t1 = performance.now();
+  renderHtml([r]);
+  const t2 = performance.now();
+  renderComparison(compareReports([{ path: 'a', report: r }, { path: 'b', report: r }]));
+  const t3 = performance.now();
+  return { tableMs: t1 - t0, htmlMs: t2 - t1, compareMs: t3 - t2, totalMs: t3 - t0 };
 }
 
-function measure(r: RunReport) {
-  const table = time(() => renderReport(r));
-  const html = time(() => renderHtml([r]));
-  const compare = time(() => renderComparison(compareReports([{ path: 'a', report: r }, { path: 'b', report: r }])));
-  return { tableMs: table, htmlMs: html, compareMs: compare, totalMs: table + html + compare };
+// Every size is warmed up before any is measured, and the sizes take turns in each round, so the
+// baseline is not the one that pays for the JIT (or for another process's burst of CPU).
+const reports = new Map<number, RunReport>();
+for (const n of sizes) reports.set(n, await report(n));
+for (const r of reports.values()) once(r);
+const samples = new Map<number, Timings[]>(sizes.map((n) => [n, []]));
+for (let i = 0; i < reps; i++) for (const n of sizes) samples.get(n)!.push(once(reports.get(n)!));
+const results: Record<string, Timings> = {};
+for (const n of sizes) {
+  const xs = samples.get(n)!;
+  results[n] = { tableMs: median(xs.map((x) => x.tableMs)), htmlMs: median(xs.map((x) => x.htmlMs)), compareMs: median(xs.map((x) => x.compareMs)), totalMs: median(xs.map((x) => x.totalMs)) };
 }
-
-const results: Record<string, ReturnType<typeof measure>> = {};
-for (const n of sizes) results[n] = measure(await report(n));
 const base = results[sizes[0]];
 const round = (x: number) => Math.round(x * 100) / 100;
 const result = {
