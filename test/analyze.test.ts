@@ -43,7 +43,7 @@ describe('kbench analyze --keys-file', () => {
   });
 
   it('a missing file and a missing source are usage errors', async () => {
-    expect((await kbench('analyze', '--keys-file', '/no/keys.txt')).stderr).toMatch(/^kbench: cannot read keys file \/no\/keys\.txt: ENOENT/);
+    expect((await kbench('analyze', '--keys-file', '/no/keys.txt')).stderr).toMatch(/^kbench: cannot read keys file "\/no\/keys\.txt": ENOENT/);
     const none = await kbench('analyze');
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/give either --keys-file <file> or --topic <name>/);

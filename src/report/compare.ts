@@ -1,8 +1,9 @@
 // Side-by-side comparison of two or more reports: the first is the baseline, the others show
 // their value and the change from it.
-import { readFileSync } from 'node:fs';
 import { compactTable } from './table-style.js';
-import { usageError } from '../errors.js';
+import { ERROR_CODES, shown, usageError } from '../errors.js';
+import { INPUT_LIMITS, readInputText } from '../config/input-files.js';
+import { ReportShapeError, validateReport } from './validate.js';
 import { REPORT_SCHEMA, type PhaseReport, type RunReport } from './schema.js';
 
 export interface ComparedMetric {
@@ -20,22 +21,29 @@ export interface Comparison {
   metrics: ComparedMetric[];
 }
 
+/**
+ * A report file given to `kbench report` or `kbench compare`, read with the report size limit and
+ * checked field by field: anything the renderers would trip over is one usage line (KBENCH_BAD_INPUT)
+ * naming the file and the first bad field, e.g. `report "r.json": phases[0].latency.produce.p99 is missing`.
+ */
 export function loadReport(path: string): RunReport {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw usageError(`cannot read report ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const text = readInputText(path, 'report', INPUT_LIMITS.reportFile);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch {
-    throw usageError(`${path} is not JSON; give a report written by kbench (reports/*.json)`);
+  } catch (e) {
+    throw usageError(`report ${shown(path)} is not JSON (${(e as Error).message}); give a report written by kbench (reports/*.json)`, ERROR_CODES.badInput, e);
   }
-  const schema = (doc as { schema?: unknown })?.schema;
-  if (schema !== REPORT_SCHEMA) throw usageError(`${path} is not a ${REPORT_SCHEMA} report (schema: ${JSON.stringify(schema ?? null)})`);
-  return doc as RunReport;
+  const schema = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as { schema?: unknown }).schema : undefined;
+  if (schema !== REPORT_SCHEMA) {
+    throw usageError(`report ${shown(path)} is not a ${REPORT_SCHEMA} report (schema: ${shown(JSON.stringify(schema ?? null))})`, ERROR_CODES.badInput);
+  }
+  try {
+    return validateReport(doc);
+  } catch (e) {
+    if (e instanceof ReportShapeError) throw usageError(`report ${shown(path)}: ${e.message}`, ERROR_CODES.badInput, e);
+    throw e;
+  }
 }
 
 const METRICS: { metric: string; better: ComparedMetric['better']; get: (p: PhaseReport) => number }[] = [

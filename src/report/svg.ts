@@ -37,9 +37,43 @@ export interface BarSeries {
   values: number[];
 }
 
-/** Grouped bars: one group per label, one bar per series. */
-export function barChart(title: string, labels: string[], series: BarSeries[], yLabel: string): string {
-  const yMax = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+/** A bar chart draws at most this many groups; more labels are binned (see binBars). */
+export const MAX_BARS = 200;
+
+/**
+ * Consecutive labels merged into at most `maxBars` bins ("0–49"), each bin's bar the largest value in
+ * it, so a hot partition still stands out among 100,000. Returns the input when it already fits.
+ */
+export function binBars(labels: string[], series: BarSeries[], maxBars = MAX_BARS): { labels: string[]; series: BarSeries[]; per: number } {
+  if (labels.length <= maxBars) return { labels, series, per: 1 };
+  const per = Math.ceil(labels.length / maxBars);
+  const bins = Math.ceil(labels.length / per);
+  const binned = Array.from({ length: bins }, (_, b) => {
+    const last = Math.min(labels.length, (b + 1) * per) - 1;
+    return last > b * per ? `${labels[b * per]}–${labels[last]}` : labels[b * per];
+  });
+  return {
+    labels: binned,
+    per,
+    series: series.map((s) => ({
+      name: s.name,
+      values: Array.from({ length: bins }, (_, b) => {
+        let m = 0;
+        const end = Math.min(labels.length, (b + 1) * per);
+        for (let i = b * per; i < end; i++) m = Math.max(m, s.values[i] ?? 0);
+        return m;
+      }),
+    })),
+  };
+}
+
+/** Grouped bars: one group per label, one bar per series; more than MAX_BARS groups are binned (max per bin). */
+export function barChart(title: string, allLabels: string[], allSeries: BarSeries[], yLabel: string): string {
+  const { labels, series, per } = binBars(allLabels, allSeries);
+  if (per > 1) title = `${title} — each bar the largest of ${per}`;
+  let top = 0;
+  for (const s of series) for (const v of s.values) if (v > top) top = v;
+  const yMax = niceMax(top);
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const group = plotW / Math.max(1, labels.length);

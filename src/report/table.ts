@@ -43,23 +43,99 @@ function countClients(clients: string[]): string {
   return [...counts].map(([c, n]) => `${n} × ${c}`).join(', ');
 }
 
+/** Terminal tables show at most this many partition (or consumer) rows; the rest are summarised. */
+export const MAX_TABLE_ROWS = 30;
+const HOTTEST_ROWS = 15;
+const COLDEST_ROWS = 10;
+
+function maxOf(xs: readonly number[]): number {
+  let m = -Infinity;
+  for (const x of xs) if (x > m) m = x;
+  return m;
+}
+
+/**
+ * Which rows of a long list to show: all when there are at most MAX_TABLE_ROWS, otherwise the
+ * HOTTEST_ROWS largest and COLDEST_ROWS smallest by `value` (ties by index), largest first, with the
+ * indices of the rows left out between them.
+ */
+export function hottestAndColdest(values: readonly number[]): { shown: number[]; omitted: number[] } {
+  const all = Array.from(values.keys());
+  if (values.length <= MAX_TABLE_ROWS) return { shown: all, omitted: [] };
+  all.sort((a, b) => values[b] - values[a] || a - b);
+  return { shown: [...all.slice(0, HOTTEST_ROWS), ...all.slice(-COLDEST_ROWS)], omitted: all.slice(HOTTEST_ROWS, -COLDEST_ROWS) };
+}
+
+function median(sorted: readonly number[]): number {
+  const n = sorted.length;
+  return n === 0 ? 0 : n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+/**
+ * A consumer's partitions: listed when that fits in about `width` characters, otherwise as ranges
+ * ("0-4,7,9-12"), cut with the count when even those do not fit.
+ */
+export function partitionRanges(ps: readonly number[], width = 60): string {
+  const plain = ps.join(',');
+  if (plain.length <= width) return plain;
+  const sorted = [...ps].sort((a, b) => a - b);
+  let text = '';
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    const part = j > i ? `${sorted[i]}-${sorted[j]}` : `${sorted[i]}`;
+    if (text.length + part.length + 1 > width && text) return `${text},… (${fmt(sorted.length)} partitions)`;
+    text += (text ? ',' : '') + part;
+    i = j + 1;
+  }
+  return text;
+}
+
 function partitions(ph: PhaseReport): string {
   const t = table(['partition', 'records', 'share', '', 'peak lag', 'consumer']);
-  const total = ph.perPartition.reduce((a, b) => a + b, 0);
-  const max = Math.max(...ph.perPartition);
+  const counts = ph.perPartition;
+  let total = 0;
+  for (const n of counts) total += n;
+  const max = maxOf(counts);
   const owner = new Map<number, string>();
   for (const c of ph.consumers) for (const p of c.partitions) owner.set(p, c.id);
-  ph.perPartition.forEach((n, p) => {
+  const { shown, omitted } = hottestAndColdest(counts);
+  const row = (p: number) => {
+    const n = counts[p];
     t.push([p, fmt(n), total ? pct(n / total) : '-', bar(n, max), fmt(Math.round(ph.partitionMaxLag[p] ?? 0)), owner.get(p) ?? '(none)']);
+  };
+  shown.forEach((p, i) => {
+    if (omitted.length && i === HOTTEST_ROWS) {
+      const lo = counts[omitted[omitted.length - 1]];
+      const hi = counts[omitted[0]];
+      t.push([`… ${fmt(omitted.length)} more`, lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`, total ? `${pct(lo / total)}–${pct(hi / total)}` : '-', '', '', '']);
+    }
+    row(p);
   });
   const s = ph.skew;
-  return title(`Partitions [${ph.name}] max/mean ${s.maxMeanRatio}  CV ${s.cv}  Gini ${s.gini}  hottest p${s.hottestPartition} (${pct(s.hottestShare)})  empty ${s.emptyPartitions}`) + t.toString();
+  let text = title(`Partitions [${ph.name}] max/mean ${s.maxMeanRatio}  CV ${s.cv}  Gini ${s.gini}  hottest p${s.hottestPartition} (${pct(s.hottestShare)})  empty ${s.emptyPartitions}`) + t.toString();
+  if (omitted.length) {
+    const sorted = [...counts].sort((a, b) => a - b);
+    text += `\n${fmt(counts.length)} partitions, the ${HOTTEST_ROWS} hottest and ${COLDEST_ROWS} coldest shown; records per partition: min ${fmt(sorted[0])}, median ${fmt(median(sorted))}, mean ${fmt(Math.round((total / counts.length) * 100) / 100)}, max ${fmt(max)}`;
+  }
+  return text;
 }
 
 function consumers(ph: PhaseReport): string {
   const t = table(['consumer', 'partitions', 'records', 'peak lag']);
-  for (const c of ph.consumers) t.push([c.id, c.idle ? '(idle)' : c.partitions.join(','), fmt(c.records), fmt(Math.round(c.maxLag))]);
-  return title(`Consumers [${ph.name}] max/mean ${ph.consumerSkew.maxMeanRatio}`) + t.toString();
+  const { shown, omitted } = hottestAndColdest(ph.consumers.map((c) => c.records));
+  shown.forEach((i, k) => {
+    if (omitted.length && k === HOTTEST_ROWS) {
+      const lo = ph.consumers[omitted[omitted.length - 1]].records;
+      const hi = ph.consumers[omitted[0]].records;
+      const idle = omitted.filter((j) => ph.consumers[j].idle).length;
+      t.push([`… ${fmt(omitted.length)} more`, idle ? `${fmt(idle)} idle` : '', lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`, '']);
+    }
+    const c = ph.consumers[i];
+    t.push([c.id, c.idle ? '(idle)' : partitionRanges(c.partitions), fmt(c.records), fmt(Math.round(c.maxLag))]);
+  });
+  const note = omitted.length ? `\n${fmt(ph.consumers.length)} consumers, the ${HOTTEST_ROWS} busiest and ${COLDEST_ROWS} least busy shown` : '';
+  return title(`Consumers [${ph.name}] max/mean ${ph.consumerSkew.maxMeanRatio}`) + t.toString() + note;
 }
 
 function topKeys(ph: PhaseReport): string {

@@ -36,7 +36,7 @@ export function parseFailOn(text: string): Rule[] {
     const m = /^([A-Za-z][\w.]*)\s*([<>])\s*([+-]?\d+(?:\.\d+)?)(%?)$/.exec(part);
     if (!m) throw usageError(`--fail-on rule "${part}" is not <metric><op><threshold>, e.g. p99>+10% or maxMeanRatio>+0.2`);
     const metric = m[1];
-    if (!LATENCY.test(metric) && !(metric in PLAIN)) {
+    if (!LATENCY.test(metric) && !Object.hasOwn(PLAIN, metric)) {
       throw usageError(`--fail-on: unknown metric "${metric}"; use p50|p90|p99|p999|max|mean (end-to-end, or produce.p99 …) or ${Object.keys(PLAIN).join(', ')}`);
     }
     return { text: part, metric, op: m[2] as '>' | '<', threshold: Number(m[3]) / (m[4] ? 100 : 1), relative: m[4] === '%' };

@@ -1,7 +1,7 @@
 // Key sources: where each record's Kafka key (and its ordering entity) comes from.
 // A source draws into a reusable KeyDraw to avoid an allocation per record in hour-long simulations.
-import { readFileSync } from 'node:fs';
-import { usageError } from '../errors.js';
+import { ERROR_CODES, shown, usageError } from '../errors.js';
+import { INPUT_LIMITS, readInputText } from '../config/input-files.js';
 import type { RunSpec } from '../config/run-spec.js';
 import { createAliasSampler, uniformWeights, zipfWeights, type Sampler } from './alias-sampler.js';
 import type { Rng } from './rng.js';
@@ -75,15 +75,11 @@ function sampledKeys(label: string, sampler: Sampler, rng: Rng, text: (i: number
 
 /** The lines of a key file (one key per line, UTF-8); `what` names it in errors ("key file", "keys file"). */
 export function readKeyLines(path: string, what: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw usageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  // Bounded: /dev/zero or a huge file is one error line, not a process that grows until it dies.
+  const text = readInputText(path, what, INPUT_LIMITS.keysFile);
   const lines = text.split(/\r?\n/);
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length === 0) throw usageError(`${what} ${path} has no keys (one key per line, UTF-8)`);
+  if (lines.length === 0) throw usageError(`${what} ${shown(path)} has no keys (one key per line, UTF-8)`, ERROR_CODES.badInput);
   return lines;
 }
 
