@@ -1,10 +1,11 @@
 // Rendering cost of a large run, against a baseline in the same process: the terminal tables, the
-// HTML page and a comparison of a 10,000-partition report (and 100,000 with --max) as a ratio of the
-// same for a 100-partition report. Rendering shows at most ~30 partition rows and bins chart bars, so
+// HTML page and a comparison of a report at the largest partition count kbench takes (10,000; --max
+// adds 1,000) as a ratio of the same for a 100-partition report. Rendering shows at most ~30 partition rows and bins chart bars, so
 // the ratio should stay far below the 100× growth of the data.
 // Usage: npm run build && node dist/bench/large-render.js [--max] [--reps 5]
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolveRunSpec } from '../src/config/resolve.js';
+import { LIMITS } from '../src/config/options.js';
+import { runSpecWith } from '../src/config/resolve.js';
 import { SimEngine } from '../src/engines/sim/sim-engine.js';
 import { buildReport } from '../src/report/build.js';
 import { compareReports, renderComparison } from '../src/report/compare.js';
@@ -18,10 +19,10 @@ const reps = (() => {
   const i = process.argv.indexOf('--reps');
   return i > 0 ? Number(process.argv[i + 1]) : 5;
 })();
-const sizes = process.argv.includes('--max') ? [100, 10_000, 100_000] : [100, 10_000];
+const sizes = process.argv.includes('--max') ? [100, 1_000, LIMITS.partitions] : [100, LIMITS.partitions];
 
 async function report(partitions: number): Promise<RunReport> {
-  const spec = resolveRunSpec({ key: 'user_id', partitions, duration: '1s' });
+  const spec = runSpecWith({ key: { kind: 'user_id' }, partitions, duration: 1000 });
   const rng = createRng(spec.seed);
   return buildReport(await runWorkload(spec, new SimEngine(spec, rng.fork('engine')), rng, {}), 'bench');
 }

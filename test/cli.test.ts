@@ -158,12 +158,12 @@ describe('kbench compare', () => {
     writeFileSync(bad, '{"hello": 1}');
     const r = await kbench('compare', bad, bad);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^kbench: .*bad\.json is not a kbench\.report\/v1 report/);
+    expect(r.stderr).toMatch(/^kbench: .*bad\.json" is not a kbench\.report\/v1 report/);
   });
   it('a missing file', async () => {
     const r = await kbench('compare', '/no/a.json', '/no/b.json');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot read report \/no\/a\.json: ENOENT/);
+    expect(r.stderr).toMatch(/cannot read report "\/no\/a\.json": ENOENT/);
   });
 });
 

@@ -1,5 +1,5 @@
 // Generated bad input (fast-check), in-process through runCli: flags, KBENCH_* variables and
-// workload-file fields of every command, workload documents and key files. Each bad input must be
+// workload-file fields of every command, workload documents, key files and report files. Each bad input must be
 // answered with exit 2, one `kbench:` line per problem naming where the value came from, nothing on
 // stdout, no stack, no hang and no file left behind. Options come from the commands' own tables, so
 // a new option is generated for as soon as it exists.
@@ -163,5 +163,25 @@ describe('generated bad input', () => {
       expect(r.stderr, context).toMatch(/^kbench: .*(keys? file|--key)/);
       expect(readdirSync(cwd), context).toEqual([]);
     }), { numRuns: 100, seed: 20261127 });
+  });
+
+  it('report files: 150 generated JSON documents (and texts) given to report and compare are one line, exit 2', async () => {
+    const doc = fc.oneof(
+      fc.json(),
+      fc.jsonValue().map((v) => JSON.stringify({ schema: 'kbench.report/v1', phases: v })),
+      fc.record({ schema: fc.constant('kbench.report/v1'), spec: fc.jsonValue(), phases: fc.array(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue()), { maxLength: 2 }) }).map((d) => JSON.stringify(d)),
+      fc.string({ maxLength: 40 }),
+    );
+    await fc.assert(fc.asyncProperty(doc, fc.constantFrom('report', 'compare'), async (text, command) => {
+      const path = join(tempDir(), 'r.json');
+      writeFileSync(path, text);
+      const r = await kbenchWithEnv({}, ...(command === 'report' ? ['report', path] : ['compare', path, path]));
+      const context = JSON.stringify({ text: text.slice(0, 300), stderr: r.stderr });
+      expect(r.code, context).toBe(2);
+      expect(r.stdout, context).toBe('');
+      expect(r.stderr.split('\n').filter(Boolean), context).toHaveLength(1);
+      expect(r.stderr, context).toMatch(/^kbench: /);
+      expect(readdirSync(cwd), context).toEqual([]);
+    }), { numRuns: 150, seed: 20261127 });
   });
 });

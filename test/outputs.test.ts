@@ -56,14 +56,16 @@ describe('checkOutputTarget', () => {
     expect(badOutput(() => checkOutputTarget(dir, 'report')).message).toMatch(/is a directory/);
   });
 
-  it('refuses a missing folder for an explicit path, creates it with createDir', () => {
+  it('refuses a missing folder for an explicit path; with createDir checks the nearest existing folder and creates nothing', () => {
     const dir = tempDir();
     const path = join(dir, 'no', 'such', 'r.json');
     expect(badOutput(() => checkOutputTarget(path, 'report')).message).toMatch(/does not exist/);
     expect(existsSync(join(dir, 'no'))).toBe(false);
     checkOutputTarget(path, 'report', { createDir: true });
+    expect(readdirSync(dir)).toEqual([]);
+    writeTextAtomic(path, 'x');
     expect(lstatSync(join(dir, 'no', 'such')).isDirectory()).toBe(true);
-    expect(readdirSync(join(dir, 'no', 'such'))).toEqual([]);
+    expect(readdirSync(join(dir, 'no', 'such'))).toEqual(['r.json']);
   });
 
   it('refuses a symbolic link (to a file, or dangling) and leaves both link and target alone', () => {

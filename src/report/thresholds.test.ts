@@ -9,7 +9,7 @@ describe('parseFailOn', () => {
     let error: unknown;
     try { parseFailOn(rule); } catch (e) { error = e; }
     expect(error).toBeInstanceOf(KbenchError);
-    expect((error as KbenchError).code).toBe(ERROR_CODES.usage);
+    expect((error as KbenchError).code).toBe(ERROR_CODES.badOption);
     expect((error as KbenchError).message).toMatch(/unknown metric/);
   });
 

@@ -3,7 +3,7 @@
 // threshold *and* the two HDR histograms must differ (Kolmogorov–Smirnov at the 1% level), so one
 // noisy tail sample does not fail a build.
 import { compareDistributions, type DistributionShift } from '../analysis/distribution.js';
-import { usageError } from '../errors.js';
+import { ERROR_CODES, shown, usageError } from '../errors.js';
 import type { PhaseReport, RunReport } from './schema.js';
 
 export interface Rule {
@@ -31,13 +31,14 @@ const PLAIN: Record<string, (p: PhaseReport) => number> = {
   maxConsumerLag: (p) => Math.max(0, ...p.consumers.map((c) => c.maxLag)),
 };
 
-export function parseFailOn(text: string): Rule[] {
+/** `label` names where the rules came from (`--fail-on`, `KBENCH_FAIL_ON`). */
+export function parseFailOn(text: string, label = '--fail-on'): Rule[] {
   return text.split(',').map((s) => s.trim()).filter(Boolean).map((part) => {
     const m = /^([A-Za-z][\w.]*)\s*([<>])\s*([+-]?\d+(?:\.\d+)?)(%?)$/.exec(part);
-    if (!m) throw usageError(`--fail-on rule "${part}" is not <metric><op><threshold>, e.g. p99>+10% or maxMeanRatio>+0.2`);
+    if (!m) throw usageError(`${label} rule ${shown(part)} is not <metric><op><threshold>, e.g. p99>+10% or maxMeanRatio>+0.2`, ERROR_CODES.badOption);
     const metric = m[1];
     if (!LATENCY.test(metric) && !Object.hasOwn(PLAIN, metric)) {
-      throw usageError(`--fail-on: unknown metric "${metric}"; use p50|p90|p99|p999|max|mean (end-to-end, or produce.p99 …) or ${Object.keys(PLAIN).join(', ')}`);
+      throw usageError(`${label}: unknown metric ${shown(metric)}; use p50|p90|p99|p999|max|mean (end-to-end, or produce.p99 …) or ${Object.keys(PLAIN).join(', ')}`, ERROR_CODES.badOption);
     }
     return { text: part, metric, op: m[2] as '>' | '<', threshold: Number(m[3]) / (m[4] ? 100 : 1), relative: m[4] === '%' };
   });

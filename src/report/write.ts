@@ -39,8 +39,8 @@ function lstatOrNull(path: string): fs.Stats | null {
 /**
  * Called before a run starts: throws a one-line usage error (KBENCH_BAD_OUTPUT) when `path` cannot
  * be written as `what` ("report", "HTML report"): it is a directory, a symbolic link, a device, a
- * FIFO or a socket (kbench replaces only regular files); its folder is missing (created instead with
- * `createDir`, for the default reports/ folder) or is not a folder; or the folder does not accept a
+ * FIFO or a socket (kbench replaces only regular files); its folder is missing (with `createDir`, for
+ * the default reports/ folder, its nearest existing ancestor must take it instead) or is not a folder; or the folder does not accept a
  * new file (probed for real with a uniquely named file, since permission bits say nothing to root
  * and nothing about a read-only file system). "-" means standard output and is always fine.
  */
@@ -56,23 +56,25 @@ export function checkOutputTarget(path: string, what: string, opts: { createDir?
   }
   if (st && st.isDirectory()) throw bad('it is a directory; give a file name');
   if (st && !st.isFile()) throw bad(`it is ${kindOf(st)}; kbench writes only to regular files`);
-  const dir = dirname(path);
-  let dst: fs.Stats | null;
-  try {
-    dst = fs.statSync(dir); // the folder may be a link to a folder
-  } catch (e) {
-    if (errno(e) !== 'ENOENT') throw bad(errno(e) === 'ENOTDIR' ? `its folder ${shown(dir)} is not a folder` : `its folder ${shown(dir)}: ${errno(e)}`, e);
-    dst = null;
-  }
-  if (dst === null) {
-    if (!opts.createDir) throw bad(`its folder ${shown(dir)} does not exist; create it first`);
+  // The folder that must take the new file: the file's own, or (with createDir, for the default
+  // reports/ folder) its nearest existing ancestor; a missing folder is created only when the report
+  // is written, so a run refused for another reason leaves nothing behind.
+  let dir = dirname(path);
+  for (;;) {
+    let dst: fs.Stats | null;
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      dst = fs.statSync(dir); // the folder may be a link to a folder
     } catch (e) {
-      throw bad(`cannot create its folder ${shown(dir)}: ${errno(e)}`, e);
+      if (errno(e) !== 'ENOENT') throw bad(errno(e) === 'ENOTDIR' ? `its folder ${shown(dir)} is not a folder` : `its folder ${shown(dir)}: ${errno(e)}`, e);
+      dst = null;
     }
-  } else if (!dst.isDirectory()) {
-    throw bad(`its folder ${shown(dir)} is not a folder`);
+    if (dst !== null) {
+      if (!dst.isDirectory()) throw bad(`its folder ${shown(dir)} is not a folder`);
+      break;
+    }
+    if (!opts.createDir) throw bad(`its folder ${shown(dir)} does not exist; create it first`);
+    if (dirname(dir) === dir) throw bad(`none of its folders exists`);
+    dir = dirname(dir);
   }
   const probe = join(dir, `.kbench-probe-${process.pid}-${randomBytes(6).toString('hex')}`);
   let fd: number;
@@ -180,4 +182,3 @@ export function writeTextAtomic(path: string, text: string, opts: WriteOptions =
 export function htmlPathFor(jsonPath: string): string {
   return jsonPath.replace(/\.json$/i, '') + '.html';
 }
-export function checkOutputTarget(_path: string, _what: string, _opts: { createDir?: boolean } = {}): void {}
