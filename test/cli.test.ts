@@ -66,6 +66,19 @@ describe('kbench run (simulator)', () => {
   });
 });
 
+describe('growth in the tables', () => {
+  it('shows the run-wide ordering over distinct keys and when each producer used the new partitions', async () => {
+    const base = ['--key', 'user_id', '--partitions', '3', '--grow-to', '12', '--duration', '10s', '--out', '-'];
+    const late = JSON.parse((await kbench(...base)).stdout);
+    const tables = (await kbench(...base.slice(0, -2), '--out', join(tempDir(), 'r.json'))).stdout;
+    expect(tables).toContain(`run total: ${late.ordering.violations.toLocaleString('en-US')} violations over ${late.ordering.keysAffected.toLocaleString('en-US')} distinct keys`);
+    expect(tables).toMatch(/Growth 3 → 12 partitions: when producers used the new ones/);
+    expect(tables).toMatch(/│ 1\s+│ java\s+│ [\d,]+\s+│ 0\s+│ [\d,]+\s+│ never/);
+    const quick = await kbench(...base.slice(0, -2), '--metadata-refresh', '1s', '--out', join(tempDir(), 'r.json'));
+    expect(quick.stdout).toMatch(/│ 1\s+│ java\s+│ [\d,]+\s+│ [1-9][\d,]*\s+│ [\d,]+\s+│ \+[\d,.]+ ms/);
+  });
+});
+
 describe('bad input: one line on stderr, exit 2, no stack', () => {
   const cases: [string[], RegExp][] = [
     [['--key', 'planet'], /unknown --key "planet"; use one of user_id/],

@@ -167,7 +167,23 @@ function orderingDelivery(r: RunReport): string {
   row('consumed', (p) => fmt(p.delivery.consumed));
   row('skipped (offset reset)', (p) => fmt(p.delivery.skipped));
   const d = r.delivery;
-  return title(`Ordering and delivery (ordering judged per ${r.keys.orderingEntity}; run total: lost ${fmt(d.lost)}, duplicated ${fmt(d.duplicated)})`) + t.toString();
+  // Reports written before the run-wide ordering figure existed lack it.
+  const o = r.ordering as RunReport['ordering'] | undefined;
+  const whole = o && r.phases.length > 1 ? `${fmt(o.violations)} violations over ${fmt(o.keysAffected)} distinct ${r.keys.nullKeys ? 'users' : 'keys'}, ` : '';
+  return title(`Ordering and delivery (ordering judged per ${r.keys.orderingEntity}; run total: ${whole}lost ${fmt(d.lost)}, duplicated ${fmt(d.duplicated)})`) + t.toString();
+}
+
+/** When each producer started using the partitions growth added, measured from its acks. */
+function growthUptake(r: RunReport): string {
+  const g = r.growth as RunReport['growth'] | undefined;
+  if (!g) return '';
+  const t = table(['producer', 'client', 'records after growth', 'on new partitions', 'expected there', 'first on a new partition']);
+  const rows = g.producers.slice(0, 30);
+  for (const p of rows) {
+    t.push([p.producer + 1, p.client, fmt(p.records), fmt(p.onNewPartitions), fmt(Math.round(p.expectedOnNewPartitions)), p.firstOnNewPartitionMs === null ? 'never' : `+${fmt(p.firstOnNewPartitionMs)} ms`]);
+  }
+  const more = g.producers.length > rows.length ? `\n… ${g.producers.length - rows.length} more producers` : '';
+  return title(`Growth ${g.from} → ${g.to} partitions: when producers used the new ones`) + t.toString() + more;
 }
 
 function beforeAfter(r: RunReport): string {
@@ -240,6 +256,6 @@ function advice(r: RunReport): string {
 export function renderReport(r: RunReport): string {
   const parts = [summary(r), throughput(r)];
   for (const ph of r.phases) parts.push(partitions(ph), consumers(ph), topKeys(ph));
-  parts.push(latency(r), orderingDelivery(r), beforeAfter(r), prediction(r), mixed(r), advice(r));
+  parts.push(latency(r), orderingDelivery(r), beforeAfter(r), growthUptake(r), prediction(r), mixed(r), advice(r));
   return parts.filter(Boolean).join('\n') + '\n';
 }
