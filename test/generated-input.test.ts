@@ -185,3 +185,23 @@ describe('generated bad input', () => {
     }), { numRuns: 150, seed: 20261127 });
   });
 });
+
+describe('the largest allowed values run and finish', () => {
+  // Each at its documented maximum (LIMITS), on a short run; they must produce a report, not an error.
+  const cases: string[][] = [
+    ['--users', '10000000', '--duration', '200ms'],
+    ['--key', 'device_id', '--devices', '10000000', '--duration', '200ms'],
+    ['--producers', '1000', '--consumers', '1000', '--partitions', '10000', '--duration', '200ms'],
+    ['--partitions', '9999', '--grow-to', '10000', '--partition', '9998', '--duration', '200ms'],
+    ['--record-size', '1000000', '--rate', '100', '--duration', '100ms'],
+    ['--seed', '4294967295', '--rate', '10000000', '--duration', '1ms', '--consumer-rate', '10000000', '--partition-capacity', '10000000'],
+    ['--key', `fixed:${'k'.repeat(16384)}`, '--duration', '100ms', '--produce-latency', '60s', '--rebalance-time', '10m', '--metadata-refresh', '1h'],
+    ['--messages', '1000', '--rate', '1000', '--producers', 'java:500,librdkafka:500'],
+  ];
+  it.each(cases.map((argv) => [argv.join(' ').slice(0, 90), argv] as const))('%s', async (_name, argv) => {
+    const r = await kbenchWithEnv({}, ...argv, '--out', '-');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).schema).toBe('kbench.report/v1');
+  }, 60_000);
+});
