@@ -38,7 +38,7 @@ describe('bad broker input', () => {
   it('a malformed address is a usage error', async () => {
     const r = await kbench('--brokers', 'no-port-here', '--duration', '1s');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^kbench: broker address "no-port-here" is not host:port/);
+    expect(r.stderr).toMatch(/^kbench: --brokers: broker address "no-port-here" is not host:port/);
   });
 
   it('an unreachable broker: one line and exit 1 within the connect timeout, for runs and admin commands', async () => {
