@@ -57,6 +57,9 @@ export function shown(value: unknown): string {
   return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 }
 
+/** The errno code of a failed file-system call ("ENOENT"), or the error as text. */
+export const errnoOf = (e: unknown): string => (e as NodeJS.ErrnoException)?.code ?? String(e);
+
 /** A problem line never spans lines: a newline in a value (or in a library's message) is escaped. */
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex

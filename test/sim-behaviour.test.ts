@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simReport, tempDir } from './helpers.js';
 import countries from '../src/workload/countries.json' with { type: 'json' };
+import { runSpecOf } from '../src/config/resolve.js';
+import { SimEngine } from '../src/engines/sim/sim-engine.js';
+import { KbenchError } from '../src/errors.js';
+import { runWorkload } from '../src/runner/run-workload.js';
+import { createRng } from '../src/workload/rng.js';
 
 describe('skew', () => {
   it('country at 12 partitions is far more skewed than user_id', async () => {
@@ -162,5 +167,28 @@ describe('determinism', () => {
     expect(strip(a as never)).toEqual(strip(b as never));
     const c = await simReport(...args.slice(0, -1), '43');
     expect(strip(c as never)).not.toEqual(strip(a as never));
+  });
+});
+
+describe('the simulator\'s memory bound', () => {
+  const run = async (flags: Parameters<typeof runSpecOf>[0], maxHeld: number) => {
+    const spec = runSpecOf(flags);
+    const rng = createRng(spec.seed);
+    return runWorkload(spec, new SimEngine(spec, rng.fork('engine'), maxHeld), rng);
+  };
+
+  it('stops with a run error and keeps what it measured when the consumer backlog passes its bound', async () => {
+    // 2,000 records/s into one consumer that takes 100/s: the backlog grows by 1,900 a second.
+    const r = await run({ rate: '2000', duration: '5s', consumers: '1', consumerRate: '100', partitions: '1' }, 3000);
+    expect(r.failure).toBeInstanceOf(KbenchError);
+    expect((r.failure as KbenchError).exitCode).toBe(1);
+    expect(r.error).toMatch(/consumer backlog passed 3,000 records/);
+    expect(r.recorder.totalAcked).toBeGreaterThan(2000);
+  });
+
+  it('a run whose consumers keep up never holds more than a small backlog', async () => {
+    const r = await run({ rate: '2000', duration: '5s', consumers: '3', consumerRate: '5000' }, 3000);
+    expect(r.failure).toBeNull();
+    expect(r.recorder.totalConsumed).toBe(10_000);
   });
 });

@@ -4,8 +4,8 @@
 // a stack and "this is a bug".
 import yargs, { type Argv } from 'yargs';
 import { loadWorkloadFields, resolveOptions, type RawFlags } from '../config/collect.js';
-import { kebab, type OptionTable } from '../config/option.js';
-import { EXIT, KbenchError, usageError, type ExitCode } from '../errors.js';
+import { camel, kebab, type OptionTable } from '../config/option.js';
+import { EXIT, KbenchError, shown, usageError, type ExitCode } from '../errors.js';
 import { declareOptions, usageOf, type AnyCommand } from './command.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { compareCommand } from './commands/compare.js';
@@ -38,7 +38,7 @@ function parser(): Argv {
     .command('$0', 'run a benchmark (simulated unless --brokers is given)', (b) => declareOptions(b, runCommand.options, false));
   for (const c of COMMANDS) y = y.command(usageOf(c), c.describe, (b) => declareOptions(b, c.options));
   return y
-    .parserConfiguration({ 'populate--': true, 'short-option-groups': false })
+    .parserConfiguration({ 'populate--': true, 'short-option-groups': false, 'parse-positional-numbers': false, 'parse-numbers': false })
     .strict()
     .exitProcess(false)
     .version(kbenchVersion())
@@ -59,6 +59,29 @@ function parser(): Argv {
 
 type Parsed = { _: (string | number)[]; '--'?: (string | number)[]; [k: string]: unknown };
 
+/** Every switch of every command (`--json`, `--keep-topic`…), by flag name. */
+const SWITCHES = new Set(COMMANDS.flatMap((c) => Object.entries(c.options as OptionTable).filter(([, o]) => o.type === 'boolean').map(([n]) => kebab(n))));
+
+/**
+ * yargs reads `--json=yes` as false (only "true" is true), so a switch given with a value is taken out
+ * of argv here and read by the option's own parser later, like the same value from KBENCH_JSON.
+ */
+function takeSwitchValues(argv: string[]): { rest: string[]; switches: Map<string, string> } {
+  const switches = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const m = /^--([a-z][a-z0-9-]*)=([\s\S]*)$/.exec(a);
+    if (m && SWITCHES.has(m[1])) switches.set(camel(m[1]), m[2]);
+    else rest.push(a);
+  }
+  return { rest, switches };
+}
+
 function parse(argv: string[]): { parsed: Parsed; output: string } {
   let output = '';
   let failure: unknown = null;
@@ -76,9 +99,10 @@ function parse(argv: string[]): { parsed: Parsed; output: string } {
   return { parsed, output };
 }
 
-/** The command's raw values from the parse, by option name. */
-function flagsOf(table: OptionTable, parsed: Parsed): RawFlags {
+/** The command's raw values from the parse, by option name, and what cannot be one. */
+function flagsOf(table: OptionTable, parsed: Parsed, switches: Map<string, string>): { flags: RawFlags; problems: string[] } {
   const flags: RawFlags = {};
+  const problems: string[] = [];
   for (const [name, o] of Object.entries(table)) {
     let v = parsed[kebab(name)];
     if (o.positional === 'many') {
@@ -86,29 +110,37 @@ function flagsOf(table: OptionTable, parsed: Parsed): RawFlags {
       v = items.length ? items : undefined;
     } else if (Array.isArray(v)) v = v.map((x) => restoreDash(String(x)));
     else if (typeof v === 'string' || typeof v === 'number') v = restoreDash(String(v));
+    else if (typeof v === 'boolean' && o.type === 'string') {
+      problems.push(`--no-${kebab(name)} is not an option: --${kebab(name)} takes a value; leave it out for its default`);
+      v = undefined;
+    }
     flags[name] = v as RawFlags[string];
   }
-  return flags;
+  for (const [name, value] of switches) {
+    if (table[name]?.type === 'boolean') flags[name] = value;
+    else problems.push(`unknown option --${kebab(name)}; see kbench --help`);
+  }
+  return { flags, problems };
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   try {
-    const { parsed, output } = parse(argv);
+    const { rest, switches } = takeSwitchValues(argv);
+    const { parsed, output } = parse(rest);
     if (output) {
       // --help or --version: yargs wrote its text instead of running anything.
       io.stdout(output.endsWith('\n') ? output : output + '\n');
       return EXIT.ok;
     }
-    const name = parsed._.length ? String(parsed._[0]) : 'run';
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw usageError(`unknown command "${name}"; see kbench --help`);
-    if (parsed._.length > 1 || (parsed['--']?.length && !Object.values(command.options as OptionTable).some((o) => o.positional === 'many'))) {
-      throw usageError(`unexpected argument ${JSON.stringify(restoreDash(String(parsed._[1] ?? parsed['--']![0])))}; see kbench --help`);
+    // yargs (strict) has refused unknown commands and surplus positionals; `kbench` alone is run.
+    const command = COMMANDS.find((c) => c.name === String(parsed._[0])) ?? runCommand;
+    if (parsed['--']?.length && !Object.values(command.options as OptionTable).some((o) => o.positional === 'many')) {
+      throw usageError(`unexpected argument ${shown(restoreDash(String(parsed['--'][0])))} after --; see kbench --help`);
     }
-    const flags = flagsOf(command.options, parsed);
+    const { flags, problems } = flagsOf(command.options, parsed, switches);
     const workload = command.workloadFrom ? flags[command.workloadFrom] : undefined;
     const file = typeof workload === 'string' ? loadWorkloadFields(workload, command.options) : undefined;
-    return await command.handler(resolveOptions(command.options, { flags, env: io.env, file }), io);
+    return await command.handler(resolveOptions(command.options, { flags, env: io.env, file, problems }), io);
   } catch (e) {
     if (e instanceof KbenchError) {
       for (const line of e.problems) io.stderr(`kbench: ${line}\n`);

@@ -3,7 +3,7 @@ import { ERROR_CODES, shown, usageError } from '../errors.js';
 import { nonBlank } from './units.js';
 
 /** "host:port[,host:port…]" → validated list of at most `max` addresses. */
-export function parseBrokers(raw: string, label = '--brokers', max = 100): string[] {
+export function parseBrokers(raw: string, label: string, max: number): string[] {
   const list = nonBlank(raw, label).split(',').map((s) => s.trim()).filter(Boolean);
   if (list.length === 0) throw usageError(`${label} is empty; give host:port, e.g. 127.0.0.1:9092`, ERROR_CODES.badOption);
   if (list.length > max) throw usageError(`${label} names ${list.length} brokers; at most ${max} are supported`, ERROR_CODES.badOption);

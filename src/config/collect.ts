@@ -2,7 +2,7 @@
 // else its KBENCH_* variable, else the workload-file field, else the default — each read by the
 // option's own parser under the name it came by. Every problem is collected and reported at once.
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { ERROR_CODES, shown, usageError } from '../errors.js';
 import { INPUT_LIMITS, readInputText } from './input-files.js';
 import { camel, envName, kebab, Problems, type ArgsOf, type Option, type OptionTable, type Source } from './option.js';
@@ -15,6 +15,8 @@ export interface RawInputs {
   env?: Record<string, string | undefined>;
   /** A workload file's fields by option name, and the file they came from (for error labels). */
   file?: WorkloadFields;
+  /** Problems already found in how the command line was written, reported with the rest. */
+  problems?: string[];
 }
 
 export interface WorkloadFields {
@@ -49,6 +51,7 @@ function sourceOf(name: string, o: Option<unknown>, inputs: RawInputs): { raw: s
 /** Typed values for every option of `table`, or one KbenchError listing every problem. */
 export function resolveOptions<T extends OptionTable>(table: T, inputs: RawInputs): Resolved<T> {
   const problems = new Problems();
+  for (const line of inputs.problems ?? []) problems.add(line, ERROR_CODES.usage);
   const values: Record<string, unknown> = {};
   const sources: Record<string, Source | undefined> = {};
   for (const [name, o] of Object.entries(table)) {
@@ -63,8 +66,8 @@ export function resolveOptions<T extends OptionTable>(table: T, inputs: RawInput
     values[name] = problems.try(() => {
       // A positional list: its option's parse reads one item into a one-element list.
       if (o.positional === 'many') return (Array.isArray(raw) ? raw : [raw]).flatMap((item) => o.parse(item, source.label) as unknown[]);
-      // A flag given twice keeps its last value, as in most CLIs.
-      return o.parse(Array.isArray(raw) ? raw[raw.length - 1] : raw, source.label);
+      // A list option given twice keeps every entry (--fail-on a --fail-on b); any other keeps its last value.
+      return o.parse(Array.isArray(raw) ? (o.list ? raw.join(',') : raw[raw.length - 1]) : raw, source.label);
     });
   }
   problems.throwIfAny();
@@ -77,31 +80,34 @@ export const given = (s: Source | undefined): boolean => s !== undefined && s.ki
 /** A workload file (YAML or JSON map of run options): its fields as raw text, unknown fields refused. */
 export function loadWorkloadFields(path: string, table: OptionTable): WorkloadFields {
   const text = readInputText(path, 'workload file', INPUT_LIMITS.workloadFile);
-  const json = /\.json$/i.test(path);
-  let doc: unknown;
-  try {
-    doc = json ? JSON.parse(text) : parseYaml(text);
-  } catch (e) {
-    throw usageError(`workload file ${shown(path)} is not valid ${json ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`, ERROR_CODES.badInput, e);
+  // YAML's failsafe schema (JSON is read by the same parser) keeps every value as the text the user
+  // wrote, so `partitions: 0x10` or `rate: 1e3` meet the same option parser as the flag would.
+  const doc = parseDocument(text, { schema: 'failsafe', resolveKnownTags: false });
+  const flaw = doc.errors[0] ?? doc.warnings[0];
+  if (flaw) {
+    const where = flaw.linePos ? ` at line ${flaw.linePos[0].line}, column ${flaw.linePos[0].col}` : '';
+    const why = flaw.code === 'MULTIPLE_DOCS' ? 'holds more than one document' : flaw.code === 'DUPLICATE_KEY' ? 'sets a field twice' : flaw.code === 'TAG_RESOLVE_FAILED' ? 'uses a YAML tag (write plain values)' : `is not valid YAML or JSON (${flaw.code})`;
+    throw usageError(`workload file ${shown(path)} ${why}${where}`, ERROR_CODES.badInput, flaw);
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+  const fieldsDoc: unknown = doc.toJS();
+  if (fieldsDoc === null || fieldsDoc === undefined) return { path, fields: {} };
+  if (typeof fieldsDoc !== 'object' || Array.isArray(fieldsDoc)) {
     throw usageError(`workload file ${shown(path)} must be a map of fields, e.g. "key: country"`, ERROR_CODES.badInput);
   }
   const known = Object.entries(table).filter(([, o]) => o.inWorkloadFile).map(([name]) => name);
   const problems = new Problems();
   const fields: Record<string, string> = {};
-  for (const [field, value] of Object.entries(doc as Record<string, unknown>)) {
+  for (const [field, value] of Object.entries(fieldsDoc as Record<string, unknown>)) {
     const name = camel(field);
     if (!Object.hasOwn(table, name) || !known.includes(name) || field !== kebab(name) && field !== name) {
       problems.add(`workload file ${shown(path)}: unknown field ${shown(field)}; known fields are ${known.map(kebab).join(', ')}`, ERROR_CODES.badInput);
       continue;
     }
-    if (value === null || value === undefined) continue;
-    if (typeof value === 'object') {
+    if (typeof value !== 'string') {
       problems.add(`workload file ${shown(path)}: field ${shown(field)} must be a single value, not a list or map`, ERROR_CODES.badInput);
       continue;
     }
-    fields[name] = String(value);
+    fields[name] = value;
   }
   problems.throwIfAny();
   // A key file named in a workload file is found next to the workload file.

@@ -1,7 +1,7 @@
 // Reading the files a user names (workload files, key files, reports) with a stated size limit, so
 // `kbench run /dev/zero` is one error line instead of a process that grows until it dies.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { ERROR_CODES, shown, usageError } from '../errors.js';
+import { ERROR_CODES, errnoOf, shown, usageError } from '../errors.js';
 
 const MiB = 1024 * 1024;
 
@@ -26,7 +26,7 @@ export function readInputText(path: string, what: string, maxBytes: number): str
   try {
     fd = path === '-' ? 0 : openSync(path, 'r');
   } catch (e) {
-    throw usageError(`cannot read ${what} ${shown(path)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, ERROR_CODES.badInput, e);
+    throw usageError(`cannot read ${what} ${shown(path)}: ${errnoOf(e)}`, ERROR_CODES.badInput, e);
   }
   try {
     const st = fstatSync(fd);
@@ -40,10 +40,10 @@ export function readInputText(path: string, what: string, maxBytes: number): str
       try {
         n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
+        const code = errnoOf(e);
         if (code === 'EAGAIN') continue; // a non-blocking stdin: wait for more
         if (code === 'EOF') break;
-        throw usageError(`cannot read ${what} ${shown(path)}: ${code ?? String(e)}`, ERROR_CODES.badInput, e);
+        throw usageError(`cannot read ${what} ${shown(path)}: ${code}`, ERROR_CODES.badInput, e);
       }
       if (n === 0) break;
       total += n;

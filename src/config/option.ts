@@ -21,6 +21,8 @@ export interface Option<V> {
   readonly required?: boolean;
   /** A positional argument instead of a flag: one value, or all the remaining ones. */
   readonly positional?: 'one' | 'many';
+  /** A comma-separated list: given twice, the entries add up instead of the last one winning. */
+  readonly list?: boolean;
   /** Only for `kbench run`: may a workload file set it? */
   readonly inWorkloadFile?: boolean;
   /** Reads the typed value; throws a KbenchError naming `label` when the text is not acceptable. */
@@ -39,6 +41,7 @@ export type Meta = {
   required?: boolean;
   inWorkloadFile?: boolean;
   positional?: 'one' | 'many';
+  list?: boolean;
 };
 export type OptionOf<V, M> = Option<M extends { default: string | boolean } | { required: true } ? V : V | undefined>;
 

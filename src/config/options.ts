@@ -10,7 +10,7 @@ import { parseBrokers } from './brokers.js';
 import { KEY_KINDS, type KeySpec, type UserDistribution } from './run-spec.js';
 import { option, type Meta, type OptionTable } from './option.js';
 import {
-  nonBlank, parseChoice, parseCount, parseDuration, parseList, parsePercent, parseRunPoint, parseSize, parseSwitch,
+  formatDuration, nonBlank, parseChoice, parseCount, parseDuration, parseList, parsePercent, parseRunPoint, parseSize, parseSwitch,
 } from './units.js';
 
 const bad = (message: string) => usageError(message, ERROR_CODES.badOption);
@@ -34,7 +34,12 @@ export const LIMITS = {
   listEntries: 32,
   produceMessages: 100_000,
   sample: 10_000_000,
+  /** Records the simulator may hold not yet consumed (~200 B each: about 2 GB of a 4 GB heap). */
+  simulatorBacklog: 10_000_000,
 } as const;
+
+/** Defaults shared by options of different commands (run's --rate and plan's target --rate). */
+export const SHARED_DEFAULTS = { rate: '10000', partitionCapacity: '50000' } as const;
 
 const n = (x: number) => x.toLocaleString('en-US');
 const intRange = (min: number, max: number) => ({ min, max, integer: true });
@@ -48,16 +53,13 @@ export const count = <const M extends Meta>(min: number, max: number, meta: M) =
 export const rate = <const M extends Meta>(meta: M) =>
   option('string', `records/s, above 0 up to ${n(LIMITS.rate)}; 10k works`, (raw, label) => parseCount(raw, label, { min: 0, aboveMin: true, max: LIMITS.rate }), meta, { min: 0, max: LIMITS.rate, unit: '' });
 export const duration = <const M extends Meta>(minMs: number, maxMs: number, meta: M) =>
-  option('string', `${fmt(minMs)}–${fmt(maxMs)}, e.g. 30s, 500ms, 5m`, (raw, label) => parseDuration(raw, label, { min: minMs, max: maxMs }), meta, { min: minMs, max: maxMs, unit: 'ms' });
+  option('string', `${formatDuration(minMs)}–${formatDuration(maxMs)}, e.g. 30s, 500ms, 5m`, (raw, label) => parseDuration(raw, label, { min: minMs, max: maxMs }), meta, { min: minMs, max: maxMs, unit: 'ms' });
 export const choice = <T extends string, const M extends Meta>(values: readonly T[], meta: M) =>
   option('string', values.join(' | '), (raw, label) => parseChoice(raw, label, values), meta);
 export const text = <const M extends Meta>(range: string | undefined, meta: M) =>
   option('string', range, (raw, label) => nonBlank(raw, label), meta);
 export const switchOf = <const M extends Meta>(meta: M) => option('boolean', undefined, parseSwitch, meta);
 
-function fmt(ms: number): string {
-  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
 
 // ---- values with their own syntax ----------------------------------------------------------------
 
@@ -121,6 +123,10 @@ export const OPTIONS = {
   partitions: integer(1, LIMITS.partitions, { describe: 'partition count of the topic', default: '12', inWorkloadFile: true }),
   /** A partition count with no default, for commands where it must be asked for. */
   partitionCount: integer(1, LIMITS.partitions, { describe: 'partition count' }),
+  /** Partition counts to try (plan, analyze). */
+  partitionCounts: option('string', `up to ${LIMITS.listEntries} counts, each 1–${n(LIMITS.partitions)}`,
+    (raw, label) => parseList(raw, label, LIMITS.listEntries, (t, l) => parseCount(t, l, intRange(1, LIMITS.partitions))).sort((a, b) => a - b),
+    { describe: 'partition counts to try, comma-separated', default: '3,6,12,24,48', list: true }),
   partition: integer(0, LIMITS.partitions - 1, { describe: 'send every record to this one partition (no partitioner)', inWorkloadFile: true }),
   users: count(1, LIMITS.keySpace, { describe: 'distinct users for user_id and for the entities behind null keys', default: '100000', inWorkloadFile: true }),
   userDist: option('string', 'zipf:<s> with 0 < s ≤ 5 | uniform', parseUserDist, { describe: 'how active users are', default: 'zipf:0.8', inWorkloadFile: true }),
@@ -129,19 +135,19 @@ export const OPTIONS = {
   fileOrder: choice(['replay', 'sample'] as const, { describe: 'key file: replay the lines in order, or sample them at random', default: 'replay', inWorkloadFile: true }),
   rate: option('string', `records/s up to ${n(LIMITS.rate)} (10k works), or max (live only)`,
     (raw, label): RateSpec => (raw.trim() === 'max' ? 'max' : parseCount(raw, label, { min: 0, aboveMin: true, max: LIMITS.rate })),
-    { describe: 'records/s offered, all producers together', default: '10000', inWorkloadFile: true }),
+    { describe: 'records/s offered, all producers together', default: SHARED_DEFAULTS.rate, inWorkloadFile: true }, { min: 0, max: LIMITS.rate, unit: '' }),
   duration: duration(1, LIMITS.durationMs, { describe: 'run length', default: '60s', inWorkloadFile: true }),
   messages: count(1, LIMITS.messages, { describe: 'records to send (instead of, or capped by, --duration)', inWorkloadFile: true }),
   producers: option('string', `1–${n(LIMITS.producers)}, or a client mix such as java:2,librdkafka:1`, parseProducers,
     { describe: 'producers', default: '1', inWorkloadFile: true }),
   client: choice(CLIENT_NAMES, { describe: 'client profile: whose partitioner the producers use', default: 'java', inWorkloadFile: true }),
   recordSize: option('string', `1–${n(LIMITS.recordSize)} bytes; 1KiB works`, (raw, label) => parseSize(raw, label, { min: 1, max: LIMITS.recordSize }),
-    { describe: 'value size (default: the natural size of each generated event)', inWorkloadFile: true }),
+    { describe: 'value size (default: the natural size of each generated event)', inWorkloadFile: true }, { min: 1, max: LIMITS.recordSize, unit: '' }),
   seed: integer(0, LIMITS.seed, { describe: 'random seed: the same seed gives the same report', default: '1', inWorkloadFile: true }),
   consumers: integer(1, LIMITS.consumers, { describe: 'consumers in the group', default: '3', inWorkloadFile: true }),
   assignor: choice(ASSIGNOR_NAMES, { describe: 'partition assignor of the group', default: 'range', inWorkloadFile: true }),
   consumerRate: rate({ describe: 'records/s one consumer can process', default: '5000', inWorkloadFile: true }),
-  partitionCapacity: rate({ describe: 'simulator: records/s one partition can append', default: '50000', inWorkloadFile: true }),
+  partitionCapacity: rate({ describe: 'simulator: records/s one partition can append', default: SHARED_DEFAULTS.partitionCapacity, inWorkloadFile: true }),
   produceLatency: duration(0, 60_000, { describe: 'simulator: ack latency of an idle partition', default: '2ms', inWorkloadFile: true }),
   rebalanceTime: duration(0, 600_000, { describe: 'simulator: how long one rebalance round stops consumers', default: '1s', inWorkloadFile: true }),
   growTo: integer(2, LIMITS.partitions, { describe: 'raise the partition count to this mid-run', inWorkloadFile: true }),

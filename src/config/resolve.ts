@@ -5,7 +5,7 @@ import { given, resolveOptions, type Resolved } from './collect.js';
 import { kebab, Problems, type ArgsOf, type Source } from './option.js';
 import { LIMITS, RUN_OPTIONS } from './options.js';
 import { keyLabel, type RunSpec } from './run-spec.js';
-import { runPointMs } from './units.js';
+import { formatDuration, runPointMs } from './units.js';
 
 export type RunOptions = Resolved<typeof RUN_OPTIONS>;
 
@@ -101,13 +101,24 @@ export function resolveRunSpec({ values: o, sources }: RunOptions): Readonly<Run
 }
 
 /** A RunSpec from typed run options (the rest are defaults), for programs that build runs themselves
- * (plan, produce, benches): the same rules between options as for flags. */
-export function runSpecWith(overrides: Partial<ArgsOf<typeof RUN_OPTIONS>>): Readonly<RunSpec> {
+ * (plan, produce, benches): each value is held to its option's bounds and the same rules between
+ * options apply as for flags. `labels` names the values in messages (plan's --simulate is the run's
+ * duration). */
+export function runSpecWith(overrides: Partial<ArgsOf<typeof RUN_OPTIONS>>, labels: Partial<Record<keyof typeof RUN_OPTIONS, string>> = {}): Readonly<RunSpec> {
   const base = resolveOptions(RUN_OPTIONS, { flags: {} });
   const sources: Record<string, Source | undefined> = { ...base.sources };
-  for (const [name, value] of Object.entries(overrides)) {
-    if (value !== undefined) sources[name] = { kind: 'flag', label: `--${kebab(name)}` };
+  const problems = new Problems();
+  for (const [name, value] of Object.entries(overrides) as [keyof typeof RUN_OPTIONS, unknown][]) {
+    if (value === undefined) continue;
+    const label = labels[name] ?? `--${kebab(name)}`;
+    sources[name] = { kind: 'flag', label };
+    const b = RUN_OPTIONS[name].bounds;
+    if (b && typeof value === 'number' && !(value >= b.min && value <= b.max)) {
+      const show = (x: number) => (b.unit === 'ms' ? formatDuration(x) : x.toLocaleString('en-US'));
+      problems.add(`${label} is ${show(value)}; it must be from ${show(b.min)} to ${show(b.max)}`);
+    }
   }
+  problems.throwIfAny();
   const values = { ...base.values, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   return resolveRunSpec({ values, sources: sources as RunOptions['sources'] });
 }

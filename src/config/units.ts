@@ -2,6 +2,7 @@
 // Every parser takes the label the value came under (`--rate`, `KBENCH_RATE`, `run.yaml: rate`) and
 // its bounds, and throws one usage line that names both and shows the value escaped.
 import { ERROR_CODES, shown, usageError } from '../errors.js';
+import { Problems } from './option.js';
 
 const bad = (message: string) => usageError(message, ERROR_CODES.badOption);
 
@@ -57,13 +58,13 @@ const SUFFIX: Record<string, number> = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }
 
 /** A number with an optional k/M suffix ("10k" → 10000) within bounds; `integer` refuses fractions. */
 export function parseCount(value: string, label: string, b: Bounds & { integer?: boolean; aboveMin?: boolean }): number {
-  const m = /^(-?\d+(?:\.\d+)?)([kKmM]?)$/.exec(nonBlank(value, label));
+  const m = /^(-?(?:\d+(?:\.\d+)?|\.\d+))([kKmM]?)$/.exec(nonBlank(value, label));
   const what = b.integer ? 'a whole number' : 'a number';
   const range = `${b.aboveMin ? 'above' : 'from'} ${b.min.toLocaleString('en-US')} ${b.aboveMin ? 'up ' : ''}to ${b.max.toLocaleString('en-US')}`;
   if (!m) throw bad(`${label} must be ${what} ${range}, e.g. 12 or 10k (got ${shown(value)})`);
   const n = Number(m[1]) * SUFFIX[m[2]];
-  if (b.integer && !Number.isInteger(n)) throw bad(`${label} must be a whole number (got ${shown(value)})`);
   if (!((b.aboveMin ? n > b.min : n >= b.min) && n <= b.max)) throw bad(`${label} must be ${range} (got ${shown(value)})`);
+  if (b.integer && !Number.isInteger(n)) throw bad(`${label} must be a whole number (got ${shown(value)})`);
   return n;
 }
 
@@ -92,12 +93,15 @@ export function parseChoice<T extends string>(value: string, label: string, allo
   throw bad(`unknown ${label} ${shown(value)}; use one of ${allowed.join(', ')}`);
 }
 
-/** A comma-separated list of 1..maxItems entries, each read by `item`. */
+/** A comma-separated list of 1..maxItems entries, each read by `item`; every bad entry is reported. */
 export function parseList<T>(value: string, label: string, maxItems: number, item: (text: string, label: string) => T): T[] {
   const parts = nonBlank(value, label).split(',').map((s) => s.trim());
   if (parts.some((p) => p === '')) throw bad(`${label} has an empty entry (got ${shown(value)}); separate entries with single commas`);
   if (parts.length > maxItems) throw bad(`${label} has ${parts.length} entries; at most ${maxItems} are supported`);
-  return parts.map((p) => item(p, `${label} entry`));
+  const problems = new Problems();
+  const out = parts.map((p) => problems.try(() => item(p, `${label} entry`)));
+  problems.throwIfAny();
+  return out as T[];
 }
 
 /** "on"/"off" words for switches given through KBENCH_* variables or workload files. */

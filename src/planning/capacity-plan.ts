@@ -80,6 +80,9 @@ export function planSpec(o: Omit<PlanOptions, 'keys'>, key: KeySpec, partitions:
   return runSpecWith({
     ...o.base, key, partitions, rate: o.rate, duration: o.simulateMs, consumers: o.consumers ?? partitions,
     consumerRate: o.consumerRate, partitionCapacity: o.partitionCapacity,
+  }, {
+    duration: '--simulate', partitions: '--partitions entry', consumers: o.consumers === null ? `one consumer per partition at ${partitions} partitions (give --consumers)` : '--consumers',
+    partitionCapacity: '--partition-capacity (in records/s)',
   });
 }
 

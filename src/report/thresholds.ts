@@ -3,7 +3,10 @@
 // threshold *and* the two HDR histograms must differ (Kolmogorov–Smirnov at the 1% level), so one
 // noisy tail sample does not fail a build.
 import { compareDistributions, type DistributionShift } from '../analysis/distribution.js';
+import { parseList } from '../config/units.js';
 import { ERROR_CODES, shown, usageError } from '../errors.js';
+
+const MAX_RULES = 64;
 import type { PhaseReport, RunReport } from './schema.js';
 
 export interface Rule {
@@ -31,9 +34,9 @@ const PLAIN: Record<string, (p: PhaseReport) => number> = {
   maxConsumerLag: (p) => Math.max(0, ...p.consumers.map((c) => c.maxLag)),
 };
 
-/** `label` names where the rules came from (`--fail-on`, `KBENCH_FAIL_ON`). */
+/** `label` names where the rules came from (`--fail-on`, `KBENCH_FAIL_ON`); every bad rule is reported. */
 export function parseFailOn(text: string, label = '--fail-on'): Rule[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean).map((part) => {
+  return parseList(text, label, MAX_RULES, (part) => {
     const m = /^([A-Za-z][\w.]*)\s*([<>])\s*([+-]?\d+(?:\.\d+)?)(%?)$/.exec(part);
     if (!m) throw usageError(`${label} rule ${shown(part)} is not <metric><op><threshold>, e.g. p99>+10% or maxMeanRatio>+0.2`, ERROR_CODES.badOption);
     const metric = m[1];

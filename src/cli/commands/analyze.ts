@@ -2,8 +2,8 @@
 // what your own keys would do (or already do) on partitions.
 import { analyzeKeys, type KeyAnalysis, type KeyObservation } from '../../analysis/key-report.js';
 import { describedAs, option } from '../../config/option.js';
-import { BROKER_OPTIONS, integer, LIMITS, OPTIONS } from '../../config/options.js';
-import { nonBlank, parseCount, parseList } from '../../config/units.js';
+import { BROKER_OPTIONS, OPTIONS } from '../../config/options.js';
+import { nonBlank } from '../../config/units.js';
 import { ERROR_CODES, EXIT, usageError } from '../../errors.js';
 import { sampleTopicKeys } from '../../engines/kafka/sample-topic.js';
 import { keyBytes } from '../../partitioners/profiles.js';
@@ -27,10 +27,8 @@ export const analyzeCommand = defineCommand({
     topic: topicOption({ describe: 'read keys from this existing topic (needs --brokers)' }),
     sample: OPTIONS.sample,
     timeout: OPTIONS.timeout,
-    partitions: integer(1, LIMITS.partitions, { describe: 'current partition count for a keys file (a topic has its own)', default: '12' }),
-    counts: option('string', `up to ${LIMITS.listEntries} counts, each 1–${LIMITS.partitions.toLocaleString('en-US')}`,
-      (raw, label) => parseList(raw, label, LIMITS.listEntries, (t, l) => parseCount(t, l, { min: 1, max: LIMITS.partitions, integer: true })),
-      { describe: 'other partition counts to try', default: '3,6,12,24,48' }),
+    partitions: describedAs(OPTIONS.partitions, 'current partition count for a keys file (a topic has its own)'),
+    counts: describedAs(OPTIONS.partitionCounts, 'other partition counts to try'),
     client: describedAs(OPTIONS.client, 'client profile for the per-count tables'),
   },
   async handler({ values: args }, io) {

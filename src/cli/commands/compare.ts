@@ -15,7 +15,7 @@ export const compareCommand = defineCommand({
   options: {
     reports: variadic('report files', nonBlank, { describe: 'report files; the first is the baseline', positional: 'many', required: true }),
     failOn: option('string', 'rules such as p99>+10%,maxMeanRatio>+0.2', (raw, label) => parseFailOn(nonBlank(raw, label), label),
-      { describe: 'thresholds: exit 3 when one is crossed' }),
+      { describe: 'thresholds: exit 3 when one is crossed', list: true }),
     html: describedAs(OPTIONS.html, 'also write the reports on shared charts to this HTML file (default reports/compare-<time>.html)'),
     json: OPTIONS.json,
   },

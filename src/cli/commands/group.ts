@@ -1,10 +1,10 @@
 // `kbench group list|describe`: the columns users know from kafka-consumer-groups --describe.
 import { BROKER_OPTIONS, choice } from '../../config/options.js';
-import { ERROR_CODES, EXIT, usageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { describeGroup, listGroups } from '../../engines/kafka/admin.js';
 import { compactTable } from '../../report/table-style.js';
 import { defineCommand } from '../command.js';
-import { groupOption, withCluster } from './kafka-common.js';
+import { checkCommand, groupOption, withCluster } from './kafka-common.js';
 
 export const groupCommand = defineCommand({
   name: 'group',
@@ -15,7 +15,7 @@ export const groupCommand = defineCommand({
     ...BROKER_OPTIONS,
   },
   async handler({ values: a }, io) {
-    if (a.action === 'describe' && !a.group) throw usageError('kbench group describe needs a group id', ERROR_CODES.usage);
+    checkCommand(a, [[a.action === 'describe' && !a.group, 'kbench group describe needs a group id']]);
     return withCluster(a, async ({ admin }) => {
       if (a.action === 'list') {
         const groups = await listGroups(admin);

@@ -1,7 +1,7 @@
 // What every broker-facing command shares: --brokers / KBENCH_BROKERS, a bounded connect, clean-up,
 // and the names Kafka accepts for topics and groups.
 import type { Admin, Kafka } from 'kafkajs';
-import { option } from '../../config/option.js';
+import { option, Problems } from '../../config/option.js';
 import { nonBlank } from '../../config/units.js';
 import { ERROR_CODES, shown, usageError } from '../../errors.js';
 import { connectAdmin, createKafka } from '../../engines/kafka/client.js';
@@ -18,8 +18,18 @@ export interface Connected {
   connectTimeoutMs: number;
 }
 
+const NEEDS_BROKERS = 'this command needs a broker: --brokers host:port (or KBENCH_BROKERS)';
+
+/** The command's own rules between its options, plus "needs --brokers", reported together. */
+export function checkCommand(args: BrokerArgs, rules: [broken: boolean, problem: string][]): void {
+  const problems = new Problems();
+  for (const [broken, problem] of rules) if (broken) problems.add(problem, ERROR_CODES.usage);
+  if (!args.brokers) problems.add(NEEDS_BROKERS, ERROR_CODES.badOption);
+  problems.throwIfAny();
+}
+
 export async function withCluster<T>(args: BrokerArgs, fn: (c: Connected) => Promise<T>): Promise<T> {
-  if (!args.brokers) throw usageError('this command needs a broker: --brokers host:port (or KBENCH_BROKERS)', ERROR_CODES.badOption);
+  if (!args.brokers) throw usageError(NEEDS_BROKERS, ERROR_CODES.badOption);
   const { brokers, connectTimeout: connectTimeoutMs } = args;
   const kafka = createKafka({ brokers, connectTimeoutMs });
   const admin = await connectAdmin(kafka, { brokers, connectTimeoutMs });

@@ -1,9 +1,9 @@
 // `kbench plan --key country,user_id,none --partitions 3,6,12,24,48 [--rate 50000] …`: one row per key
 // × partition count, and a recommendation per key.
 import { describedAs, option, Problems } from '../../config/option.js';
-import { duration, integer, LIMITS, OPTIONS, parseKeySpec, rate } from '../../config/options.js';
+import { duration, integer, LIMITS, OPTIONS, parseKeySpec, rate, SHARED_DEFAULTS } from '../../config/options.js';
 import { parseCount, parseList } from '../../config/units.js';
-import { ERROR_CODES, EXIT } from '../../errors.js';
+import { ERROR_CODES, EXIT, shown, usageError } from '../../errors.js';
 import { planCapacity, planSpec, type PlanResult } from '../../planning/capacity-plan.js';
 import { compactTable } from '../../report/table-style.js';
 import { createPayloads } from '../../workload/payload.js';
@@ -16,22 +16,21 @@ function parseCapacity(raw: string, label: string): Capacity {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(KB|KiB|MB|MiB|GB|GiB)\/s\s*$/.exec(raw);
   if (!m) return { recordsPerSec: parseCount(raw, label, { min: 0, aboveMin: true, max: LIMITS.rate }) };
   const unit: Record<string, number> = { KB: 1e3, KiB: 1024, MB: 1e6, MiB: 1048576, GB: 1e9, GiB: 1073741824 };
-  return { bytesPerSec: Number(m[1]) * unit[m[2]] };
+  const bytesPerSec = Number(m[1]) * unit[m[2]];
+  if (!(bytesPerSec > 0)) throw usageError(`${label} must be above 0 (got ${shown(raw)})`, ERROR_CODES.badOption);
+  return { bytesPerSec };
 }
-
-const partitionCountOf = (raw: string, label: string) => parseCount(raw, label, { min: 1, max: LIMITS.partitions, integer: true });
 
 export const planCommand = defineCommand({
   name: 'plan',
   describe: 'capacity planning: each key × partition count against your target rate and capacities',
   options: {
     key: option('string', `up to ${LIMITS.listEntries} of the run's key kinds`, (raw, label) => parseList(raw, label, LIMITS.listEntries, parseKeySpec),
-      { describe: 'keys to compare, comma-separated', default: 'user_id,country,none' }),
-    partitions: option('string', `up to ${LIMITS.listEntries} counts, each 1–${LIMITS.partitions.toLocaleString('en-US')}`,
-      (raw, label) => parseList(raw, label, LIMITS.listEntries, partitionCountOf).sort((a, b) => a - b),
-      { describe: 'partition counts to try, comma-separated', default: '3,6,12,24,48' }),
-    rate: rate({ describe: 'target records/s', default: '10000' }),
-    partitionCapacity: option('string', 'records/s, or a byte rate such as 5MB/s', parseCapacity, { describe: 'what one partition can take', default: '50000' }),
+      { describe: 'keys to compare, comma-separated', default: 'user_id,country,none', list: true }),
+    partitions: OPTIONS.partitionCounts,
+    rate: rate({ describe: 'target records/s', default: SHARED_DEFAULTS.rate }),
+    partitionCapacity: option('string', 'records/s, or a byte rate such as 5MB/s', parseCapacity,
+      { describe: 'what one partition can take', default: SHARED_DEFAULTS.partitionCapacity }),
     consumerRate: OPTIONS.consumerRate,
     consumers: integer(1, LIMITS.consumers, { describe: 'consumers in the group (default: one per partition)' }),
     headroom: OPTIONS.headroom,
@@ -61,13 +60,13 @@ export const planCommand = defineCommand({
       simulateMs: a.simulate,
       base: { users: a.users, userDist: a.userDist, client: a.client, assignor: a.assignor, seed: a.seed },
     };
-    // Every row's simulated run is checked before any work, so a bad combination fails at once.
-    const problems = new Problems();
-    for (const key of options.keys) for (const n of options.partitionCounts) problems.try(() => planSpec(options, key, n));
+    // The whole plan's size first, then every row's simulated run, before any work: a bad combination fails at once.
     const simulated = options.keys.length * options.partitionCounts.length * options.rate * (options.simulateMs / 1000);
     if (simulated > LIMITS.messages) {
-      problems.add(`the plan would simulate ${Math.round(simulated).toLocaleString('en-US')} records (keys × partition counts × --rate × --simulate); at most ${LIMITS.messages.toLocaleString('en-US')}: shorten --simulate`, ERROR_CODES.badOption);
+      throw usageError(`the plan would simulate ${Math.round(simulated).toLocaleString('en-US')} records (keys × partition counts × --rate × --simulate); at most ${LIMITS.messages.toLocaleString('en-US')}: shorten --simulate`, ERROR_CODES.badOption);
     }
+    const problems = new Problems();
+    for (const key of options.keys) for (const n of options.partitionCounts) problems.try(() => planSpec(options, key, n));
     problems.throwIfAny();
     const result = await planCapacity(options);
     io.stdout(a.json ? JSON.stringify(result, null, 2) + '\n' : renderPlan(result));

@@ -1,11 +1,11 @@
 // `kbench topic create|alter|delete|describe|list`.
 import { describedAs } from '../../config/option.js';
 import { BROKER_OPTIONS, choice, OPTIONS } from '../../config/options.js';
-import { ERROR_CODES, EXIT, usageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { alterTopicPartitions, createTopic, deleteTopic, describeTopic, listTopics } from '../../engines/kafka/admin.js';
 import { compactTable } from '../../report/table-style.js';
 import { defineCommand } from '../command.js';
-import { topicOption, withCluster } from './kafka-common.js';
+import { checkCommand, topicOption, withCluster } from './kafka-common.js';
 
 const ACTIONS = ['create', 'alter', 'delete', 'describe', 'list'] as const;
 
@@ -22,10 +22,10 @@ export const topicCommand = defineCommand({
   },
   async handler({ values: a }, io) {
     const name = a.name;
-    if (a.action !== 'list' && !name) throw usageError(`kbench topic ${a.action} needs a topic name`, ERROR_CODES.usage);
-    if ((a.action === 'create' || a.action === 'alter') && a.partitions === undefined) {
-      throw usageError(`kbench topic ${a.action} needs --partitions N${a.action === 'alter' ? ' (the new, larger count)' : ''}`, ERROR_CODES.badOption);
-    }
+    checkCommand(a, [
+      [a.action !== 'list' && !name, `kbench topic ${a.action} needs a topic name`],
+      [(a.action === 'create' || a.action === 'alter') && a.partitions === undefined, `kbench topic ${a.action} needs --partitions N${a.action === 'alter' ? ' (the new, larger count)' : ''}`],
+    ]);
     return withCluster(a, async ({ kafka, admin }) => {
       switch (a.action) {
         case 'create': {

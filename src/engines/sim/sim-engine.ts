@@ -12,7 +12,9 @@
 // - Growth N → M: producers switch after their metadata refresh; the group notices after its own
 //   refresh, then rebalances: eager stops every consumer for one round, cooperative moves only the
 //   partitions that change owner (two rounds). New partitions start at auto.offset.reset.
+import { LIMITS } from '../../config/options.js';
 import type { RunSpec } from '../../config/run-spec.js';
+import { runError } from '../../errors.js';
 import { ASSIGNORS, memberId, type GroupMember } from '../../groups/assignors.js';
 import { createProducerPartitioner, type ProducerPartitioner } from '../../partitioners/producer-partitioner.js';
 import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
@@ -54,7 +56,11 @@ export class SimEngine implements Engine {
   private outputs: PlannedRecord[][];
   private readonly outputHeads: number[];
 
-  constructor(private readonly spec: RunSpec, private readonly rng: Rng) {
+  /** Records sent and not yet consumed, skipped or left for good as lag: what the simulator holds in memory. */
+  private held = 0;
+
+  /** `maxHeldRecords`: the backlog (records not yet consumed) the simulator may hold, about 200 B each. */
+  constructor(private readonly spec: RunSpec, private readonly rng: Rng, private readonly maxHeldRecords: number = LIMITS.simulatorBacklog) {
     this.initialPartitions = spec.partitions;
     this.brokerPartitions = spec.partitions;
     this.maxPartitions = spec.growTo ?? spec.partitions;
@@ -112,6 +118,11 @@ export class SimEngine implements Engine {
   }
 
   send(rec: PlannedRecord): void {
+    if (++this.held > this.maxHeldRecords) {
+      // Consumers far slower than producers: every record waits in memory. Stop with what was measured
+      // instead of running the process out of memory.
+      throw runError(`the simulated consumer backlog passed ${this.maxHeldRecords.toLocaleString('en-US')} records (about 200 B of memory each); the run stops here: raise --consumer-rate or --consumers, lower --rate, or shorten --duration`);
+    }
     const t = rec.intendedUs;
     this.advance(t);
     this.now = t;
@@ -222,11 +233,15 @@ export class SimEngine implements Engine {
     }
     const stretch = this.ownerAt(partition, atUs);
     if (stretch.owner < 0) {
-      if (stretch.to === Infinity) return; // nobody will ever own it: it stays as lag
+      if (stretch.to === Infinity) {
+        this.held--; // nobody will ever own it: it stays as lag, and is no longer held
+        return;
+      }
       const neverCommitted = partition >= this.initialPartitions && this.ownership[partition][0] === stretch;
       if (neverCommitted && this.spec.autoOffsetReset === 'latest') {
         // The first owner starts at the log end as it was when it got the partition.
         this.listener.skipped(rec, partition, rec.offset, stretch.to);
+        this.held--;
         return;
       }
       this.inFlight.push(stretch.to, rec);
@@ -255,6 +270,7 @@ export class SimEngine implements Engine {
       const out = this.outputs[c];
       const rec = out[heads[c]++];
       this.listener.consumed(rec, c, rec.partition, rec.offset, rec.atUs);
+      this.held--;
       if (heads[c] < out.length) {
         this.outputOrder.push(out[heads[c]].atUs, c);
         if (heads[c] > 65536 && heads[c] * 2 > out.length) {
