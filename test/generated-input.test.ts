@@ -49,7 +49,8 @@ function badValue(name: string, o: Option<unknown>): fc.Arbitrary<string> | null
   if (FREE_TEXT.has(name)) return null;
   if (PATH_LIKE.has(name)) return fc.constantFrom('', ' ', '\t');
   if (NAMES.has(name)) return name === 'group' ? fc.constantFrom('', ' ', 'g'.repeat(256)) : fc.constantFrom('', 'a b', '..', 'x'.repeat(250), 'tópico', 'a/b');
-  if (o.type === 'boolean') return fc.constantFrom('', 'maybe', '2', 'yes please', 'on\noff');
+  // A switch given a value (--json=maybe, KBENCH_JSON=maybe) is read like any other option.
+  if (o.type === 'boolean') return fc.constantFrom('', 'maybe', '2', 'yes please', 'on\noff', 'tru', '-1');
   if (name === 'failOn') return fc.constantFrom('', 'toString>1', 'p99', 'p99>>1', '__proto__>1', 'p99>+10%%', 'constructor<1');
   return o.bounds ? fc.oneof(garbage, outOfRange(o)) : garbage;
 }
@@ -71,7 +72,7 @@ function caseFor(command: (typeof COMMANDS)[number]) {
     .map(([name, o]) => fc.record({
       name: fc.constant(name),
       value: badValue(name, o)!,
-      surface: fc.constantFrom<Surface>(...(o.type === 'boolean' ? ['env'] as const : ['flag', 'env'] as const), ...(command.name === 'run' && o.inWorkloadFile ? ['file'] as const : [])),
+      surface: fc.constantFrom<Surface>('flag', 'env', ...(command.name === 'run' && o.inWorkloadFile ? ['file'] as const : [])),
     }));
   return fc.uniqueArray(fc.oneof(...candidates), { minLength: 1, maxLength: 3, selector: (b) => b.name });
 }
@@ -101,6 +102,22 @@ async function answer(command: string, bad: BadOption[]) {
 
 function labelOf(b: BadOption, file?: string): string {
   return b.surface === 'flag' ? `--${kebab(b.name)}` : b.surface === 'env' ? envName(b.name) : `${file}: ${kebab(b.name)}`;
+}
+
+/** Block-style YAML with the syntax only YAML has: bare scalars, `~`, anchors, tags, comments. */
+function toYaml(d: unknown): string {
+  const scalar = (v: unknown): string => (v === null ? '~' : typeof v === 'string' ? (/^[\w.-]+$/.test(v) ? v : JSON.stringify(v)) : String(v));
+  if (d === null || typeof d !== 'object') return `# a lone value\n${scalar(d)}\n`;
+  if (Array.isArray(d)) return d.map((v) => `- ${scalar(v)}`).join('\n') + '\n';
+  const lines = ['# generated workload'];
+  let n = 0;
+  for (const [k, v] of Object.entries(d)) {
+    const key = /^[\w-]+$/.test(k) ? k : JSON.stringify(k);
+    if (Array.isArray(v)) lines.push(`${key}:`, ...v.map((x) => `  - ${scalar(x)}`));
+    else if (v !== null && typeof v === 'object') lines.push(`${key}:`, ...Object.entries(v).map(([a, b]) => `  ${JSON.stringify(a)}: ${scalar(b)}`));
+    else lines.push(n++ % 3 === 0 ? `${key}: &a${n} ${scalar(v)}` : n % 3 === 1 ? `${key}: !!str ${scalar(v)}` : `${key}: ${scalar(v)}  # note`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 describe('generated bad input', () => {
@@ -133,7 +150,7 @@ describe('generated bad input', () => {
       const dir = join(tempDir(), 'w');
       mkdirSync(dir);
       const file = join(dir, yaml ? 'w.yaml' : 'w.json');
-      writeFileSync(file, yaml ? `${JSON.stringify(d)}\n` : JSON.stringify(d));
+      writeFileSync(file, yaml ? toYaml(d) : JSON.stringify(d));
       const r = await kbenchWithEnv({}, 'run', file, '--duration', '10ms', '--rate', '100', '--out', '-');
       const context = JSON.stringify({ d, stderr: r.stderr });
       expect([0, 2], context).toContain(r.code);

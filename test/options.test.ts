@@ -200,3 +200,63 @@ describe('help', () => {
     expect(r.stdout).toContain('KBENCH_<FLAG>');
   });
 });
+
+describe('review cases', () => {
+  it('a switch given a value is read like KBENCH_*: --all-clients=1 is on, --json=maybe is one line', async () => {
+    const on = await kbench('partition', 'kafka', '--partitions', '6', '--all-clients=1', '--json=yes');
+    expect(on.code).toBe(0);
+    expect(JSON.parse(on.stdout)).toHaveLength(7);
+    const off = await kbench('partition', 'kafka', '--partitions', '6', '--all-clients=off', '--json=1');
+    expect(JSON.parse(off.stdout)).toHaveLength(1);
+    const bad = await kbench('partition', 'kafka', '--partitions', '6', '--json=maybe');
+    expect(bad.stderr).toBe('kbench: --json must be true or false (got "maybe")\n');
+    const other = await kbench('partition', 'kafka', '--partitions', '6', '--keep-topic=yes');
+    expect(other.stderr).toBe('kbench: unknown option --keep-topic; see kbench --help\n');
+  });
+
+  it('--no-<option that takes a value> is one line, not "false"', async () => {
+    const r = await kbench('--no-partitions', '--duration', '1s');
+    expect(r.stderr).toBe('kbench: --no-partitions is not an option: --partitions takes a value; leave it out for its default\n');
+  });
+
+  it('list options given twice add up; every bad --fail-on rule is reported', async () => {
+    const plan = await kbench('plan', '--key', 'country', '--key', 'none', '--partitions', '3', '--partitions', '6', '--simulate', '1s', '--json');
+    const rows = JSON.parse(plan.stdout).rows as { key: string; partitions: number }[];
+    expect(rows.map((r) => `${r.key}@${r.partitions}`)).toEqual(['country@3', 'country@6', 'none@3', 'none@6']);
+    const rules = await kbench('compare', 'a.json', 'b.json', '--fail-on', 'bogus>1', '--fail-on', 'p99>x');
+    expect(lines(rules.stderr)).toEqual([
+      'kbench: --fail-on: unknown metric "bogus"; use p50|p90|p99|p999|max|mean (end-to-end, or produce.p99 …) or maxMeanRatio, cv, gini, hottestShare, emptyPartitions, achievedPerSec, consumedPerSec, violations, keysAffected, skipped, maxConsumerLag',
+      'kbench: --fail-on rule "p99>x" is not <metric><op><threshold>, e.g. p99>+10% or maxMeanRatio>+0.2',
+    ]);
+    const empty = await kbench('compare', 'a.json', 'b.json', '--fail-on', ',');
+    expect(empty.code).toBe(2);
+  });
+
+  it('keys after -- are not read as numbers', async () => {
+    const r = await kbench('partition', '--partitions', '3', '--json', '--', '1.50', '1e3', '0x10', '-0');
+    expect((JSON.parse(r.stdout) as { key: string }[]).map((x) => x.key)).toEqual(['1.50', '1e3', '0x10', '-0']);
+  });
+
+  it('YAML values meet the same parsers as flags; YAML-only syntax is refused or read as written', async () => {
+    const dir = tempDir();
+    const run = async (yaml: string, ...flags: string[]) => {
+      const file = join(dir, `w${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(file, yaml);
+      return { file, r: await kbench('run', file, '--duration', '100ms', '--rate', '100', ...flags) };
+    };
+    const hex = await run('partitions: 0x10\n');
+    expect(hex.r.stderr).toBe(`kbench: ${hex.file}: partitions must be a whole number from 1 to 10,000, e.g. 12 or 10k (got "0x10")\n`);
+    const tilde = await run('seed: ~\n');
+    expect(tilde.r.stderr).toMatch(/seed must be a whole number .*\(got "~"\)/);
+    const empty = await run('seed:\n');
+    expect(empty.r.stderr).toBe(`kbench: ${empty.file}: seed is empty; give a value or leave it out\n`);
+    const twice = await run('partitions: 3\npartitions: 4\n');
+    expect(twice.r.stderr).toMatch(/sets a field twice at line 2, column 1/);
+    const tag = await run('partitions: !!binary MTI=\n');
+    expect(tag.r.stderr).toMatch(/uses a YAML tag/);
+    const comment = await run('# nothing here yet\n', '--out', '-');
+    expect(comment.r.code).toBe(0);
+    const anchor = await run('partitions: &n 6\ngrow-to: 12\nusers: *n\n', '--out', '-');
+    expect(JSON.parse(anchor.r.stdout).spec).toMatchObject({ partitions: 6, growTo: 12, users: 6 });
+  });
+});
