@@ -5,7 +5,7 @@ import { ERROR_CODES, errnoOf, shown, usageError } from '../errors.js';
 
 const MiB = 1024 * 1024;
 
-/** The largest input of each kind kbench reads (stated in --help and the README). */
+/** The largest input of each kind kbench reads (stated in the README). */
 export const INPUT_LIMITS = {
   workloadFile: 1 * MiB,
   keysFile: 256 * MiB,

@@ -67,7 +67,7 @@ export const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLow
 export const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 export const envName = (name: string) => `KBENCH_${kebab(name).toUpperCase().replace(/-/g, '_')}`;
 
-/** Help text: what it is, what it accepts, and its default. */
+/** Help text: what it is and what it accepts (yargs adds the default from `defaultDescription`). */
 export function helpText(o: Option<unknown>): string {
   return o.describe + (o.range ? ` [${o.range}]` : '');
 }

@@ -15,7 +15,8 @@ import {
 
 const bad = (message: string) => usageError(message, ERROR_CODES.badOption);
 
-/** The documented ranges. Each was chosen so that a run at the limit still finishes on a laptop. */
+/** The documented ranges (README "Options, limits and errors"). Each maximum alone, on a short run,
+ * finishes in seconds on a 2-core machine; time then grows with rate × duration. */
 export const LIMITS = {
   partitions: 10_000,
   producers: 1_000,

@@ -1,15 +1,13 @@
 // What every broker-facing command shares: --brokers / KBENCH_BROKERS, a bounded connect, clean-up,
 // and the names Kafka accepts for topics and groups.
 import type { Admin, Kafka } from 'kafkajs';
-import { option, Problems } from '../../config/option.js';
+import { option, Problems, type ArgsOf } from '../../config/option.js';
+import { BROKER_OPTIONS } from '../../config/options.js';
 import { nonBlank } from '../../config/units.js';
 import { ERROR_CODES, shown, usageError } from '../../errors.js';
 import { connectAdmin, createKafka } from '../../engines/kafka/client.js';
 
-export interface BrokerArgs {
-  brokers: string[] | undefined;
-  connectTimeout: number;
-}
+export type BrokerArgs = Pick<ArgsOf<typeof BROKER_OPTIONS>, 'brokers' | 'connectTimeout'>;
 
 export interface Connected {
   kafka: Kafka;
