@@ -4,23 +4,10 @@ import { closeSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INPUT_LIMITS } from '../src/config/input-files.js';
-import { ERROR_CODES, EXIT, KbenchError } from '../src/errors.js';
 import { readKeyLines } from '../src/workload/key-sources.js';
-import { tempDir } from './helpers.js';
+import { refusedInput, tempDir } from './helpers.js';
 
-function refused(path: string): KbenchError {
-  try {
-    readKeyLines(path, 'keys file');
-  } catch (e) {
-    expect(e).toBeInstanceOf(KbenchError);
-    const k = e as KbenchError;
-    expect(k.code).toBe(ERROR_CODES.badInput);
-    expect(k.exitCode).toBe(EXIT.usage);
-    expect(k.problems).toHaveLength(1);
-    return k;
-  }
-  throw new Error(`readKeyLines(${path}) did not throw`);
-}
+const refused = (path: string) => refusedInput(() => readKeyLines(path, 'keys file'), `readKeyLines(${path})`);
 
 describe('readKeyLines', () => {
   it('reads one key per line', () => {

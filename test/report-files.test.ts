@@ -5,14 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, EXIT, KbenchError } from '../src/errors.js';
+import { KbenchError } from '../src/errors.js';
 import { compareReports, loadReport, renderComparison } from '../src/report/compare.js';
 import { renderHtml } from '../src/report/html.js';
 import { predictionOf } from '../src/report/prediction.js';
 import type { RunReport } from '../src/report/schema.js';
 import { renderReport } from '../src/report/table.js';
 import { checkRules, parseFailOn, renderChecks } from '../src/report/thresholds.js';
-import { simReport, tempDir } from './helpers.js';
+import { refusedInput, simReport, tempDir } from './helpers.js';
 
 const dir = tempDir();
 let base: RunReport;
@@ -51,20 +51,7 @@ function renderAll(r: RunReport, path: string, latencyRules = true): void {
   }
 }
 
-function refusal(path: string): KbenchError {
-  try {
-    loadReport(path);
-  } catch (e) {
-    expect(e).toBeInstanceOf(KbenchError);
-    const k = e as KbenchError;
-    expect(k.code).toBe(ERROR_CODES.badInput);
-    expect(k.exitCode).toBe(EXIT.usage);
-    expect(k.problems).toHaveLength(1);
-    expect(k.message).not.toMatch(/[\n\r]/);
-    return k;
-  }
-  throw new Error(`loadReport(${path}) accepted the report`);
-}
+const refusal = (path: string) => refusedInput(() => loadReport(path), `loadReport(${path})`);
 
 describe('loadReport', () => {
   it('loads and renders the real report', () => {

@@ -2,7 +2,7 @@
 // renderers (table, html/svg, compare, thresholds) read, with its type. A hand-edited, truncated or
 // foreign document with the right `schema` string is refused here with one line naming the first bad
 // field, instead of a TypeError somewhere in rendering. Fields renderers treat as optional (timeline,
-// prediction, keyMovement, mixedPartitioners, spec.brokers) may be absent; fields they never read are
+// prediction, keyMovement, mixedPartitioners, ordering, growth, spec.brokers) may be absent; fields they never read are
 // not checked, so reports from other kbench versions of the same schema still load.
 import * as hdr from 'hdr-histogram-js';
 import type { RunReport } from './schema.js';
@@ -191,6 +191,14 @@ export function validateReport(doc: unknown): RunReport {
     })),
     delivery: (d, p) => fields(obj(d, p), p, { produced: count, acked: count, consumed: count, lost: count, duplicated: count, skipped: count }),
     mixedPartitioners: nullable(mixed),
+    // Run-wide ordering and growth uptake came later in v1: absent in older reports, checked when present.
+    ordering: optional((o, p) => fields(obj(o, p), p, { violations: count, keysAffected: count })),
+    growth: nullable((g, p) => fields(obj(g, p), p, {
+      from: num, to: num, atMs: num,
+      producers: (ps, q) => each(ps, q, (x, r) => fields(obj(x, r), r, {
+        producer: count, client: str, records: count, expectedOnNewPartitions: count, onNewPartitions: count, firstOnNewPartitionMs: orNull(num),
+      })),
+    })),
     timeline: nullable(timeline),
     advice: (a, p) => each(a, p, (x, q) => fields(obj(x, q), q, { code: str, level: (l, r) => oneOf(l, r, ['info', 'warn', 'critical'] as const), message: str })),
     prediction: optional(prediction),
