@@ -34,9 +34,15 @@ export function loadReport(path: string): RunReport {
   } catch (e) {
     throw usageError(`report ${shown(path)} is not JSON (${(e as Error).message}); give a report written by kbench (reports/*.json)`, ERROR_CODES.badInput, e);
   }
-  const schema = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as { schema?: unknown }).schema : undefined;
+  const isObject = typeof doc === 'object' && doc !== null && !Array.isArray(doc);
+  const schema = isObject ? (doc as { schema?: unknown }).schema : undefined;
   if (schema !== REPORT_SCHEMA) {
-    throw usageError(`report ${shown(path)} is not a ${REPORT_SCHEMA} report (schema: ${shown(JSON.stringify(schema ?? null))})`, ERROR_CODES.badInput);
+    // What the document has instead, each value shown once: a string quoted, anything else as JSON.
+    const instead = !isObject ? `it is ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : `a ${typeof doc}`}, not an object`
+      : schema === undefined ? 'it has no schema field'
+        : typeof schema === 'string' ? `its schema is ${shown(schema)}`
+          : `its schema is ${clipped(JSON.stringify(schema))}, not a string`;
+    throw usageError(`report ${shown(path)} is not a ${REPORT_SCHEMA} report (${instead})`, ERROR_CODES.badInput);
   }
   try {
     return validateReport(doc);
@@ -45,6 +51,9 @@ export function loadReport(path: string): RunReport {
     throw e;
   }
 }
+
+/** JSON text of a value from a document, cut short for a one-line message. */
+const clipped = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 const METRICS: { metric: string; better: ComparedMetric['better']; get: (p: PhaseReport) => number }[] = [
   { metric: 'records', better: 'none', get: (p) => p.records },

@@ -1,4 +1,5 @@
 // `kbench compare a.json b.json [more…]`: key metrics side by side, with changes from the first.
+import { join } from 'node:path';
 import { describedAs, option, variadic } from '../../config/option.js';
 import { OPTIONS } from '../../config/options.js';
 import { nonBlank } from '../../config/units.js';
@@ -6,8 +7,11 @@ import { ERROR_CODES, EXIT, usageError } from '../../errors.js';
 import { compareReports, loadReport, renderComparison } from '../../report/compare.js';
 import { renderHtml } from '../../report/html.js';
 import { checkRules, parseFailOn, renderChecks } from '../../report/thresholds.js';
-import { checkOutputTarget, writeTextAtomic } from '../../report/write.js';
+import { checkOutputFolder, checkOutputsDistinct, checkOutputTarget, writeTextAtomic } from '../../report/write.js';
 import { defineCommand } from '../command.js';
+
+/** Where the HTML comparison goes when --html has no file name. */
+const REPORTS_DIR = 'reports';
 
 export const compareCommand = defineCommand({
   name: 'compare',
@@ -23,8 +27,15 @@ export const compareCommand = defineCommand({
     const paths = a.reports;
     if (paths.length < 2) throw usageError(`compare needs at least two reports (got ${paths.length}), e.g. kbench compare reports/a.json reports/b.json`, ERROR_CODES.usage);
     const rules = a.failOn ?? [];
-    const htmlPath = a.html === undefined ? undefined : a.html || `reports/compare-${new Date().toISOString().replace(/[:.]/g, '-')}.html`;
-    if (htmlPath !== undefined) checkOutputTarget(htmlPath, '--html', { createDir: !a.html });
+    // The HTML file is checked before any report is read: writable (for the default name, the reports
+    // folder), and none of the reports compared.
+    if (a.html === '-') throw usageError('the HTML comparison cannot go to standard output; give --html <file>', ERROR_CODES.badOutput);
+    const htmlPath = a.html === undefined ? undefined : a.html || join(REPORTS_DIR, `compare-${new Date().toISOString().replace(/[:.]/g, '-')}.html`);
+    if (a.html === '') checkOutputFolder(REPORTS_DIR, 'the HTML comparison');
+    else if (htmlPath !== undefined) checkOutputTarget(htmlPath, 'the HTML comparison');
+    if (htmlPath !== undefined) {
+      checkOutputsDistinct([{ path: htmlPath, what: 'the HTML comparison' }], paths.map((path, i) => ({ path, what: `report ${i + 1} of the comparison` })));
+    }
     const entries = paths.map((path) => ({ path, report: loadReport(path) }));
     const comparison = compareReports(entries);
     const checks = checkRules(rules, entries);

@@ -2,11 +2,11 @@
 import { describedAs, option } from '../../config/option.js';
 import { OPTIONS } from '../../config/options.js';
 import { nonBlank } from '../../config/units.js';
-import { EXIT } from '../../errors.js';
+import { ERROR_CODES, EXIT, usageError } from '../../errors.js';
 import { loadReport } from '../../report/compare.js';
 import { renderHtml } from '../../report/html.js';
 import { renderReport } from '../../report/table.js';
-import { checkOutputTarget, htmlPathFor, writeTextAtomic } from '../../report/write.js';
+import { checkOutputsDistinct, checkOutputTarget, htmlPathFor, writeTextAtomic } from '../../report/write.js';
 import { defineCommand } from '../command.js';
 
 export const reportCommand = defineCommand({
@@ -18,8 +18,16 @@ export const reportCommand = defineCommand({
     json: OPTIONS.json,
   },
   async handler({ values: a }, io) {
+    // The HTML file is checked before the report is read: it must be writable and not the report itself.
+    if (a.html === '-') throw usageError('the HTML report cannot go to standard output; give --html <file>', ERROR_CODES.badOutput);
+    if (a.html === '' && a.file === '-') {
+      throw usageError('the report comes from standard input, so there is no file to put the HTML report next to; give --html <file>', ERROR_CODES.badOutput);
+    }
     const htmlPath = a.html === undefined ? undefined : a.html || htmlPathFor(a.file);
-    if (htmlPath !== undefined) checkOutputTarget(htmlPath, '--html');
+    if (htmlPath !== undefined) {
+      checkOutputTarget(htmlPath, 'the HTML report');
+      checkOutputsDistinct([{ path: htmlPath, what: 'the HTML report' }], [{ path: a.file, what: 'the input report' }]);
+    }
     const report = loadReport(a.file);
     if (htmlPath !== undefined) {
       writeTextAtomic(htmlPath, renderHtml([report]));

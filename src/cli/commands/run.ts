@@ -1,18 +1,18 @@
 // `kbench [run] [workload]`: the main job. Resolves the spec, checks every output before the run,
 // runs it on an engine, then prints the report and writes it.
-import { join } from 'node:path';
 import { resolveRunSpec } from '../../config/resolve.js';
+import type { RunSpec } from '../../config/run-spec.js';
 import { RUN_OPTIONS } from '../../config/options.js';
 import { option } from '../../config/option.js';
 import { nonBlank } from '../../config/units.js';
 import { createEngine } from '../../engines/create-engine.js';
-import { EXIT, KbenchError, type ExitCode } from '../../errors.js';
+import { ERROR_CODES, EXIT, KbenchError, usageError, type ExitCode } from '../../errors.js';
 import { buildReport } from '../../report/build.js';
 import { renderHtml } from '../../report/html.js';
 import { predictionOf } from '../../report/prediction.js';
 import type { RunReport } from '../../report/schema.js';
 import { renderReport } from '../../report/table.js';
-import { checkOutputTarget, defaultReportPath, htmlPathFor, writeJsonAtomic, writeTextAtomic } from '../../report/write.js';
+import { checkOutputFolder, checkOutputsDistinct, checkOutputTarget, defaultReportPath, htmlPathFor, writeJsonAtomic, writeTextAtomic, type NamedFile } from '../../report/write.js';
 import { runWorkload } from '../../runner/run-workload.js';
 import { createRng } from '../../workload/rng.js';
 import { defineCommand } from '../command.js';
@@ -32,13 +32,9 @@ export const runCommand = defineCommand({
     const a = options.values;
     // defaults < workload file < KBENCH_* < flags: resolveOptions has already layered them.
     const spec = resolveRunSpec(options);
-    // Where the report goes is settled before the run: a run must never be lost to a bad path.
-    const toStdout = a.out === '-';
-    if (a.out !== undefined && !toStdout) checkOutputTarget(a.out, '--out');
-    // The default file is new (it is named by the run's time); its folder is created if missing.
-    else if (!toStdout) checkOutputTarget(join('reports', `.kbench-${process.pid}.json`), 'the report', { createDir: true });
-    const htmlPath = a.html === undefined ? undefined : a.html || (a.out && !toStdout ? htmlPathFor(a.out) : undefined);
-    if (htmlPath !== undefined) checkOutputTarget(htmlPath, '--html');
+    // Where the reports go is settled and checked before the run: a run must never be lost to a bad path.
+    const plan = planOutputs(a, spec);
+    const toStdout = plan.json === '-';
 
     const engine = createEngine(spec);
     const progress = createProgressLine(io, !a.json && !a.quiet && !toStdout);
@@ -54,14 +50,64 @@ export const runCommand = defineCommand({
     }
     // stdout first: if a file write fails, the report is still on the terminal.
     io.stdout(a.json || toStdout ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
-    const writeFailure = writeOutputs(report, toStdout ? undefined : a.out ?? defaultReportPath(report), a.html === undefined ? undefined : htmlPath ?? '', io);
+    const writeFailure = writeOutputs(report, outputPaths(plan, report), io);
     return runExitCode(result.failure, result.error, writeFailure, io);
   },
 });
 
+/** The default folder of a run's reports (and of `--html` without a file when the JSON has none). */
+const REPORTS_DIR = 'reports';
+
+/**
+ * Where a run's reports go, worked out once, before the run. `null` is a default name in reports/,
+ * known only once the run is done (it is named after the run's time, key and partitions).
+ */
+interface OutputPlan {
+  /** The JSON report: a file, "-" for standard output, or null for reports/<time>-<key>-p<N>.json. */
+  json: string | null;
+  /** The HTML report: a file (--html <file>, or next to the --out file), null for the default name
+   * next to the default JSON name, or undefined for none. */
+  html: string | null | undefined;
+}
+
+/**
+ * Works out and checks both outputs before anything runs: each can be written (a file target, or the
+ * reports folder for a default name), and neither is the other nor one of the run's input files (its
+ * workload file, its key file). Throws a one-line usage error (KBENCH_BAD_OUTPUT) otherwise.
+ */
+function planOutputs(a: { out?: string; html?: string; workload?: string }, spec: RunSpec): OutputPlan {
+  const json = a.out ?? null;
+  if (a.html === '-') throw usageError('the HTML report cannot go to standard output; give --html <file>', ERROR_CODES.badOutput);
+  const html = a.html === undefined ? undefined : a.html !== '' ? a.html : json !== null && json !== '-' ? htmlPathFor(json) : null;
+
+  if (json === null) checkOutputFolder(REPORTS_DIR, 'the report');
+  else checkOutputTarget(json, 'the --out report', { hint: 'use --out - to print the report on stdout' });
+  if (html === null) {
+    if (json !== null) checkOutputFolder(REPORTS_DIR, 'the HTML report');
+  } else if (html !== undefined) checkOutputTarget(html, 'the HTML report');
+
+  const outputs: NamedFile[] = [];
+  if (json !== null && json !== '-') outputs.push({ path: json, what: 'the --out report' });
+  if (html) outputs.push({ path: html, what: 'the HTML report' });
+  const inputs: NamedFile[] = [];
+  if (a.workload !== undefined) inputs.push({ path: a.workload, what: 'the workload file' });
+  if (spec.keySpec.kind === 'file' && spec.keySpec.path !== undefined) inputs.push({ path: spec.keySpec.path, what: 'the key file' });
+  checkOutputsDistinct(outputs, inputs);
+  return { json, html };
+}
+
+/** The plan's files once the report exists: default names filled in; `json` undefined for stdout. */
+function outputPaths(plan: OutputPlan, report: RunReport): { json: string | undefined; html: string | undefined } {
+  const defaultJson = defaultReportPath(report, REPORTS_DIR);
+  return {
+    json: plan.json === '-' ? undefined : plan.json ?? defaultJson,
+    html: plan.html === undefined ? undefined : plan.html ?? htmlPathFor(defaultJson),
+  };
+}
+
 /** Writes the JSON (unless it went to stdout) and the HTML; a failed write is returned, not thrown,
  * so the other output is still attempted. */
-function writeOutputs(report: RunReport, jsonPath: string | undefined, html: string | undefined, io: CliIo): KbenchError | null {
+function writeOutputs(report: RunReport, paths: { json: string | undefined; html: string | undefined }, io: CliIo): KbenchError | null {
   let failure: KbenchError | null = null;
   const attempt = (fn: () => void) => {
     try {
@@ -72,17 +118,15 @@ function writeOutputs(report: RunReport, jsonPath: string | undefined, html: str
       io.stderr(`kbench: ${e.message}\n`);
     }
   };
-  if (jsonPath !== undefined) attempt(() => {
-    writeJsonAtomic(jsonPath, report);
-    io.stderr(`Report written to ${jsonPath}\n`);
+  const { json, html } = paths;
+  if (json !== undefined) attempt(() => {
+    writeJsonAtomic(json, report);
+    io.stderr(`Report written to ${json}\n`);
   });
-  if (html !== undefined) {
-    const htmlPath = html || (jsonPath ? htmlPathFor(jsonPath) : htmlPathFor(defaultReportPath(report)));
-    attempt(() => {
-      writeTextAtomic(htmlPath, renderHtml([report]));
-      io.stderr(`HTML report written to ${htmlPath}\n`);
-    });
-  }
+  if (html !== undefined) attempt(() => {
+    writeTextAtomic(html, renderHtml([report]));
+    io.stderr(`HTML report written to ${html}\n`);
+  });
   return failure;
 }
 
