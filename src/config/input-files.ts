@@ -4,6 +4,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ERROR_CODES, errnoOf, shown, usageError } from '../errors.js';
 
 const MiB = 1024 * 1024;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** The largest input of each kind kbench reads (stated in the README). */
 export const INPUT_LIMITS = {
@@ -41,7 +42,10 @@ export function readInputText(path: string, what: string, maxBytes: number): str
         n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (e) {
         const code = errnoOf(e);
-        if (code === 'EAGAIN') continue; // a non-blocking stdin: wait for more
+        if (code === 'EAGAIN') {
+          Atomics.wait(PAUSE, 0, 0, 10); // a non-blocking stdin: wait for more instead of spinning
+          continue;
+        }
         if (code === 'EOF') break;
         throw usageError(`cannot read ${what} ${shown(path)}: ${code}`, ERROR_CODES.badInput, e);
       }

@@ -75,6 +75,7 @@ export function parseKeySpec(raw: string, label: string): KeySpec {
   if (text.startsWith('file:')) {
     const path = text.slice('file:'.length);
     if (path.trim() === '') throw bad(`${label} file: needs a path, e.g. file:keys.txt`);
+    if (path === '-') return { kind: 'file', path }; // the keys come from standard input
     if (!existsSync(path)) throw usageError(`${label}: key file not found: ${shown(path)} (give a readable file with one key per line)`, ERROR_CODES.badInput);
     if (!statSync(path).isFile()) throw usageError(`${label}: key file is not a regular file: ${shown(path)}`, ERROR_CODES.badInput);
     return { kind: 'file', path };

@@ -45,8 +45,11 @@ export const runCommand = defineCommand({
       // The same workload through the simulator, for the report's "predicted vs measured".
       const simSpec = { ...spec, brokers: null, maxRate: false, rate: spec.maxRate ? Math.max(1, Math.round(report.phases[0].throughput.achievedPerSec)) : spec.rate };
       if (spec.maxRate) simSpec.messages = Math.max(1, report.delivery.produced);
-      const simulated = buildReport(await runWorkload(simSpec, createEngine(simSpec), createRng(spec.seed)), kbenchVersion());
-      report.prediction = predictionOf(simulated);
+      const predicted = await runWorkload(simSpec, createEngine(simSpec), createRng(spec.seed));
+      // A prediction the simulator could not finish (its backlog bound) is left out, not shown half-made.
+      if (predicted.failure === null) report.prediction = predictionOf(buildReport(predicted, kbenchVersion()));
+      else if (predicted.failure instanceof KbenchError) io.stderr(`kbench: no prediction in this report: ${predicted.failure.message}\n`);
+      else throw predicted.failure;
     }
     // stdout first: if a file write fails, the report is still on the terminal.
     io.stdout(a.json || toStdout ? JSON.stringify(report, null, 2) + '\n' : renderReport(report));
