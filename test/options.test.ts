@@ -232,6 +232,11 @@ describe('review cases', () => {
     expect(empty.code).toBe(2);
   });
 
+  it('a key that starts with - is named as typed, with the way out', async () => {
+    const r = await kbench('partition', '-5', '--partitions', '3');
+    expect(r.stderr).toBe('kbench: Unknown argument: -5; a key or value that starts with - goes after --; see kbench --help\n');
+  });
+
   it('keys after -- are not read as numbers', async () => {
     const r = await kbench('partition', '--partitions', '3', '--json', '--', '1.50', '1e3', '0x10', '-0');
     expect((JSON.parse(r.stdout) as { key: string }[]).map((x) => x.key)).toEqual(['1.50', '1e3', '0x10', '-0']);

@@ -46,7 +46,7 @@ function parser(): Argv {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       // yargs sometimes writes its message on several lines; kbench errors are one line.
-      throw err ?? usageError(`${msg.replaceAll(DASH, '-').replace(/\s*\n\s*/g, ' ')}; see kbench --help`);
+      throw err ?? new Error(msg.replace(/\s*\n\s*/g, ' '));
     })
     .epilog('Every flag can also be set by a KBENCH_<FLAG> variable (KBENCH_PARTITIONS=24); flags win.')
     .example('kbench --key country --partitions 12', 'hot partitions from a country key')
@@ -82,6 +82,14 @@ function takeSwitchValues(argv: string[]): { rest: string[]; switches: Map<strin
   return { rest, switches };
 }
 
+/** yargs names `-5` as "5" (and a lone "-" by its stand-in): name what the user typed, and the way out. */
+function dashedArguments(message: string, argv: string[]): string {
+  let text = message.replaceAll(DASH, '-');
+  const dashed = argv.filter((a) => /^-[^-]/.test(a) && text.includes(`Unknown argument: ${a.slice(1)}`));
+  for (const a of dashed) text = text.replace(`Unknown argument: ${a.slice(1)}`, `Unknown argument: ${a}`);
+  return dashed.length ? `${text}; a key or value that starts with - goes after --` : text;
+}
+
 function parse(argv: string[]): { parsed: Parsed; output: string } {
   let output = '';
   let failure: unknown = null;
@@ -95,7 +103,7 @@ function parse(argv: string[]): { parsed: Parsed; output: string } {
   } catch (e) {
     failure = e;
   }
-  if (failure) throw failure instanceof KbenchError ? failure : usageError(`${(failure as Error).message.replaceAll(DASH, '-')}; see kbench --help`);
+  if (failure) throw failure instanceof KbenchError ? failure : usageError(`${dashedArguments((failure as Error).message, argv)}; see kbench --help`);
   return { parsed, output };
 }
 
