@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
-import { ERROR_CODES, EXIT, KbenchError } from '../src/errors.js';
+import { EXIT, KbenchError, type ErrorCode, type ExitCode } from '../src/errors.js';
 import type { RunReport } from '../src/report/schema.js';
 
 export interface CliOutcome {
@@ -42,18 +42,21 @@ export async function simReport(...argv: string[]): Promise<RunReport> {
   return JSON.parse(r.stdout) as RunReport;
 }
 
-/** Runs `fn`, which must refuse its input file: one KbenchError line, KBENCH_BAD_INPUT, exit 2. */
-export function refusedInput(fn: () => unknown, what: string): KbenchError {
+/** The KbenchError `fn` throws: one line, and the given code and exit code (usage) when given.
+ * Fails the test when `fn` throws something else or nothing. */
+export function refused(fn: () => unknown, code?: ErrorCode, exitCode: ExitCode = EXIT.usage): KbenchError {
   try {
     fn();
   } catch (e) {
     expect(e).toBeInstanceOf(KbenchError);
     const k = e as KbenchError;
-    expect(k.code).toBe(ERROR_CODES.badInput);
-    expect(k.exitCode).toBe(EXIT.usage);
     expect(k.problems).toHaveLength(1);
     expect(k.message).not.toMatch(/[\n\r]/);
+    if (code !== undefined) {
+      expect(k.code).toBe(code);
+      expect(k.exitCode).toBe(exitCode);
+    }
     return k;
   }
-  throw new Error(`${what} accepted its input`);
+  throw new Error('expected a KbenchError, nothing was thrown');
 }

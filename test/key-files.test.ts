@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INPUT_LIMITS } from '../src/config/input-files.js';
 import { readKeyLines } from '../src/workload/key-sources.js';
-import { refusedInput, tempDir } from './helpers.js';
+import { ERROR_CODES } from '../src/errors.js';
+import { refused as refusedCode, tempDir } from './helpers.js';
 
-const refused = (path: string) => refusedInput(() => readKeyLines(path, 'keys file'), `readKeyLines(${path})`);
+const refused = (path: string) => refusedCode(() => readKeyLines(path, 'keys file'), ERROR_CODES.badInput);
 
 describe('readKeyLines', () => {
   it('reads one key per line', () => {

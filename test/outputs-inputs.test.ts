@@ -8,26 +8,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, EXIT, KbenchError } from '../src/errors.js';
+import { ERROR_CODES, EXIT, type ErrorCode } from '../src/errors.js';
 import { loadReport } from '../src/report/compare.js';
 import { checkOutputFolder, checkOutputsDistinct, checkOutputTarget } from '../src/report/write.js';
-import { kbench, tempDir, type CliOutcome } from './helpers.js';
+import { kbench, refused as refusedCode, tempDir, type CliOutcome } from './helpers.js';
 
-/** The KbenchError `f` throws: one line, the given code. */
-function refused(f: () => unknown, code: string = ERROR_CODES.badOutput): KbenchError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KbenchError);
-    const k = e as KbenchError;
-    expect(k.problems).toHaveLength(1);
-    expect(k.message).not.toMatch(/[\n\r]/);
-    expect(k.code).toBe(code);
-    expect(k.exitCode).toBe(EXIT.usage);
-    return k;
-  }
-  throw new Error('expected a KbenchError, nothing was thrown');
-}
+const refused = (f: () => unknown, code: ErrorCode = ERROR_CODES.badOutput) => refusedCode(f, code);
+
 
 /** A CLI refusal before anything ran: exit 2, nothing on stdout, exactly this one stderr line. */
 function refusedWith(r: CliOutcome, line: string): void {

@@ -6,23 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, EXIT, KbenchError } from '../src/errors.js';
+import { ERROR_CODES, EXIT } from '../src/errors.js';
 import { checkOutputTarget, writeJsonAtomic, writeTextAtomic, type WriteFs } from '../src/report/write.js';
-import { tempDir } from './helpers.js';
+import { refused as thrown, tempDir } from './helpers.js';
 
-/** The KbenchError `f` throws; fails the test when it throws something else or nothing. */
-function thrown(f: () => unknown): KbenchError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KbenchError);
-    const k = e as KbenchError;
-    expect(k.problems).toHaveLength(1);
-    expect(k.message).not.toMatch(/[\n\r]/);
-    return k;
-  }
-  throw new Error('expected a KbenchError, nothing was thrown');
-}
 
 const badOutput = (f: () => unknown) => {
   const e = thrown(f);

@@ -5,14 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KbenchError } from '../src/errors.js';
+import { ERROR_CODES, KbenchError } from '../src/errors.js';
 import { compareReports, loadReport, renderComparison } from '../src/report/compare.js';
 import { renderHtml } from '../src/report/html.js';
 import { predictionOf } from '../src/report/prediction.js';
 import type { RunReport } from '../src/report/schema.js';
 import { renderReport } from '../src/report/table.js';
 import { checkRules, parseFailOn, renderChecks } from '../src/report/thresholds.js';
-import { refusedInput, simReport, tempDir } from './helpers.js';
+import { refused, simReport, tempDir } from './helpers.js';
 
 const dir = tempDir();
 let base: RunReport;
@@ -51,7 +51,7 @@ function renderAll(r: RunReport, path: string, latencyRules = true): void {
   }
 }
 
-const refusal = (path: string) => refusedInput(() => loadReport(path), `loadReport(${path})`);
+const refusal = (path: string) => refused(() => loadReport(path), ERROR_CODES.badInput);
 
 describe('loadReport', () => {
   it('loads and renders the real report', () => {
