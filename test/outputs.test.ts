@@ -7,7 +7,8 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, EXIT } from '../src/errors.js';
-import { checkOutputTarget, writeJsonAtomic, writeTextAtomic, type WriteFs } from '../src/report/write.js';
+import type { RunReport } from '../src/report/schema.js';
+import { checkOutputTarget, defaultReportPath, writeJsonAtomic, writeTextAtomic, type WriteFs } from '../src/report/write.js';
 import { refused as thrown, tempDir } from './helpers.js';
 
 
@@ -198,5 +199,16 @@ describe('writeTextAtomic / writeJsonAtomic', () => {
     expect(writeFailed(() => writeTextAtomic(path, 'x'.repeat(1000), { fs })).message).toMatch(/ENOSPC/);
     expect(calls).toBe(2);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('default report names', () => {
+  it('never name an existing file: a second run in the same millisecond gets -2', async () => {
+    const dir = tempDir();
+    const report = { createdAt: '2026-11-27T12:00:00.000Z', spec: { key: 'country', partitions: 12, growTo: null } } as unknown as RunReport;
+    const first = defaultReportPath(report, dir);
+    expect(first).toBe(join(dir, '2026-11-27T12-00-00-000Z-country-p12.json'));
+    writeFileSync(first, '{}');
+    expect(defaultReportPath(report, dir)).toBe(join(dir, '2026-11-27T12-00-00-000Z-country-p12-2.json'));
   });
 });

@@ -7,17 +7,21 @@
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ERROR_CODES, isKbenchError, runError, shown, usageError } from '../errors.js';
+import { ERROR_CODES, errnoOf, isKbenchError, runError, shown, usageError } from '../errors.js';
 import type { RunReport } from './schema.js';
 
 export function defaultReportPath(report: RunReport, dir = 'reports'): string {
   const time = report.createdAt.replace(/[:.]/g, '-');
   const key = report.spec.key.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
   const p = report.spec.growTo === null ? `p${report.spec.partitions}` : `p${report.spec.partitions}-${report.spec.growTo}`;
-  return join(dir, `${time}-${key}-${p}.json`);
+  // Two runs in the same millisecond must not share a name: a default name never replaces a file.
+  const base = join(dir, `${time}-${key}-${p}`);
+  let path = `${base}.json`;
+  for (let n = 2; fs.existsSync(path) || fs.existsSync(`${path.slice(0, -5)}.html`); n++) path = `${base}-${n}.json`;
+  return path;
 }
 
-const errno = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? String(e);
+const errno = errnoOf;
 
 /** What a path that exists but is not a regular file is, for the message. Never follows a link. */
 function kindOf(st: fs.Stats): string {
