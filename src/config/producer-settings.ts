@@ -100,6 +100,8 @@ export interface PropertiesFile {
 export function readPropertiesFile(raw: string, label: string): PropertiesFile {
   const path = raw.trim();
   if (path === '') throw bad(`${label} is empty; give a .properties file`);
+  // Standard input is for key files (--key file:-); properties come from a file.
+  if (path === '-') throw bad(`${label} reads a .properties file, not standard input; give its path`);
   const text = readInputText(path, `${label} properties file`, Math.min(PROPERTIES_FILE_LIMIT, INPUT_LIMITS.workloadFile));
   return { path, properties: parsePropertiesText(text, path) };
 }
