@@ -29,9 +29,10 @@ export interface KafkaEngineOptions {
 /** Headers every record carries, so consumption can be matched to the plan. */
 const H = { n: 'kb-n', producer: 'kb-p', key: 'kb-k', entity: 'kb-e', seq: 'kb-s', intended: 'kb-t' } as const;
 
-/** Bytes a producer may hold while all its sends are in flight before the runner has to wait:
- * four batches (--batch-size), and at least 1 MiB. */
-const bufferLimit = (batchBytes: number) => Math.max(4 * batchBytes, 1024 * 1024);
+/** Bytes a producer may hold while all its sends are in flight before the runner has to wait: the
+ * next batch for every send slot (--batch-size × --max-in-flight), and at least 64 KiB. More only
+ * adds queueing to the produce latency of a --rate max run, not throughput. */
+const bufferLimit = (batchBytes: number, maxInFlight: number) => Math.max(batchBytes * maxInFlight, 64 * 1024);
 const KAFKAJS_ACKS = { all: -1, 1: 1, 0: 0 } as const;
 
 /** What kbench attaches to a kafkajs message so its partitioner and ack handler can find the plan. */
@@ -277,7 +278,7 @@ export class KafkaEngine implements Engine {
     p.bufferedBytes += bytes;
     if (p.bufferedBytes >= this.spec.batchBytes) this.flush(p);
     else p.timer ??= setTimeout(() => this.flush(p), this.spec.lingerMs);
-    if (p.bufferedBytes >= bufferLimit(this.spec.batchBytes) && p.inFlight.size > 0) return Promise.race(p.inFlight);
+    if (p.bufferedBytes >= bufferLimit(this.spec.batchBytes, this.spec.maxInFlight) && p.inFlight.size > 0) return Promise.race(p.inFlight);
   }
 
   /** Sends what the producer has buffered, one batch (--batch-size bytes, at least one record) per
