@@ -91,7 +91,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     conflict(`${label('acks')} ${o.acks} contradicts ${label('idempotent')}: an idempotent producer needs acks=all; use --acks all, or --no-idempotent`);
   }
   if (idempotent && o.maxInFlight > 1) {
-    conflict(`${label('maxInFlight')} ${o.maxInFlight} needs --no-idempotent: kafkajs's idempotent producer keeps one request in flight per broker (it cannot reorder sequence numbers as the Java client does)`);
+    conflict(`${label('maxInFlight')} ${o.maxInFlight} needs --no-idempotent: kafkajs's idempotent producer keeps one request in flight per broker (it cannot renumber sequences after a failed request as the Java client does)`);
   }
   problems.throwIfAny();
 

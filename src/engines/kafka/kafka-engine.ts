@@ -120,6 +120,8 @@ export class KafkaEngine implements Engine {
   async start(listener: EngineListener, workload: WorkloadInfo): Promise<void> {
     this.listener = listener;
     this.workload = workload;
+    // kafkajs's plug-in codecs (snappy, lz4, zstd), for the producers and the consumers that read them back.
+    if (this.spec.compression !== 'none' && this.spec.compression !== 'gzip') await registerCodecs();
     const admin = await connectAdmin(this.kafka, { brokers: this.options.brokers, connectTimeoutMs: this.options.connectTimeoutMs });
     this.admin = admin;
     try {
@@ -137,7 +139,6 @@ export class KafkaEngine implements Engine {
       throw runError(`cannot record ${this.topic} as created by kbench (in ${REGISTRY_TOPIC}): ${describeError(e)}`);
     }
     const setupStart = performance.now();
-    await registerCodecs();
     if (this.spec.consumers > 0) await this.startConsumers();
     await this.startProducers();
     // One clock for the run and the group: its zero is now, and the assignment the group settled on
