@@ -8,13 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { PRODUCER_PROPERTIES, parsePropertiesText } from '../src/config/producer-settings.js';
 import { RUN_OPTIONS } from '../src/config/options.js';
 import type { RunReport } from '../src/report/schema.js';
-import { kbench, kbenchWithEnv, refusedInput, simReport, tempDir } from './helpers.js';
+import { KbenchError } from '../src/errors.js';
+import { kbench, kbenchWithEnv, simReport, tempDir } from './helpers.js';
 
 const UNREACHABLE = ['--brokers', '127.0.0.1:1', '--connect-timeout', '300ms'];
 const specOf = async (...argv: string[]) => (await simReport('--duration', '200ms', ...argv)).spec;
 
 /** Refused before connecting: exit 2, exactly the given lines, nothing on stdout. */
-async function refused(env: Record<string, string>, argv: string[], ...expected: (string | RegExp)[]) {
+async function refusedRun(env: Record<string, string>, argv: string[], ...expected: (string | RegExp)[]) {
   const r = await kbenchWithEnv(env, ...UNREACHABLE, '--duration', '1s', '--out', '-', ...argv);
   expect(r.stdout).toBe('');
   const lines = r.stderr.trim().split('\n');
@@ -49,13 +50,13 @@ describe('producer settings', () => {
   });
 
   it('refuse contradictions and unknown values, one line each, before anything connects', async () => {
-    await refused({}, ['--acks', '1', '--idempotent'],
+    await refusedRun({}, ['--acks', '1', '--idempotent'],
       'kbench: --acks 1 contradicts --idempotent: an idempotent producer needs acks=all; use --acks all, or --no-idempotent');
-    await refused({ KBENCH_IDEMPOTENT: 'yes' }, ['--acks', '0'], /^kbench: --acks 0 contradicts KBENCH_IDEMPOTENT: /);
-    await refused({}, ['--max-in-flight', '5'],
+    await refusedRun({ KBENCH_IDEMPOTENT: 'yes' }, ['--acks', '0'], /^kbench: --acks 0 contradicts KBENCH_IDEMPOTENT: /);
+    await refusedRun({}, ['--max-in-flight', '5'],
       /^kbench: --max-in-flight 5 needs --no-idempotent: kafkajs's idempotent producer keeps one request in flight per broker/);
-    await refused({}, ['--compression', 'brotli'], 'kbench: unknown --compression "brotli"; use one of none, gzip, snappy, lz4, zstd');
-    await refused({}, ['--acks', '2', '--max-in-flight', '33', '--linger', '2m'],
+    await refusedRun({}, ['--compression', 'brotli'], 'kbench: unknown --compression "brotli"; use one of none, gzip, snappy, lz4, zstd');
+    await refusedRun({}, ['--acks', '2', '--max-in-flight', '33', '--linger', '2m'],
       /^kbench: unknown --acks "2"; use one of 0, 1, all$/, /^kbench: --max-in-flight must be from 1 to 32/, /^kbench: --linger must be from 0ms to 1m/);
   });
 });
@@ -93,21 +94,21 @@ describe('Kafka producer properties', () => {
 
   it('refuse an unknown or unsupported property, a bad value, a syntax error and an unreadable file, one line each', async () => {
     const mapped = Object.keys(PRODUCER_PROPERTIES).join(', ');
-    await refused({}, ['--producer-props', 'acks=1,retries=3'], `kbench: --producer-props: unsupported producer property "retries"; kbench maps ${mapped}`);
-    await refused({}, ['--producer-props', 'linger.ms=soon'], /^kbench: --producer-props linger\.ms is not a duration \(got "soonms"\)|^kbench: --producer-props linger\.ms is not a duration/);
-    await refused({}, ['--producer-props', 'acks'], 'kbench: --producer-props entry "acks" is not key=value; e.g. acks=1,linger.ms=5');
-    await refused({}, ['--producer-props', 'enable.idempotence=true,acks=1'], /^kbench: --producer-props acks 1 contradicts --producer-props enable\.idempotence: /);
+    await refusedRun({}, ['--producer-props', 'acks=1,retries=3'], `kbench: --producer-props: unsupported producer property "retries"; kbench maps ${mapped}`);
+    await refusedRun({}, ['--producer-props', 'linger.ms=soon'], /^kbench: --producer-props linger\.ms is not a duration \(got "soonms"\)|^kbench: --producer-props linger\.ms is not a duration/);
+    await refusedRun({}, ['--producer-props', 'acks'], 'kbench: --producer-props entry "acks" is not key=value; e.g. acks=1,linger.ms=5');
+    await refusedRun({}, ['--producer-props', 'enable.idempotence=true,acks=1'], /^kbench: --producer-props acks 1 contradicts --producer-props enable\.idempotence: /);
     const dir = tempDir();
     const file = join(dir, 'p.properties');
     writeFileSync(file, 'acks=all\nlinger.ms 5\n');
-    await refused({}, ['--producer-config', file], `kbench: properties file "${file}" line 2 is not key=value: "linger.ms 5"`);
+    await refusedRun({}, ['--producer-config', file], `kbench: properties file "${file}" line 2 is not key=value: "linger.ms 5"`);
     writeFileSync(file, 'acks=all\n\nbuffer.memory=1000\n');
-    await refused({}, ['--producer-config', file], `kbench: properties file "${file}" line 3: unsupported producer property "buffer.memory"; kbench maps ${mapped}`);
-    await refused({}, ['--producer-config', join(dir, 'missing.properties')], /^kbench: cannot read --producer-config properties file ".*missing\.properties": ENOENT$/);
-    await refused({}, ['--producer-config', '-'], 'kbench: --producer-config reads a .properties file, not standard input; give its path');
-    await refused({}, ['--producer-config', dir], /^kbench: --producer-config properties file ".*" is a directory; give a file$/);
+    await refusedRun({}, ['--producer-config', file], `kbench: properties file "${file}" line 3: unsupported producer property "buffer.memory"; kbench maps ${mapped}`);
+    await refusedRun({}, ['--producer-config', join(dir, 'missing.properties')], /^kbench: cannot read --producer-config properties file ".*missing\.properties": ENOENT$/);
+    await refusedRun({}, ['--producer-config', '-'], 'kbench: --producer-config reads a .properties file, not standard input; give its path');
+    await refusedRun({}, ['--producer-config', dir], /^kbench: --producer-config properties file ".*" is a directory; give a file$/);
     writeFileSync(file, `# ${'x'.repeat(70 * 1024)}\n`);
-    await refused({}, ['--producer-config', file], /is larger than the 64 KiB kbench reads$/);
+    await refusedRun({}, ['--producer-config', file], /is larger than the 64 KiB kbench reads$/);
   });
 
   it('parse the Java properties subset exactly', () => {
@@ -115,7 +116,8 @@ describe('Kafka producer properties', () => {
     expect(parsePropertiesText(text, 'f').map(({ key, value, label }) => [key, value, label])).toEqual([
       ['acks', '1', '"f":1 acks'], ['linger.ms', '2', '"f":2 linger.ms'], ['bootstrap.servers', 'h:9092', '"f":6 bootstrap.servers'], ['compression.type', '', '"f":7 compression.type'],
     ]);
-    expect(refusedInput(() => parsePropertiesText('acks=1\\\n  all', 'f'), 'a continuation line').message).toBe('properties file "f" line 1 continues on the next line (\\); write each property on one line');
+    expect(() => parsePropertiesText('acks=1\\\n  all', 'f')).toThrow(KbenchError);
+    expect(() => parsePropertiesText('acks=1\\\n  all', 'f')).toThrow('properties file "f" line 1 continues on the next line (\\); write each property on one line');
   });
 });
 
