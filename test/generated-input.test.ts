@@ -214,6 +214,7 @@ describe('the largest allowed values run and finish', () => {
     ['--seed', '4294967295', '--rate', '10000000', '--duration', '1ms', '--consumer-rate', '10000000', '--partition-capacity', '10000000'],
     ['--key', `fixed:${'k'.repeat(16384)}`, '--duration', '100ms', '--produce-latency', '60s', '--rebalance-time', '10m', '--metadata-refresh', '1h'],
     ['--messages', '1000', '--rate', '1000', '--producers', 'java:500,librdkafka:500'],
+    ['--max-in-flight', '32', '--no-idempotent', '--linger', '1m', '--batch-size', '16MiB', '--duration', '100ms'],
   ];
   it.each(cases.map((argv) => [argv.join(' ').slice(0, 90), argv] as const))('%s', async (_name, argv) => {
     const r = await kbenchWithEnv({}, ...argv, '--out', '-');

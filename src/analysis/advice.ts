@@ -30,7 +30,7 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
         (causes.length ? `: ${causes.join('; ')}.` : '.') +
         (report.keys.nullKeys ? ' Key records by the entity whose order matters (e.g. --key user_id).' : ''),
     });
-  } else if (!report.keys.nullKeys && spec.explicitPartition === null) {
+  } else if (!report.keys.nullKeys && spec.explicitPartition === null && spec.consumers > 0) {
     out.push({ code: 'ordering-kept', level: 'info', message: `Per-key order held: no record was consumed after a later record of its key.` });
   }
 
@@ -104,7 +104,7 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
           '. Clients notice new partitions only on their next metadata refresh.',
       });
     }
-  } else if (!report.keys.nullKeys && spec.explicitPartition === null) {
+  } else if (!report.keys.nullKeys && spec.explicitPartition === null && spec.consumers > 0) {
     const to = spec.partitions * 2;
     out.push({
       code: 'growth-forecast',

@@ -113,5 +113,8 @@ export function loadWorkloadFields(path: string, table: OptionTable): WorkloadFi
   // A key file named in a workload file is found next to the workload file.
   const key = fields.key?.trim();
   if (key?.startsWith('file:') && key.length > 5 && !isAbsolute(key.slice(5))) fields.key = `file:${join(dirname(path), key.slice(5))}`;
+  // So is a producer properties file.
+  const props = fields.producerConfig?.trim();
+  if (props && !isAbsolute(props)) fields.producerConfig = join(dirname(path), props);
   return { path, fields };
 }

@@ -7,6 +7,8 @@ import { ASSIGNOR_NAMES } from '../groups/assignors.js';
 import { CLIENT_NAMES, type ClientName } from '../partitioners/profiles.js';
 import { ERROR_CODES, shown, usageError } from '../errors.js';
 import { parseBrokers } from './brokers.js';
+import { formatBytes } from './input-files.js';
+import { ACKS, COMPRESSIONS, parseProducerProps, PROPERTIES_FILE_LIMIT, readPropertiesFile } from './producer-settings.js';
 import { KEY_KINDS, type KeySpec, type UserDistribution } from './run-spec.js';
 import { option, type Meta, type OptionTable } from './option.js';
 import {
@@ -35,6 +37,9 @@ export const LIMITS = {
   listEntries: 32,
   produceMessages: 100_000,
   sample: 10_000_000,
+  maxInFlight: 32,
+  lingerMs: 60_000,
+  batchBytes: 16 * 1024 * 1024,
   /** Records the simulator may hold not yet consumed (~200 B each: about 2 GB of a 4 GB heap). */
   simulatorBacklog: 10_000_000,
 } as const;
@@ -146,7 +151,7 @@ export const OPTIONS = {
   recordSize: option('string', `1–${n(LIMITS.recordSize)} bytes; 1KiB works`, (raw, label) => parseSize(raw, label, { min: 1, max: LIMITS.recordSize }),
     { describe: 'value size (default: the natural size of each generated event)', inWorkloadFile: true }, { min: 1, max: LIMITS.recordSize, unit: '' }),
   seed: integer(0, LIMITS.seed, { describe: 'random seed: the same seed gives the same report', default: '1', inWorkloadFile: true }),
-  consumers: integer(1, LIMITS.consumers, { describe: 'consumers in the group', default: '3', inWorkloadFile: true }),
+  consumers: integer(0, LIMITS.consumers, { describe: 'consumers in the group; 0 for a produce-only run (no group, produce latency only)', default: '3', inWorkloadFile: true }),
   assignor: choice(ASSIGNOR_NAMES, { describe: 'partition assignor of the group', default: 'range', inWorkloadFile: true }),
   consumerRate: rate({ describe: 'records/s one consumer can process', default: '5000', inWorkloadFile: true }),
   partitionCapacity: rate({ describe: 'simulator: records/s one partition can append', default: SHARED_DEFAULTS.partitionCapacity, inWorkloadFile: true }),
@@ -163,6 +168,17 @@ export const OPTIONS = {
   keepTopic: switchOf({ describe: 'live: keep the run\'s topic instead of deleting it at the end', default: false, inWorkloadFile: true }),
   replicationFactor: integer(1, LIMITS.replicationFactor, { describe: 'replication factor of the topic', default: '1', inWorkloadFile: true }),
   drainTimeout: duration(100, 3_600_000, { describe: 'live: stop waiting for consumers after this long without progress', default: '15s', inWorkloadFile: true }),
+  acks: choice(ACKS, { describe: 'live: acknowledgements the producers wait for (acks=0: none, 1: the leader, all: every in-sync replica)', default: 'all', inWorkloadFile: true }),
+  idempotent: switchOf({ describe: 'live: idempotent producers (enable.idempotence; needs --acks all)', default: true, inWorkloadFile: true }),
+  maxInFlight: integer(1, LIMITS.maxInFlight, { describe: 'live: sends in flight per producer (above 1 needs --no-idempotent with kafkajs)', default: '1', inWorkloadFile: true }),
+  linger: duration(0, LIMITS.lingerMs, { describe: 'live: how long a producer waits for more records before it sends (linger.ms)', default: '5ms', inWorkloadFile: true }),
+  batchSize: option('string', `0–${n(LIMITS.batchBytes)} bytes; 64KiB works`, (raw, label) => parseSize(raw, label, { min: 0, max: LIMITS.batchBytes }),
+    { describe: 'live: bytes (keys and values) a producer buffers before it sends them in one request, over all partitions', default: '512KiB', inWorkloadFile: true }, { min: 0, max: LIMITS.batchBytes, unit: '' }),
+  compression: choice(COMPRESSIONS, { describe: 'live: compression of the producers\' record batches', default: 'none', inWorkloadFile: true }),
+  producerProps: option('string', 'key=value[,key=value…] with Kafka producer property names', parseProducerProps,
+    { describe: 'producer settings in Kafka\'s syntax (acks, enable.idempotence, linger.ms, batch.size, compression.type, …); the named options win', list: true, inWorkloadFile: true }),
+  producerConfig: option('string', `a .properties file, up to ${formatBytes(PROPERTIES_FILE_LIMIT)}`, readPropertiesFile,
+    { describe: 'producer settings from a Kafka .properties file; --producer-props and the named options win', inWorkloadFile: true }),
   description: text(undefined, { describe: 'what the workload is for (shown nowhere else)', inWorkloadFile: true }),
   quiet: switchOf({ describe: 'no progress line', default: false }),
   html: option('string', 'a file path; empty for next to the JSON', (raw) => raw.trim(),
@@ -188,7 +204,9 @@ export const RUN_OPTIONS = {
   produceLatency: OPTIONS.produceLatency, rebalanceTime: OPTIONS.rebalanceTime, growTo: OPTIONS.growTo, growAt: OPTIONS.growAt,
   metadataRefresh: OPTIONS.metadataRefresh, autoOffsetReset: OPTIONS.autoOffsetReset, brokers: OPTIONS.brokers,
   connectTimeout: OPTIONS.connectTimeout, keepTopic: OPTIONS.keepTopic, replicationFactor: OPTIONS.replicationFactor,
-  drainTimeout: OPTIONS.drainTimeout, description: OPTIONS.description,
+  drainTimeout: OPTIONS.drainTimeout, acks: OPTIONS.acks, idempotent: OPTIONS.idempotent, maxInFlight: OPTIONS.maxInFlight,
+  linger: OPTIONS.linger, batchSize: OPTIONS.batchSize, compression: OPTIONS.compression,
+  producerProps: OPTIONS.producerProps, producerConfig: OPTIONS.producerConfig, description: OPTIONS.description,
   quiet: OPTIONS.quiet, html: OPTIONS.html, out: OPTIONS.out, json: OPTIONS.json,
 } satisfies OptionTable;
 

@@ -4,13 +4,37 @@ import { ERROR_CODES } from '../errors.js';
 import { given, resolveOptions, type Resolved } from './collect.js';
 import { kebab, Problems, type ArgsOf, type Source } from './option.js';
 import { LIMITS, RUN_OPTIONS } from './options.js';
+import { PRODUCER_PROPERTIES } from './producer-settings.js';
 import { keyLabel, type RunSpec } from './run-spec.js';
 import { formatDuration, runPointMs } from './units.js';
 
 export type RunOptions = Resolved<typeof RUN_OPTIONS>;
 
-export function resolveRunSpec({ values: o, sources }: RunOptions): Readonly<RunSpec> {
+/**
+ * Applies --producer-config, then --producer-props (later wins), each property to the option the
+ * mapping table names, read by that option's own parser. A named option given anywhere (flag,
+ * KBENCH_* variable, workload field) wins over a property for the same setting.
+ */
+function withProducerProperties({ values, sources }: RunOptions, problems: Problems): RunOptions {
+  const props = [...(values.producerConfig?.properties ?? []), ...(values.producerProps ?? [])];
+  if (props.length === 0) return { values, sources };
+  const v: Record<string, unknown> = { ...values };
+  const s: Record<string, Source | undefined> = { ...sources };
+  for (const p of props) {
+    const { option, value } = PRODUCER_PROPERTIES[p.key];
+    const name = option as keyof typeof RUN_OPTIONS;
+    if (given(sources[name])) continue;
+    const parsed = problems.try(() => RUN_OPTIONS[name].parse(value(p.value), p.label));
+    if (parsed === undefined) continue;
+    v[name] = parsed;
+    s[name] = { kind: 'file', label: p.label };
+  }
+  return { values: v as RunOptions['values'], sources: s as RunOptions['sources'] };
+}
+
+export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
   const problems = new Problems();
+  const { values: o, sources } = withProducerProperties(options, problems);
   const label = (name: keyof typeof RUN_OPTIONS) => sources[name]?.label ?? name;
   const conflict = (line: string) => problems.add(line, ERROR_CODES.badOption);
 
@@ -60,6 +84,15 @@ export function resolveRunSpec({ values: o, sources }: RunOptions): Readonly<Run
   if (brokers !== null && o.assignor === 'cooperative-sticky') {
     conflict(`${label('assignor')} cooperative-sticky needs the cooperative rebalance protocol, which kafkajs lacks; use it with the simulator, or range, roundrobin or kafkajs against a broker`);
   }
+  // Kafka's rule: an idempotent producer needs acks=all. Asked for both, that is a contradiction; with
+  // idempotence at its default, acks 0 or 1 turn it off (as the Java client does since 3.0).
+  const idempotent = o.idempotent && (o.acks === 'all' || given(sources.idempotent));
+  if (idempotent && o.acks !== 'all') {
+    conflict(`${label('acks')} ${o.acks} contradicts ${label('idempotent')}: an idempotent producer needs acks=all; use --acks all, or --no-idempotent`);
+  }
+  if (idempotent && o.maxInFlight > 1) {
+    conflict(`${label('maxInFlight')} ${o.maxInFlight} needs --no-idempotent: kafkajs's idempotent producer keeps one request in flight per broker (it cannot renumber sequences after a failed request as the Java client does)`);
+  }
   problems.throwIfAny();
 
   const spec: RunSpec = {
@@ -96,6 +129,12 @@ export function resolveRunSpec({ values: o, sources }: RunOptions): Readonly<Run
     keepTopic: o.keepTopic,
     replicationFactor: o.replicationFactor,
     drainTimeoutMs: o.drainTimeout,
+    acks: o.acks,
+    idempotent,
+    maxInFlight: o.maxInFlight,
+    lingerMs: o.linger,
+    batchBytes: o.batchSize,
+    compression: o.compression,
   };
   return Object.freeze(spec);
 }

@@ -183,10 +183,12 @@ export class Recorder implements EngineListener {
     }
   }
 
-  /** Acked records that were never consumed nor skipped. Exact when records are tracked; otherwise
+  /** Acked records that were never consumed nor skipped (0 for a produce-only run). Exact when records are tracked; otherwise
    * the counters' difference, which the engine's promise keeps ≥ 0: a negative figure is a bug in
    * the accounting and throws rather than being shown as 0. */
   get lost(): number {
+    // A produce-only run (no consumers) reads nothing back: an unread record is not a lost one.
+    if (this.options.consumers === 0) return 0;
     if (this.ledger !== null) return this.ledger.outstanding;
     const lost = this.totalAcked - this.totalConsumed - this.totalSkipped;
     if (lost < 0) {

@@ -27,14 +27,21 @@ function summary(r: RunReport): string {
     ['partitions', s.growTo === null ? `${s.partitions}` : `${s.partitions} → ${s.growTo} at ${formatDuration(s.growAtMs!)}`],
     ['producers', `${producers}${s.explicitPartition !== null ? `, all to partition ${s.explicitPartition}` : ''}`],
     ['offered load', s.maxRate ? `as fast as possible (--rate max) for ${s.messages > 0 ? `${fmt(s.messages)} records` : formatDuration(s.durationMs)}` : `${fmt(s.rate)} records/s for ${formatDuration(s.durationMs)} (${fmt(s.messages)} records${s.recordSize ? `, ${s.recordSize} B values` : ''})`],
-    ['consumer group', `${s.consumers} consumers, ${s.assignor} assignor, ${fmt(s.consumerRate)} records/s each, auto.offset.reset=${s.autoOffsetReset}`],
+    ['consumer group', s.consumers === 0 ? 'none: produce-only run (--consumers 0); latency is produce latency only' : `${s.consumers} consumers, ${s.assignor} assignor, ${fmt(s.consumerRate)} records/s each, auto.offset.reset=${s.autoOffsetReset}`],
     ['seed', `${s.seed}`],
   );
+  // Reports written before the producer settings existed lack them.
+  if (s.acks !== undefined) t.push(['producer settings', producerSettings(s) + (r.simulated ? ' (not modelled by the simulator)' : '')]);
   if (r.simulated) {
     t.push(['model', `partition capacity ${fmt(s.partitionCapacity)} records/s, produce latency ${s.produceLatencyMs} ms, rebalance round ${formatDuration(s.rebalanceMs)}, metadata refresh ${s.metadataRefreshMs === null ? 'client default' : formatDuration(s.metadataRefreshMs)}`]);
   }
   if (r.run.error) t.push(['ERROR', r.run.error]);
   return title(`kbench report (${r.schema})`) + t.toString();
+}
+
+/** The producer settings as Kafka's properties name them. */
+export function producerSettings(s: RunReport['spec']): string {
+  return `acks=${s.acks}, enable.idempotence=${s.idempotent}, max.in.flight=${s.maxInFlight}, linger=${formatDuration(s.lingerMs)}, batch=${fmt(s.batchBytes)} B per producer, compression=${s.compression}`;
 }
 
 function countClients(clients: string[]): string {
@@ -147,12 +154,15 @@ function topKeys(ph: PhaseReport): string {
 
 function latency(r: RunReport): string {
   const t = table(['latency (ms)', 'phase', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean']);
+  const produceOnly = r.spec.consumers === 0;
   for (const ph of r.phases) {
     for (const [name, l] of [['produce', ph.latency.produce], ['end-to-end', ph.latency.endToEnd]] as const) {
-      t.push([name, ph.name, l.p50, l.p90, l.p99, l.p999, l.max, l.mean]);
+      if (name === 'end-to-end' && produceOnly) t.push([name, ph.name, 'none', '-', '-', '-', '-', '-']);
+      else t.push([name, ph.name, l.p50, l.p90, l.p99, l.p999, l.max, l.mean]);
     }
   }
-  return title('Latency, from each record\'s intended send time') + t.toString();
+  const what = produceOnly ? 'Latency (produce only: no consumers), from each record\'s intended send time' : 'Latency, from each record\'s intended send time';
+  return title(what) + t.toString();
 }
 
 function orderingDelivery(r: RunReport): string {
@@ -170,6 +180,7 @@ function orderingDelivery(r: RunReport): string {
   // Reports written before the run-wide ordering figure existed lack it.
   const o = r.ordering as RunReport['ordering'] | undefined;
   const whole = o && r.phases.length > 1 ? `${fmt(o.violations)} violations over ${fmt(o.keysAffected)} distinct ${r.keys.nullKeys ? 'users' : 'keys'}, ` : '';
+  if (r.spec.consumers === 0) return title('Delivery (produce-only run: ordering, loss and duplicates are judged on consumption, so not measured)') + t.toString();
   return title(`Ordering and delivery (ordering judged per ${r.keys.orderingEntity}; run total: ${whole}lost ${fmt(d.lost)}, duplicated ${fmt(d.duplicated)})`) + t.toString();
 }
 
@@ -255,7 +266,7 @@ function advice(r: RunReport): string {
 
 export function renderReport(r: RunReport): string {
   const parts = [summary(r), throughput(r)];
-  for (const ph of r.phases) parts.push(partitions(ph), consumers(ph), topKeys(ph));
+  for (const ph of r.phases) parts.push(partitions(ph), r.spec.consumers === 0 ? '' : consumers(ph), topKeys(ph));
   parts.push(latency(r), orderingDelivery(r), beforeAfter(r), growthUptake(r), prediction(r), mixed(r), advice(r));
   return parts.filter(Boolean).join('\n') + '\n';
 }

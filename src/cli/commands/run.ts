@@ -76,9 +76,9 @@ interface OutputPlan {
 /**
  * Works out and checks both outputs before anything runs: each can be written (a file target, or the
  * reports folder for a default name), and neither is the other nor one of the run's input files (its
- * workload file, its key file). Throws a one-line usage error (KBENCH_BAD_OUTPUT) otherwise.
+ * workload file, its key file, its producer properties file). Throws a one-line usage error (KBENCH_BAD_OUTPUT) otherwise.
  */
-function planOutputs(a: { out?: string; html?: string; workload?: string }, spec: RunSpec): OutputPlan {
+function planOutputs(a: { out?: string; html?: string; workload?: string; producerConfig?: { path: string } }, spec: RunSpec): OutputPlan {
   const json = a.out ?? null;
   if (a.html === '-') throw usageError('the HTML report cannot go to standard output; give --html <file>', ERROR_CODES.badOutput);
   const html = a.html === undefined ? undefined : a.html !== '' ? a.html : json !== null && json !== '-' ? htmlPathFor(json) : null;
@@ -95,6 +95,7 @@ function planOutputs(a: { out?: string; html?: string; workload?: string }, spec
   const inputs: NamedFile[] = [];
   if (a.workload !== undefined) inputs.push({ path: a.workload, what: 'the workload file' });
   if (spec.keySpec.kind === 'file' && spec.keySpec.path !== undefined) inputs.push({ path: spec.keySpec.path, what: 'the key file' });
+  if (a.producerConfig !== undefined) inputs.push({ path: a.producerConfig.path, what: 'the producer properties file' });
   checkOutputsDistinct(outputs, inputs);
   return { json, html };
 }

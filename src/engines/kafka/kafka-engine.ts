@@ -13,6 +13,7 @@ import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.j
 import type { Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { kafkajsAssigner } from './assigners.js';
+import { KAFKAJS_TYPES, registerCodecs } from './codecs.js';
 import { connectAdmin, createKafka, describeError, withTimeout } from './client.js';
 import { markOwned, REGISTRY_TOPIC, unmarkOwned } from './registry.js';
 
@@ -28,25 +29,30 @@ export interface KafkaEngineOptions {
 /** Headers every record carries, so consumption can be matched to the plan. */
 const H = { n: 'kb-n', producer: 'kb-p', key: 'kb-k', entity: 'kb-e', seq: 'kb-s', intended: 'kb-t' } as const;
 
-const BATCH_MAX = 1000;
-const LINGER_MS = 5;
-/** Records a producer may hold while its send is in flight before the runner has to wait. */
-const BUFFER_LIMIT = 4 * BATCH_MAX;
+/** Bytes a producer may hold while all its sends are in flight before the runner has to wait: the
+ * next batch for every send slot (--batch-size × --max-in-flight), and at least 64 KiB. More only
+ * adds queueing to the produce latency of a --rate max run, not throughput. */
+const bufferLimit = (batchBytes: number, maxInFlight: number) => Math.max(batchBytes * maxInFlight, 64 * 1024);
+const KAFKAJS_ACKS = { all: -1, 1: 1, 0: 0 } as const;
 
 /** What kbench attaches to a kafkajs message so its partitioner and ack handler can find the plan. */
 interface TaggedMessage extends Message {
   rec: PlannedRecord;
   chosenPartition: number;
+  /** Key and value bytes, what --batch-size counts. */
+  bytes: number;
 }
 
 interface LiveProducer {
   index: number;
   producer: Producer;
   buffer: TaggedMessage[];
+  /** Key and value bytes in `buffer`. */
+  bufferedBytes: number;
   timer: NodeJS.Timeout | null;
-  /** One send at a time per producer: kafkajs's idempotent producer loses its sequence numbers
-   * (OUT_OF_ORDER_SEQUENCE_NUMBER) when sends to one partition overlap. */
-  inFlight: Promise<void> | null;
+  /** Sends under way, at most --max-in-flight (1 for idempotent producers: kafkajs's idempotent
+   * producer serialises requests per broker and cannot renumber sequences after a failed one). */
+  inFlight: Set<Promise<void>>;
 }
 
 export class KafkaEngine implements Engine {
@@ -102,8 +108,11 @@ export class KafkaEngine implements Engine {
       details: { brokers: options.brokers, topic: this.topic, groupId: this.groupId, replicationFactor: options.replicationFactor, keptTopic: options.keepTopic },
       notes: [
         `Measured on a live Kafka cluster at ${options.brokers.join(',')} through kafkajs.`,
-        'Partitions and offsets come from the broker\'s acks; consumption order is what the consumers saw.',
-        'Producers are idempotent kafkajs producers with acks=all; each uses its client profile\'s partitioner as a kafkajs custom partitioner.',
+        spec.acks === '0'
+          ? 'acks=0: the broker sends no acknowledgement, so "acked" means the request was written to the broker, produce latency is the time until then, and offsets are unknown.'
+          : 'Partitions and offsets come from the broker\'s acks; consumption order is what the consumers saw.',
+        `Producers are ${spec.idempotent ? 'idempotent' : 'non-idempotent'} kafkajs producers with acks=${spec.acks}, ${spec.maxInFlight} send${spec.maxInFlight > 1 ? 's' : ''} in flight, linger ${spec.lingerMs} ms, batches of up to ${spec.batchBytes} bytes per producer (all partitions together), compression ${spec.compression}; each uses its client profile's partitioner as a kafkajs custom partitioner.`,
+        ...(spec.consumers === 0 ? ['Produce-only run (--consumers 0): no consumer group read the records; latency is produce latency only, and nothing is counted as lost for not being read.'] : []),
       ],
     };
   }
@@ -111,6 +120,8 @@ export class KafkaEngine implements Engine {
   async start(listener: EngineListener, workload: WorkloadInfo): Promise<void> {
     this.listener = listener;
     this.workload = workload;
+    // kafkajs's plug-in codecs (snappy, lz4, zstd), for the producers and the consumers that read them back.
+    if (this.spec.compression !== 'none' && this.spec.compression !== 'gzip') await registerCodecs();
     const admin = await connectAdmin(this.kafka, { brokers: this.options.brokers, connectTimeoutMs: this.options.connectTimeoutMs });
     this.admin = admin;
     try {
@@ -128,7 +139,7 @@ export class KafkaEngine implements Engine {
       throw runError(`cannot record ${this.topic} as created by kbench (in ${REGISTRY_TOPIC}): ${describeError(e)}`);
     }
     const setupStart = performance.now();
-    await this.startConsumers();
+    if (this.spec.consumers > 0) await this.startConsumers();
     await this.startProducers();
     // One clock for the run and the group: its zero is now, and the assignment the group settled on
     // during setup is the one in force at zero (every owner has fetched; the topic is still empty).
@@ -140,7 +151,9 @@ export class KafkaEngine implements Engine {
     const reasons = this.joinsBeforeRun.map((j) => j.reason);
     this.info.details.groupJoinsBeforeRun = this.joinsBeforeRun.map((j) => ({ atMs: Math.round((j.atMs - this.t0) * 1000) / 1000, reason: j.reason }));
     this.info.details.setupMs = Math.round(this.t0 - setupStart);
-    listener.assigned(0, this.ownersArray(), `group settled before the run (${reasons.length} joins; last: ${reasons[reasons.length - 1] ?? 'none'})`);
+    listener.assigned(0, this.ownersArray(), this.spec.consumers === 0
+      ? 'no consumer group (produce-only run)'
+      : `group settled before the run (${reasons.length} joins; last: ${reasons[reasons.length - 1] ?? 'none'})`);
   }
 
   private async startConsumers(): Promise<void> {
@@ -201,8 +214,8 @@ export class KafkaEngine implements Engine {
       const partitioner = createProducerPartitioner(profile, this.rng.fork(`producer-${k}`), this.spec.explicitPartition, this.workload.keyCardinality);
       const clock = this.clock;
       const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
+        idempotent: this.spec.idempotent,
+        maxInFlightRequests: this.spec.maxInFlight,
         allowAutoTopicCreation: false,
         metadataMaxAge: metadataMaxAgeMs(this.spec.metadataRefreshMs, profile.name),
         // kafkajs calls this for every message on every attempt, with the partition count it knows now.
@@ -214,7 +227,7 @@ export class KafkaEngine implements Engine {
         },
       });
       await producer.connect();
-      this.producers.push({ index: k, producer, buffer: [], timer: null, inFlight: null });
+      this.producers.push({ index: k, producer, buffer: [], bufferedBytes: 0, timer: null, inFlight: new Set() });
     }
   }
 
@@ -260,34 +273,53 @@ export class KafkaEngine implements Engine {
       [H.entity]: String(rec.entity), [H.seq]: String(rec.seq), [H.intended]: String(Math.round(rec.intendedUs)),
     };
     const value = Buffer.from(this.workload.valueOf(rec));
-    p.buffer.push({ key: rec.key ? Buffer.from(rec.key) : null, value, headers, rec, chosenPartition: -1 });
-    if (p.buffer.length >= BATCH_MAX) this.flush(p);
-    else p.timer ??= setTimeout(() => this.flush(p), LINGER_MS);
-    if (p.buffer.length >= BUFFER_LIMIT && p.inFlight) return p.inFlight;
+    const key = rec.key ? Buffer.from(rec.key) : null;
+    const bytes = value.length + (key?.length ?? 0);
+    p.buffer.push({ key, value, headers, rec, chosenPartition: -1, bytes });
+    p.bufferedBytes += bytes;
+    if (p.bufferedBytes >= this.spec.batchBytes) this.flush(p);
+    else p.timer ??= setTimeout(() => this.flush(p), this.spec.lingerMs);
+    if (p.bufferedBytes >= bufferLimit(this.spec.batchBytes, this.spec.maxInFlight) && p.inFlight.size > 0) return Promise.race(p.inFlight);
   }
 
-  /** Sends what the producer has buffered, unless a send is already in flight (it flushes again when done). */
+  /** Sends what the producer has buffered, one batch (--batch-size bytes, at least one record) per
+   * send, while fewer than --max-in-flight sends are under way (each one flushes again when done). */
   private flush(p: LiveProducer): void {
     if (p.timer) {
       clearTimeout(p.timer);
       p.timer = null;
     }
-    if (p.inFlight || p.buffer.length === 0) return;
-    const messages = p.buffer.splice(0, BUFFER_LIMIT);
-    p.inFlight = p.producer
-      .send({ topic: this.topic, acks: -1, messages })
-      .then((metadata) => this.onAcks(messages, metadata))
-      .catch((e) => {
-        this.failure ??= runError(`producer ${p.index + 1} could not send: ${describeError(e)}`);
-      })
-      .finally(() => {
-        p.inFlight = null;
-        if (p.buffer.length > 0 && !this.failure) this.flush(p);
-      });
+    while (p.inFlight.size < this.spec.maxInFlight && p.buffer.length > 0 && !this.failure) {
+      let n = 0;
+      let bytes = 0;
+      while (n < p.buffer.length && (n === 0 || bytes + p.buffer[n].bytes <= this.spec.batchBytes)) bytes += p.buffer[n++].bytes;
+      const messages = p.buffer.splice(0, n);
+      p.bufferedBytes -= bytes;
+      const sending: Promise<void> = p.producer
+        .send({ topic: this.topic, acks: KAFKAJS_ACKS[this.spec.acks], compression: KAFKAJS_TYPES[this.spec.compression], messages })
+        .then((metadata) => this.onAcks(messages, metadata))
+        .catch((e) => {
+          this.failure ??= runError(`producer ${p.index + 1} could not send: ${describeError(e)}`);
+        })
+        .finally(() => {
+          p.inFlight.delete(sending);
+          if (p.buffer.length > 0 && !this.failure) this.flush(p);
+        });
+      p.inFlight.add(sending);
+    }
   }
 
   private onAcks(messages: TaggedMessage[], metadata: RecordMetadata[]): void {
     const now = this.clock.nowUs();
+    if (this.spec.acks === '0') {
+      // No acknowledgement comes back: the records count as acked once the request is written, on the
+      // partition the partitioner chose, offset unknown (-1).
+      for (const m of messages) {
+        this.ledger.ack(m.rec.n);
+        this.listener.acked(m.rec, m.chosenPartition, -1, now);
+      }
+      return;
+    }
     const next = new Map<number, number>();
     for (const md of metadata) if (md.topicName === this.topic) next.set(md.partition, Number(md.baseOffset));
     for (const m of messages) {
@@ -331,9 +363,15 @@ export class KafkaEngine implements Engine {
 
   async drain(): Promise<void> {
     // Flush until every producer is empty (a finishing send flushes what arrived meanwhile).
-    while (this.producers.some((p) => p.inFlight || (p.buffer.length > 0 && !this.failure))) {
+    while (this.producers.some((p) => p.inFlight.size > 0 || (p.buffer.length > 0 && !this.failure))) {
       for (const p of this.producers) this.flush(p);
-      await Promise.allSettled(this.producers.map((p) => p.inFlight));
+      await Promise.allSettled(this.producers.flatMap((p) => [...p.inFlight]));
+    }
+    if (this.spec.consumers === 0) {
+      // Produce-only: nothing reads the records, so there is nothing to wait for.
+      await this.recordFinalOffsets();
+      if (this.failure) throw this.failure;
+      return;
     }
     let last = -1;
     let lastProgress = Date.now();
@@ -377,7 +415,7 @@ export class KafkaEngine implements Engine {
     await Promise.all(this.consumers.map((c) => quietly(c.disconnect())));
     await Promise.all(this.producers.map((p) => quietly(p.producer.disconnect())));
     if (this.admin) {
-      await quietly(this.admin.deleteGroups([this.groupId]));
+      if (this.spec.consumers > 0) await quietly(this.admin.deleteGroups([this.groupId]));
       if (this.topicCreated && !this.options.keepTopic) {
         await quietly(this.admin.deleteTopics({ topics: [this.topic], timeout: 10_000 }).then(() => unmarkOwned(this.kafka, this.admin!, this.topic)));
       }

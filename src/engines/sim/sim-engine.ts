@@ -92,6 +92,8 @@ export class SimEngine implements Engine {
         `Each partition appends at most ${spec.partitionCapacity} records/s; an idle partition acks in ${spec.produceLatencyMs} ms.`,
         `Each consumer processes ${spec.consumerRate} records/s, in the order records became available on its partitions.`,
         'Producers use the exact partitioners of their client profiles; the group uses the exact assignor.',
+        'The live producer settings (acks, idempotence, in-flight sends, linger, batch size, compression) are not modelled.',
+        ...(spec.consumers === 0 ? ['Produce-only run (--consumers 0): no consumer group; latency is produce latency only, and nothing is counted as lost for not being read.'] : []),
       ],
       mayDuplicate: false,
     };
@@ -149,6 +151,12 @@ export class SimEngine implements Engine {
     const from = this.brokerPartitions;
     this.brokerPartitions = to;
     for (const p of this.producers) p.refreshAtUs = atUs + this.refreshDelayUs(p.maxAgeMs);
+    if (this.spec.consumers === 0) {
+      // Produce-only: no group to rebalance; the new partitions are read by nobody, like the old ones.
+      for (let p = from; p < to; p++) this.ownership[p].push({ from: 0, to: Infinity, owner: -1 });
+      this.info.details.growth = { from, to, atMs: atUs / 1000, groupRebalanceAtMs: null, producerRefreshAtMs: this.producers.map((p) => p.refreshAtUs / 1000) };
+      return;
+    }
     // kafkajs: every member checks for new partitions after its own refresh; Java and the others:
     // the leader's refresh triggers the rejoin. Either way, the first check to fire starts the rebalance.
     const groupMaxAgeMs = metadataMaxAgeMs(this.spec.metadataRefreshMs, this.spec.client);
@@ -187,6 +195,7 @@ export class SimEngine implements Engine {
   }
 
   private assign(partitions: number, previous: Int32Array | null): Int32Array {
+    if (this.memberIds.length === 0) return new Int32Array(partitions).fill(-1); // produce-only: no group
     const members: GroupMember[] = this.memberIds.map((id, i) => ({
       id,
       topics: ['topic'],
