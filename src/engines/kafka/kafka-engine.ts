@@ -170,7 +170,10 @@ export class KafkaEngine implements Engine {
         heartbeatInterval: 500,
         sessionTimeout: 10_000,
         allowAutoTopicCreation: false,
-        retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async () => false },
+        // A freshly started broker answers "the coordinator is loading" until __consumer_offsets is
+        // loaded, which takes over 10 s on a busy machine: retry for about half a minute before the
+        // consumer gives up. (A broker that dies mid-run is noticed sooner, by the producers.)
+        retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 3000, restartOnFailure: async () => false },
       });
       this.consumers[c] = consumer;
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
