@@ -171,9 +171,10 @@ export class KafkaEngine implements Engine {
         sessionTimeout: 10_000,
         allowAutoTopicCreation: false,
         // A freshly started broker answers "the coordinator is loading" until __consumer_offsets is
-        // loaded, which takes over 10 s on a busy machine: retry for about half a minute before the
-        // consumer gives up. (A broker that dies mid-run is noticed sooner, by the producers.)
-        retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 3000, restartOnFailure: async () => false },
+        // loaded, which takes over 10 s on a busy machine. While the group forms (bounded by the settle
+        // wait below), a consumer that gives up is restarted, as Kafka clients keep retrying; once the
+        // run has started, a crash stops the run.
+        retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async () => !this.running },
       });
       this.consumers[c] = consumer;
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
@@ -181,7 +182,10 @@ export class KafkaEngine implements Engine {
         this.onJoin(c, e.payload.memberId, e.payload.memberAssignment as Record<string, number[]>);
       });
       consumer.on(consumer.events.FETCH, () => this.fetchedSinceJoin.add(c));
-      consumer.on(consumer.events.CRASH, (e) => { this.failure ??= runError(`consumer ${memberId(c, this.spec.consumers)} crashed: ${describeError(e.payload.error)}`); });
+      consumer.on(consumer.events.CRASH, (e) => {
+        if (e.payload.restart) return; // restarted while the group forms: not a failure
+        this.failure ??= runError(`consumer ${memberId(c, this.spec.consumers)} crashed: ${describeError(e.payload.error)}`);
+      });
       await consumer.connect();
       await consumer.subscribe({ topic: this.topic, fromBeginning: this.spec.autoOffsetReset === 'earliest' });
       await consumer.run({
