@@ -2,7 +2,7 @@
 // in every report so that any run can be repeated exactly.
 import type { AssignorName } from '../groups/assignors.js';
 import type { ClientName } from '../partitioners/profiles.js';
-import type { Acks, Compression } from './producer-settings.js';
+import type { ProducerSettings } from './producer-settings.js';
 
 export const KEY_KINDS = ['user_id', 'country', 'none', 'device_id', 'order_id', 'fixed', 'file'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
@@ -17,7 +17,9 @@ export interface KeySpec {
 
 export type UserDistribution = { kind: 'zipf'; s: number } | { kind: 'uniform' };
 
-export interface RunSpec {
+/** Live producers' settings (--acks, --idempotent, --max-in-flight, --linger, --batch-size, --compression,
+ * or Kafka properties) are the ProducerSettings part; the simulator does not model them. */
+export interface RunSpec extends ProducerSettings {
   /** The key flag as given: "country", "fixed:tenant-1", "file:keys.txt". */
   key: string;
   keySpec: KeySpec;
@@ -72,16 +74,6 @@ export interface RunSpec {
   replicationFactor: number;
   /** Live engine: stop waiting for consumers after this long without progress, ms. */
   drainTimeoutMs: number;
-  /** Live producers (--acks, --idempotent, --max-in-flight, --linger, --batch-size, --compression, or
-   * Kafka properties): acknowledgements waited for. The simulator does not model these six. */
-  acks: Acks;
-  idempotent: boolean;
-  /** Sends in flight per producer. */
-  maxInFlight: number;
-  lingerMs: number;
-  /** Bytes (keys and values) one producer buffers before sending them in one request (all partitions). */
-  batchBytes: number;
-  compression: Compression;
 }
 
 /** A key spec as a user writes it: "country", "fixed:tenant-1", "file:keys.txt". */
