@@ -9,6 +9,7 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 /** The largest input of each kind kbench reads (stated in the README). */
 export const INPUT_LIMITS = {
   workloadFile: 1 * MiB,
+  propertiesFile: 64 * 1024,
   keysFile: 256 * MiB,
   reportFile: 512 * MiB,
 } as const;

@@ -7,8 +7,8 @@ import { ASSIGNOR_NAMES } from '../groups/assignors.js';
 import { CLIENT_NAMES, type ClientName } from '../partitioners/profiles.js';
 import { ERROR_CODES, shown, usageError } from '../errors.js';
 import { parseBrokers } from './brokers.js';
-import { formatBytes } from './input-files.js';
-import { ACKS, COMPRESSIONS, parseProducerProps, PROPERTIES_FILE_LIMIT, readPropertiesFile } from './producer-settings.js';
+import { formatBytes, INPUT_LIMITS } from './input-files.js';
+import { ACKS, COMPRESSIONS, parseProducerProps, readPropertiesFile } from './producer-settings.js';
 import { KEY_KINDS, type KeySpec, type UserDistribution } from './run-spec.js';
 import { option, type Meta, type OptionTable } from './option.js';
 import {
@@ -177,7 +177,7 @@ export const OPTIONS = {
   compression: choice(COMPRESSIONS, { describe: 'live: compression of the producers\' record batches', default: 'none', inWorkloadFile: true }),
   producerProps: option('string', 'key=value[,key=value…] with Kafka producer property names', parseProducerProps,
     { describe: 'producer settings in Kafka\'s syntax (acks, enable.idempotence, linger.ms, batch.size, compression.type, …); the named options win', list: true, inWorkloadFile: true }),
-  producerConfig: option('string', `a .properties file, up to ${formatBytes(PROPERTIES_FILE_LIMIT)}`, readPropertiesFile,
+  producerConfig: option('string', `a .properties file, up to ${formatBytes(INPUT_LIMITS.propertiesFile)}`, readPropertiesFile,
     { describe: 'producer settings from a Kafka .properties file; --producer-props and the named options win', inWorkloadFile: true }),
   description: text(undefined, { describe: 'what the workload is for (shown nowhere else)', inWorkloadFile: true }),
   quiet: switchOf({ describe: 'no progress line', default: false }),

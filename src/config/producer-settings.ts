@@ -25,15 +25,18 @@ export interface ProducerSettings {
 
 /** The run option each supported Kafka producer property sets, and how its value reads as that
  * option's value (the option's own parser then checks it exactly as the flag's). */
+/** Kafka's `*.ms` properties are bare milliseconds; kbench's durations take units (a bare number is s). */
+const millis = (v: string) => (/^\s*\d+(\.\d+)?\s*$/.test(v) ? `${v.trim()}ms` : v);
+
 export const PRODUCER_PROPERTIES: Record<string, { option: string; value: (v: string) => string }> = {
   'acks': { option: 'acks', value: (v) => (v.trim() === '-1' ? 'all' : v) },
   'enable.idempotence': { option: 'idempotent', value: (v) => v },
   'max.in.flight.requests.per.connection': { option: 'maxInFlight', value: (v) => v },
-  'linger.ms': { option: 'linger', value: (v) => (/^\s*\d+(\.\d+)?\s*$/.test(v) ? `${v.trim()}ms` : v) },
+  'linger.ms': { option: 'linger', value: millis },
   'batch.size': { option: 'batchSize', value: (v) => v },
   'compression.type': { option: 'compression', value: (v) => v },
   'bootstrap.servers': { option: 'brokers', value: (v) => v },
-  'metadata.max.age.ms': { option: 'metadataRefresh', value: (v) => (/^\s*\d+(\.\d+)?\s*$/.test(v) ? `${v.trim()}ms` : v) },
+  'metadata.max.age.ms': { option: 'metadataRefresh', value: millis },
 };
 
 /** One property as written: where it came from (for messages), its key and value. */
@@ -69,9 +72,6 @@ export function parseProducerProps(raw: string, label: string): ProducerProperty
   return out;
 }
 
-/** The largest properties file kbench reads. */
-export const PROPERTIES_FILE_LIMIT = 64 * 1024;
-
 /** A Java properties file, the common subset: `#`/`!` comments, `key=value` or `key: value` (or
  * `key = value`), whitespace trimmed. A line without a separator is an error naming it; so is a
  * line ending in `\` (continuation lines are not read). */
@@ -102,6 +102,6 @@ export function readPropertiesFile(raw: string, label: string): PropertiesFile {
   if (path === '') throw bad(`${label} is empty; give a .properties file`);
   // Standard input is for key files (--key file:-); properties come from a file.
   if (path === '-') throw bad(`${label} reads a .properties file, not standard input; give its path`);
-  const text = readInputText(path, `${label} properties file`, Math.min(PROPERTIES_FILE_LIMIT, INPUT_LIMITS.workloadFile));
+  const text = readInputText(path, `${label} properties file`, INPUT_LIMITS.propertiesFile);
   return { path, properties: parsePropertiesText(text, path) };
 }
