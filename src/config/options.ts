@@ -2,6 +2,7 @@
 // place. Command tables (RUN_OPTIONS here, the others next to their commands) pick entries from it;
 // the flag is the entry's name in kebab case, its variable KBENCH_<NAME>, and for runs the same name
 // is the workload-file field. Bounds are what this machine can honour: a run inside them finishes.
+import { availableParallelism } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { ASSIGNOR_NAMES } from '../groups/assignors.js';
 import { CLIENT_NAMES, type ClientName } from '../partitioners/profiles.js';
@@ -38,6 +39,7 @@ export const LIMITS = {
   produceMessages: 100_000,
   sample: 10_000_000,
   maxInFlight: 32,
+  threads: 256,
   lingerMs: 60_000,
   batchBytes: 16 * 1024 * 1024,
   /** Records the simulator may hold not yet consumed (~200 B each: about 2 GB of a 4 GB heap). */
@@ -171,6 +173,8 @@ export const OPTIONS = {
   acks: choice(ACKS, { describe: 'live: acknowledgements the producers wait for (acks=0: none, 1: the leader, all: every in-sync replica)', default: 'all', inWorkloadFile: true }),
   idempotent: switchOf({ describe: 'live: idempotent producers (enable.idempotence; needs --acks all)', default: true, inWorkloadFile: true }),
   maxInFlight: integer(1, LIMITS.maxInFlight, { describe: 'live: sends in flight per producer (above 1 needs --no-idempotent with kafkajs)', default: '1', inWorkloadFile: true }),
+  threads: integer(1, LIMITS.threads, { describe: 'live: worker threads the producers and consumers are spread over (default: this machine\'s available parallelism)',
+    default: String(Math.min(LIMITS.threads, availableParallelism())), inWorkloadFile: true }),
   linger: duration(0, LIMITS.lingerMs, { describe: 'live: how long a producer waits for more records before it sends (linger.ms)', default: '5ms', inWorkloadFile: true }),
   batchSize: option('string', `0–${n(LIMITS.batchBytes)} bytes; 64KiB works`, (raw, label) => parseSize(raw, label, { min: 0, max: LIMITS.batchBytes }),
     { describe: 'live: bytes (keys and values) a producer buffers before it sends them in one request, over all partitions', default: '512KiB', inWorkloadFile: true }, { min: 0, max: LIMITS.batchBytes, unit: '' }),
@@ -205,7 +209,7 @@ export const RUN_OPTIONS = {
   metadataRefresh: OPTIONS.metadataRefresh, autoOffsetReset: OPTIONS.autoOffsetReset, brokers: OPTIONS.brokers,
   connectTimeout: OPTIONS.connectTimeout, keepTopic: OPTIONS.keepTopic, replicationFactor: OPTIONS.replicationFactor,
   drainTimeout: OPTIONS.drainTimeout, acks: OPTIONS.acks, idempotent: OPTIONS.idempotent, maxInFlight: OPTIONS.maxInFlight,
-  linger: OPTIONS.linger, batchSize: OPTIONS.batchSize, compression: OPTIONS.compression,
+  linger: OPTIONS.linger, batchSize: OPTIONS.batchSize, compression: OPTIONS.compression, threads: OPTIONS.threads,
   producerProps: OPTIONS.producerProps, producerConfig: OPTIONS.producerConfig, description: OPTIONS.description,
   quiet: OPTIONS.quiet, html: OPTIONS.html, out: OPTIONS.out, json: OPTIONS.json,
 } satisfies OptionTable;

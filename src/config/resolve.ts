@@ -135,6 +135,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     lingerMs: o.linger,
     batchBytes: o.batchSize,
     compression: o.compression,
+    threads: o.threads,
   };
   return Object.freeze(spec);
 }

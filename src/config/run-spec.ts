@@ -74,6 +74,8 @@ export interface RunSpec extends ProducerSettings {
   replicationFactor: number;
   /** Live engine: stop waiting for consumers after this long without progress, ms. */
   drainTimeoutMs: number;
+  /** Live engine: worker threads for producers and consumers. */
+  threads: number;
 }
 
 /** A key spec as a user writes it: "country", "fixed:tenant-1", "file:keys.txt". */

@@ -8,11 +8,12 @@ import type { Engine } from './types.js';
 export function createEngine(spec: RunSpec): Engine {
   const rng = createRng(spec.seed).fork('engine');
   if (spec.brokers === null) return new SimEngine(spec, rng);
-  return new KafkaEngine(spec, rng, {
+  return new KafkaEngine(spec, {
     brokers: spec.brokers,
     connectTimeoutMs: spec.connectTimeoutMs,
     keepTopic: spec.keepTopic,
     replicationFactor: spec.replicationFactor,
     drainTimeoutMs: spec.drainTimeoutMs,
+    threads: spec.threads,
   });
 }

@@ -4,10 +4,10 @@ import { DeliveryLedger } from './delivery-ledger.js';
 describe('DeliveryLedger', () => {
   it('redeliveries are duplicates and never settle a different record', () => {
     const l = new DeliveryLedger();
-    for (let n = 0; n < 100; n++) l.ack(n);
+    for (let n = 0; n < 100; n++) l.ack(n, n % 3);
     // 90 distinct records consumed, 30 of them twice: 120 consumptions.
-    for (let n = 0; n < 90; n++) l.consume(n);
-    for (let n = 0; n < 30; n++) expect(l.consume(n)).toBe(false);
+    for (let n = 0; n < 90; n++) l.consume(n, n % 3);
+    for (let n = 0; n < 30; n++) expect(l.consume(n, n % 3)).toBe(false);
     expect(l.consumed).toBe(90);
     expect(l.duplicates).toBe(30);
     expect(l.outstanding).toBe(10);
@@ -18,14 +18,35 @@ describe('DeliveryLedger', () => {
 
   it('records far apart (the bitsets grow) and acks repeated', () => {
     const l = new DeliveryLedger();
-    expect(l.ack(5_000_000)).toBe(true);
-    expect(l.ack(5_000_000)).toBe(false);
-    expect(l.consume(7)).toBe(true);
+    expect(l.ack(5_000_000, 0)).toBe(true);
+    expect(l.ack(5_000_000, 0)).toBe(false);
+    expect(l.consume(7, 1)).toBe(true);
     expect(l.outstanding).toBe(1);
-    l.ack(7);
+    l.ack(7, 1);
     expect(l.outstanding).toBe(1);
-    l.consume(5_000_000);
+    l.consume(5_000_000, 0);
     expect(l.outstanding).toBe(0);
     expect(l.acked).toBe(2);
+  });
+});
+
+describe('DeliveryLedger placement', () => {
+  it('counts records consumed from another partition than their ack named, once, whichever arrives first', () => {
+    const l = new DeliveryLedger();
+    l.ack(1, 2);
+    l.consume(1, 2); // where it was acked
+    l.ack(2, 0);
+    l.consume(2, 5); // misplaced
+    l.consume(3, 4); // consumed before its ack (another thread's report) …
+    l.ack(3, 1); // … which names another partition: misplaced
+    l.consume(4, 7);
+    l.ack(4, 7);
+    l.consume(4, 7); // a redelivery from the right partition
+    l.consume(5, 1); // a copy on the wrong partition, read before the original …
+    l.consume(5, 0); // … the original, still before its ack …
+    l.ack(5, 0); // … which confirms partition 0: one misplaced record, not two
+    expect(l.misplaced).toBe(3);
+    expect(l.duplicates).toBe(2);
+    expect(l.outstanding).toBe(0);
   });
 });

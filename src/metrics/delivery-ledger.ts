@@ -27,7 +27,39 @@ class Bits {
   }
 }
 
+/** The partition each record was first acked on or consumed from, stored as partition + 1 (0 = not
+ * seen), in pages so a run pays two bytes per record it actually sends. */
+class RecordPartitions {
+  private readonly pages: Uint16Array[] = [];
+  private static readonly PAGE = 1 << 16;
+
+  set(n: number, partition: number): void {
+    const page = (this.pages[Math.floor(n / RecordPartitions.PAGE)] ??= new Uint16Array(RecordPartitions.PAGE));
+    page[n % RecordPartitions.PAGE] = partition + 1;
+  }
+
+  /** The acked partition of record n, or -1 when unknown. */
+  get(n: number): number {
+    const page = this.pages[Math.floor(n / RecordPartitions.PAGE)];
+    return page ? page[n % RecordPartitions.PAGE] - 1 : -1;
+  }
+}
+
 export class DeliveryLedger {
+  private readonly partitionOf = new RecordPartitions();
+  private readonly misplacedBits = new Bits();
+  /** Distinct records seen on more than one partition (acked on one, consumed from another): 0 unless
+   * a client or broker misroutes records, so the per-partition figures are the broker's, checked. */
+  misplaced = 0;
+
+  /** Notes that record n was seen on `partition` (acked or consumed). Acks and consumption arrive in
+   * either order (threads report separately), so the first partition seen is the reference, and a
+   * record seen on two partitions counts once, whichever came first. */
+  private place(n: number, partition: number): void {
+    const known = this.partitionOf.get(n);
+    if (known < 0) this.partitionOf.set(n, partition);
+    else if (known !== partition && this.misplacedBits.add(n)) this.misplaced++;
+  }
   private readonly ackedBits = new Bits();
   private readonly consumedBits = new Bits();
   private readonly skippedBits = new Bits();
@@ -44,16 +76,19 @@ export class DeliveryLedger {
     return this.consumedBits.has(n) || this.skippedBits.has(n);
   }
 
-  /** Records an ack of record n; false if it was already acked. */
-  ack(n: number): boolean {
+  /** Records an ack of record n on `partition`; false if it was already acked. */
+  ack(n: number, partition: number): boolean {
     if (!this.ackedBits.add(n)) return false;
+    this.place(n, partition);
     this.acked++;
     if (!this.settled(n)) this.outstanding++;
     return true;
   }
 
-  /** Records a consumption of record n; true the first time, false for a redelivery (a duplicate). */
-  consume(n: number): boolean {
+  /** Records a consumption of record n from `partition` (as the broker served it); true the first
+   * time, false for a redelivery (a duplicate). */
+  consume(n: number, partition: number): boolean {
+    this.place(n, partition);
     const wasSettled = this.settled(n);
     if (!this.consumedBits.add(n)) {
       this.duplicates++;

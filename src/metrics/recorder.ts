@@ -145,7 +145,7 @@ export class Recorder implements EngineListener {
 
   acked(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {
     this.totalAcked++;
-    this.ledger?.ack(rec.n);
+    this.ledger?.ack(rec.n, partition);
     if (atUs > this.lastEventUs) this.lastEventUs = atUs;
     if (atUs > this.lastAckUs) this.lastAckUs = atUs;
     const ph = this.phaseOf(rec);
@@ -186,6 +186,12 @@ export class Recorder implements EngineListener {
   /** Acked records that were never consumed nor skipped (0 for a produce-only run). Exact when records are tracked; otherwise
    * the counters' difference, which the engine's promise keeps ≥ 0: a negative figure is a bug in
    * the accounting and throws rather than being shown as 0. */
+  /** Distinct records consumed from another partition than their ack named; null when the engine does not
+   * track records (the simulator places each record once, so there is nothing to check). */
+  get misplaced(): number | null {
+    return this.ledger?.misplaced ?? null;
+  }
+
   get lost(): number {
     // A produce-only run (no consumers) reads nothing back: an unread record is not a lost one.
     if (this.options.consumers === 0) return 0;
@@ -199,7 +205,7 @@ export class Recorder implements EngineListener {
   }
 
   consumed(rec: PlannedRecord, consumer: number, partition: number, _offset: number, atUs: number): void {
-    if (this.ledger !== null && !this.ledger.consume(rec.n)) {
+    if (this.ledger !== null && !this.ledger.consume(rec.n, partition)) {
       this.totalDuplicated++;
       return;
     }

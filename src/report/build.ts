@@ -210,7 +210,7 @@ export function buildReport(result: RunResult, kbenchVersion: string): RunReport
     },
     phases,
     keyMovement,
-    delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: recorder.totalDuplicated, skipped: recorder.totalSkipped },
+    delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: recorder.totalDuplicated, skipped: recorder.totalSkipped, misplaced: recorder.misplaced },
     ordering: { violations: recorder.totalViolations, keysAffected: recorder.keysAffected },
     growth: growthReport(result),
     mixedPartitioners: mixedPartitioners(result, traffic),

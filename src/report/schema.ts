@@ -99,7 +99,9 @@ export interface RunReport {
   keys: { label: string; distinctKeys: number | null; nullKeys: boolean; orderingEntity: string };
   phases: PhaseReport[];
   keyMovement: KeyMovement | null;
-  delivery: { produced: number; acked: number; consumed: number; lost: number; duplicated: number; skipped: number };
+  /** `misplaced`: distinct records consumed from another partition than their ack named (live runs
+   * check every record; null for the simulator, which places each record once). */
+  delivery: { produced: number; acked: number; consumed: number; lost: number; duplicated: number; skipped: number; misplaced: number | null };
   /** Ordering over the whole run. keysAffected counts distinct keys (users for null keys): a key with
    * violations in two phases counts once here, so it is not the sum of the phases' figures. */
   ordering: { violations: number; keysAffected: number };

@@ -32,6 +32,8 @@ function summary(r: RunReport): string {
   );
   // Reports written before the producer settings existed lack them.
   if (s.acks !== undefined) t.push(['producer settings', producerSettings(s) + (r.simulated ? ' (not modelled by the simulator)' : '')]);
+  const threads = r.model.parameters.threads;
+  if (!r.simulated && typeof threads === 'number') t.push(['threads', `${threads} worker thread${threads > 1 ? 's' : ''} (--threads ${s.threads ?? threads}), one report merged from all`]);
   if (r.simulated) {
     t.push(['model', `partition capacity ${fmt(s.partitionCapacity)} records/s, produce latency ${s.produceLatencyMs} ms, rebalance round ${formatDuration(s.rebalanceMs)}, metadata refresh ${s.metadataRefreshMs === null ? 'client default' : formatDuration(s.metadataRefreshMs)}`]);
   }
@@ -181,7 +183,7 @@ function orderingDelivery(r: RunReport): string {
   const o = r.ordering as RunReport['ordering'] | undefined;
   const whole = o && r.phases.length > 1 ? `${fmt(o.violations)} violations over ${fmt(o.keysAffected)} distinct ${r.keys.nullKeys ? 'users' : 'keys'}, ` : '';
   if (r.spec.consumers === 0) return title('Delivery (produce-only run: ordering, loss and duplicates are judged on consumption, so not measured)') + t.toString();
-  return title(`Ordering and delivery (ordering judged per ${r.keys.orderingEntity}; run total: ${whole}lost ${fmt(d.lost)}, duplicated ${fmt(d.duplicated)})`) + t.toString();
+  return title(`Ordering and delivery (ordering judged per ${r.keys.orderingEntity}; run total: ${whole}lost ${fmt(d.lost)}, duplicated ${fmt(d.duplicated)}${d.misplaced === null || d.misplaced === undefined ? '' : `, misplaced ${fmt(d.misplaced)}`})`) + t.toString();
 }
 
 /** When each producer started using the partitions growth added, measured from its acks. */

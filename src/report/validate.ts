@@ -138,7 +138,7 @@ function spec(v: unknown, path: string): void {
     recordSize: orNull(num), explicitPartition: orNull(num), growTo: orNull(num), growAtMs: orNull(num), metadataRefreshMs: orNull(num),
     brokers: nullable(strings),
     // Producer settings: absent from reports written before they existed.
-    acks: optional(str), idempotent: optional(bool), maxInFlight: optional(num), lingerMs: optional(num), batchBytes: optional(num), compression: optional(str),
+    acks: optional(str), idempotent: optional(bool), maxInFlight: optional(num), lingerMs: optional(num), batchBytes: optional(num), compression: optional(str), threads: optional(num),
   });
   if (s.growTo !== null && s.growAtMs === null) throw new ReportShapeError(at(path, 'growAtMs'), 'must be a number when spec.growTo is set');
 }
@@ -191,7 +191,8 @@ export function validateReport(doc: unknown): RunReport {
     keyMovement: nullable((k, p) => fields(obj(k, p), p, {
       from: num, to: num, keysMoved: count, keysTotal: count, fractionKeysMoved: num, fractionTrafficMoved: num, expectedFractionUniform: num, client: str,
     })),
-    delivery: (d, p) => fields(obj(d, p), p, { produced: count, acked: count, consumed: count, lost: count, duplicated: count, skipped: count }),
+    // misplaced came later in v1: absent in older reports.
+    delivery: (d, p) => fields(obj(d, p), p, { produced: count, acked: count, consumed: count, lost: count, duplicated: count, skipped: count, misplaced: nullable(count) }),
     mixedPartitioners: nullable(mixed),
     // Run-wide ordering and growth uptake came later in v1: absent in older reports, checked when present.
     ordering: optional((o, p) => fields(obj(o, p), p, { violations: count, keysAffected: count })),

@@ -14,7 +14,8 @@ export interface EventTemplate {
 export interface Payloads {
   /** Value size in bytes of record number n (what the simulator counts). */
   sizeOf(n: number): number;
-  /** The value bytes of record n (what the live engine sends). */
+  /** The value bytes of record n (what the live engine sends), in a buffer reused by the next call:
+   * copy them to keep them. */
   valueOf(n: number, key: string | null, entity: number, seq: number, atMs: number): Uint8Array;
 }
 
@@ -36,15 +37,32 @@ export function createPayloads(seed: number, recordSize: number | null): Payload
     JSON.stringify({ key, entity, seq, ts: new Date(atMs).toISOString(), ...pool[n % POOL] });
   // Typical sizes, measured on the templates once, so the simulator never serialises anything.
   const sizes = pool.map((_, n) => encoder.encode(render(n, 'user-1234567', 1234567, 42, 1_700_000_000_000)).length);
+  // The live engine renders a value per record, at up to hundreds of thousands a second: the same
+  // JSON as render(), assembled from each template's pre-serialised tail and a timestamp string
+  // reused within its millisecond, encoded into one reused buffer.
+  const tails = pool.map((t) => JSON.stringify(t).slice(1));
+  let scratch = new Uint8Array(4096);
+  let isoMs = NaN;
+  let iso = '';
+  const text = (n: number, key: string | null, entity: number, seq: number, atMs: number) => {
+    const ms = Math.floor(atMs);
+    if (ms !== isoMs) {
+      isoMs = ms;
+      iso = new Date(ms).toISOString();
+    }
+    return `{"key":${key === null ? 'null' : JSON.stringify(key)},"entity":${entity},"seq":${seq},"ts":"${iso}",${tails[n % POOL]}`;
+  };
   return {
     sizeOf: recordSize === null ? (n) => sizes[n % POOL] : () => recordSize,
     valueOf(n, key, entity, seq, atMs) {
-      const bytes = encoder.encode(render(n, key, entity, seq, atMs));
-      if (recordSize === null || bytes.length === recordSize) return bytes;
+      const json = text(n, key, entity, seq, atMs);
+      if (json.length * 3 > scratch.length) scratch = new Uint8Array(json.length * 3);
+      const written = encoder.encodeInto(json, scratch).written;
+      if (recordSize === null || written === recordSize) return scratch.subarray(0, written);
       // --record-size pads with spaces (still valid JSON) or cuts (no longer valid JSON, said in the README).
-      const out = new Uint8Array(recordSize).fill(0x20);
-      out.set(bytes.subarray(0, recordSize));
-      return out;
+      if (recordSize > scratch.length) scratch = new Uint8Array(recordSize);
+      if (written < recordSize) scratch.fill(0x20, written, recordSize);
+      return scratch.subarray(0, recordSize);
     },
   };
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runSpecOf } from '../../src/config/resolve.js';
 import { createEngine } from '../../src/engines/create-engine.js';
 import type { KafkaEngine } from '../../src/engines/kafka/kafka-engine.js';
+import { encodeTracking, TRACKING_HEADER } from '../../src/engines/kafka/record-codec.js';
 import { CLIENT_PROFILES } from '../../src/partitioners/profiles.js';
 import { buildReport } from '../../src/report/build.js';
 import { RecordPlanner, runWorkload } from '../../src/runner/run-workload.js';
@@ -15,17 +16,18 @@ import { createRng } from '../../src/workload/rng.js';
 import { brokers } from './helpers.js';
 
 describe.skipIf(!brokers)('live drain with redelivered records', () => {
-  it('copies are duplicates, not consumption: every acked record is waited for and lost is exact', async () => {
+  it('copies are duplicates, not consumption: every acked record is waited for, lost is exact, and copies on another partition are misplaced', async () => {
     const spec = runSpecOf({ brokers, key: 'user_id', partitions: '6', consumers: '2', duration: '3s', rate: '2000' });
     const COPIES = 2000;
     // The same plan the runner makes, to write faithful copies of records 0..COPIES-1.
     const planner = new RecordPlanner(spec, createKeySource(spec, createRng(spec.seed).fork('keys')), createPayloads(spec.seed, spec.recordSize));
+    // Copies of even records go where the originals go; copies of odd ones to the next partition, so
+    // the run must find them misplaced (consumed from another partition than their ack named).
     const copies = Array.from({ length: COPIES }, (_, n) => planner.plan(n)).map((rec) => ({
       key: Buffer.from(rec.key!),
       value: Buffer.from('copy'),
-      partition: CLIENT_PROFILES.java.partitionForKey(rec.key!, spec.partitions),
-      headers: { 'kb-n': String(rec.n), 'kb-p': String(rec.producer), 'kb-k': String(rec.keyIndex), 'kb-e': String(rec.entity),
-        'kb-s': String(rec.seq), 'kb-t': String(Math.round(rec.intendedUs)) },
+      partition: (CLIENT_PROFILES.java.partitionForKey(rec.key!, spec.partitions) + (rec.n % 2)) % spec.partitions,
+      headers: { [TRACKING_HEADER]: encodeTracking(rec) },
     }));
     const engine = createEngine(spec) as KafkaEngine;
     const producer = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }).producer();
@@ -40,7 +42,7 @@ describe.skipIf(!brokers)('live drain with redelivered records', () => {
       await injected;
       expect(result.failure).toBeNull();
       const r = buildReport(result, 'test');
-      expect(r.delivery).toEqual({ produced: 6000, acked: 6000, consumed: 6000, lost: 0, duplicated: COPIES, skipped: 0 });
+      expect(r.delivery).toEqual({ produced: 6000, acked: 6000, consumed: 6000, lost: 0, duplicated: COPIES, skipped: 0, misplaced: COPIES / 2 });
     } finally {
       await producer.disconnect();
     }

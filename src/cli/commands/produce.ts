@@ -6,7 +6,9 @@ import { runSpecWith } from '../../config/resolve.js';
 import { ERROR_CODES, EXIT, runError, usageError } from '../../errors.js';
 import { describeError } from '../../engines/kafka/client.js';
 import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
-import { CLIENT_PROFILES } from '../../partitioners/profiles.js';
+import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
+import { BatchingProducer } from '../../engines/kafka/batching-producer.js';
+import { registerCodecs } from '../../engines/kafka/codecs.js';
 import { compactTable } from '../../report/table-style.js';
 import { RecordPlanner } from '../../runner/run-workload.js';
 import { createKeySource } from '../../workload/key-sources.js';
@@ -32,45 +34,49 @@ export const produceCommand = defineCommand({
     partition: describedAs(OPTIONS.partition, 'send every record to this partition'),
     client: describedAs(OPTIONS.client, 'partitioner profile'),
     seed: OPTIONS.seed,
+    acks: OPTIONS.acks,
+    idempotent: OPTIONS.idempotent,
+    linger: OPTIONS.linger,
+    batchSize: OPTIONS.batchSize,
+    compression: OPTIONS.compression,
   },
   async handler({ values: a }, io) {
     const count = a.messages;
     return withCluster(a, async ({ kafka, admin }) => {
       if (!(await admin.listTopics()).includes(a.topic)) throw usageError(`topic ${a.topic} does not exist; create it with kbench topic create ${a.topic} --partitions N`, ERROR_CODES.badOption);
       const partitions = (await admin.fetchTopicMetadata({ topics: [a.topic] })).topics[0].partitions.length;
-      const spec = runSpecWith({ key: a.key, partitions, partition: a.partition, client: a.client, messages: count, rate: 1000, seed: a.seed });
+      const spec = runSpecWith({
+        key: a.key, partitions, partition: a.partition, client: a.client, messages: count, rate: 1000, seed: a.seed,
+        acks: a.acks, idempotent: a.idempotent, linger: a.linger, batchSize: a.batchSize, compression: a.compression,
+      });
+      if (spec.compression !== 'none' && spec.compression !== 'gzip') await registerCodecs();
       const rng = createRng(spec.seed);
       const keys = createKeySource(spec, rng.fork('keys'));
       const payloads = createPayloads(spec.seed, null);
       const planner = new RecordPlanner(spec, keys, payloads);
-      const partitioner = createProducerPartitioner(CLIENT_PROFILES[spec.client], rng.fork('producer-0'), spec.explicitPartition);
-      const chosen = new Map<object, number>();
-      const producer = kafka.producer({
-        idempotent: true,
-        allowAutoTopicCreation: false,
-        createPartitioner: () => ({ partitionMetadata, message }) => {
-          const key = typeof message.key === 'string' ? Buffer.from(message.key) : (message.key ?? null);
-          const p = partitioner.partition(key, partitionMetadata.length, message.value?.length ?? 0, Date.now() * 1000);
-          chosen.set(message, p);
-          return p;
-        },
+      const rows: ProducedRow[] = new Array(count);
+      let failure: unknown = null;
+      // The runs' producer: the same batching, partitioner hook and offsets from the broker's acks.
+      const producer = new BatchingProducer<number>({
+        kafka, topic: a.topic, settings: spec,
+        partitioner: createProducerPartitioner(CLIENT_PROFILES[spec.client], rng.fork('producer-0'), spec.explicitPartition),
+        metadataMaxAgeMs: metadataMaxAgeMs(null, spec.client),
+        nowUs: () => Date.now() * 1000,
+        onAcked: (n, partition, offset) => { rows[n].partition = partition; rows[n].offset = offset; },
+        onFailed: (e) => { failure ??= e; },
       });
-      await producer.connect();
-      const rows: ProducedRow[] = [];
       try {
-        const messages = Array.from({ length: count }, (_, n) => {
+        await producer.connect();
+        for (let n = 0; n < count; n++) {
           const rec = planner.plan(n);
           const keyText = rec.keyIndex >= 0 ? keys.keyText(rec.keyIndex) : null;
-          return { key: rec.key ? Buffer.from(rec.key) : null, value: Buffer.from(payloads.valueOf(n, keyText, rec.entity, rec.seq, Date.now())), keyText };
-        });
-        const metadata = await producer.send({ topic: a.topic, acks: -1, messages });
-        const next = new Map(metadata.map((m) => [m.partition, Number(m.baseOffset)]));
-        for (const m of messages) {
-          const p = chosen.get(m)!;
-          const offset = next.get(p)!;
-          next.set(p, offset + 1);
-          rows.push({ key: m.keyText, partition: p, offset });
+          rows[n] = { key: keyText, partition: -1, offset: -1 };
+          const value = Buffer.from(payloads.valueOf(n, keyText, rec.entity, rec.seq, Date.now()));
+          const full = producer.add({ key: rec.key ? Buffer.from(rec.key) : null, value, tag: n });
+          if (full) await full;
         }
+        await producer.drain();
+        if (failure) throw failure;
       } catch (e) {
         throw runError(`cannot produce to ${a.topic}: ${describeError(e)}`, e);
       } finally {

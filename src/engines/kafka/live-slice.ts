@@ -1,0 +1,209 @@
+// One slice of a live run, in its own worker thread: some of the run's producers (each a
+// BatchingProducer with its client profile's partitioner) and some of its consumers (members of
+// the run's group), with their own kafkajs clients. It sends the records the coordinator hands it
+// and reports, in packed batches, every ack and every consumption as it happened.
+import type { Consumer } from 'kafkajs';
+import { memberId } from '../../groups/assignors.js';
+import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
+import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
+import { createRng } from '../../workload/rng.js';
+import { kafkajsAssigner } from './assigners.js';
+import { BatchingProducer } from './batching-producer.js';
+import { createKafka, describeError } from './client.js';
+import { registerCodecs } from './codecs.js';
+import { readTracking, TRACKING_BYTES, TRACKING_HEADER, writeTracking, type TrackedFields } from './record-codec.js';
+import { ACKED, CONSUMED, EVENT, EVENT_STRIDE, SEND, SEND_STRIDE, epochMs, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
+
+/** A record in flight: what its ack event repeats. */
+interface SentRecord {
+  n: number;
+  producer: number;
+  keyIndex: number;
+  intendedUs: number;
+  sizeBytes: number;
+  wireBytes: number;
+}
+
+const EVENTS_PER_MESSAGE = 4096;
+
+export class LiveSlice {
+  private readonly kafka;
+  private readonly producers = new Map<number, BatchingProducer<SentRecord>>();
+  private readonly consumers: Consumer[] = [];
+  /** performance.now() at the run's zero; provisional until the coordinator starts the run. */
+  private originEpochMs = epochMs();
+  private running = false;
+  private failed = false;
+  private events = new Float64Array(EVENTS_PER_MESSAGE * EVENT_STRIDE);
+  private eventCount = 0;
+  private flushScheduled = false;
+  private readonly fetchReported = new Set<number>();
+
+  constructor(private readonly setup: SliceSetup, private readonly post: (m: FromSlice, transfer?: ArrayBuffer[]) => void) {
+    this.kafka = createKafka({ brokers: setup.brokers, connectTimeoutMs: setup.connectTimeoutMs, clientId: setup.clientId });
+  }
+
+  private nowUs = () => (epochMs() - this.originEpochMs) * 1000;
+
+  private fail(message: string, code = 'KBENCH_RUN_FAILED'): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.flushEvents();
+    this.post({ t: 'failed', message, code });
+  }
+
+  async start(): Promise<void> {
+    const { spec } = this.setup;
+    // kafkajs's plug-in codecs (snappy, lz4, zstd), for the producers and the consumers that read them back.
+    if (spec.compression !== 'none' && spec.compression !== 'gzip') await registerCodecs();
+    await Promise.all(this.setup.consumers.map((c) => this.startConsumer(c)));
+    const engineRng = createRng(spec.seed).fork('engine');
+    for (const k of this.setup.producers) {
+      const profile = CLIENT_PROFILES[spec.producerClients[k]];
+      const producer = new BatchingProducer<SentRecord>({
+        kafka: this.kafka,
+        topic: this.setup.topic,
+        settings: spec,
+        partitioner: createProducerPartitioner(profile, engineRng.fork(`producer-${k}`), spec.explicitPartition, this.setup.keyCardinality),
+        metadataMaxAgeMs: metadataMaxAgeMs(spec.metadataRefreshMs, profile.name),
+        nowUs: this.nowUs,
+        onAcked: (r, partition, offset, atUs) => this.event(ACKED, r, -1, -1, 0, partition, offset, atUs, r.wireBytes),
+        onFailed: (e) => this.fail(`producer ${k + 1} could not send: ${describeError(e)}`),
+      });
+      await producer.connect();
+      this.producers.set(k, producer);
+    }
+  }
+
+  private async startConsumer(c: number): Promise<void> {
+    const { spec, topic, groupId } = this.setup;
+    const assigner = spec.assignor === 'kafkajs' || spec.assignor === 'cooperative-sticky' ? undefined : kafkajsAssigner(spec.assignor);
+    const consumer = this.kafka.consumer({
+      groupId,
+      ...(assigner ? { partitionAssigners: [assigner] } : {}),
+      metadataMaxAge: metadataMaxAgeMs(spec.metadataRefreshMs, spec.client),
+      maxWaitTimeInMs: 100,
+      // Short heartbeats: members learn of a rebalance (a join, new partitions) within half a second.
+      heartbeatInterval: 500,
+      sessionTimeout: 10_000,
+      allowAutoTopicCreation: false,
+      // A freshly started broker answers "the coordinator is loading" until __consumer_offsets is
+      // loaded, which takes over 10 s on a busy machine. While the group forms (bounded by the
+      // coordinator's settle wait), a consumer that gives up is restarted, as Kafka clients keep
+      // retrying; once the run has started, a crash stops the run.
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async () => !this.running },
+    });
+    this.consumers.push(consumer);
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.fetchReported.delete(c);
+      this.flushEvents(); // consumption before the join stays before it
+      this.post({ t: 'joined', consumer: c, assignment: e.payload.memberAssignment as Record<string, number[]>, atEpochMs: epochMs() });
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      if (this.fetchReported.has(c)) return;
+      this.fetchReported.add(c);
+      this.flushEvents();
+      this.post({ t: 'fetched', consumer: c });
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (e.payload.restart) return; // restarted while the group forms: not a failure
+      this.fail(`consumer ${memberId(c, spec.consumers)} crashed: ${describeError(e.payload.error)}`);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: spec.autoOffsetReset === 'earliest' });
+    const tracked: TrackedFields = { n: 0, producer: 0, keyIndex: 0, entity: 0, seq: 0, intendedUs: 0 };
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch }) => {
+        const atUs = this.nowUs();
+        for (const m of batch.messages) {
+          if (!readTracking(m.headers?.[TRACKING_HEADER] as Buffer | undefined, tracked)) continue; // not a kbench record
+          this.event(CONSUMED, tracked, tracked.entity, tracked.seq, m.value?.length ?? 0, batch.partition, Number(m.offset), atUs, 0, c);
+        }
+      },
+    });
+  }
+
+  private event(kind: number, r: Omit<TrackedFields, 'entity' | 'seq'> & { sizeBytes?: number }, entity: number, seq: number, consumedBytes: number,
+    partition: number, offset: number, atUs: number, wireBytes: number, consumer = -1): void {
+    const e = this.events;
+    const at = this.eventCount * EVENT_STRIDE;
+    e[at + EVENT.kind] = kind;
+    e[at + EVENT.n] = r.n;
+    e[at + EVENT.producer] = r.producer;
+    e[at + EVENT.keyIndex] = r.keyIndex;
+    e[at + EVENT.entity] = entity;
+    e[at + EVENT.seq] = seq;
+    e[at + EVENT.intendedUs] = r.intendedUs;
+    e[at + EVENT.sizeBytes] = kind === ACKED ? r.sizeBytes! : consumedBytes;
+    e[at + EVENT.consumer] = consumer;
+    e[at + EVENT.partition] = partition;
+    e[at + EVENT.offset] = offset;
+    e[at + EVENT.atUs] = atUs;
+    e[at + EVENT.wireBytes] = wireBytes;
+    if (++this.eventCount === EVENTS_PER_MESSAGE) this.flushEvents();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushEvents());
+    }
+  }
+
+  private flushEvents(): void {
+    this.flushScheduled = false;
+    if (this.eventCount === 0) return;
+    const data = this.events;
+    this.post({ t: 'events', data, count: this.eventCount }, [data.buffer]);
+    this.events = new Float64Array(EVENTS_PER_MESSAGE * EVENT_STRIDE);
+    this.eventCount = 0;
+  }
+
+  async handle(m: ToSlice): Promise<void> {
+    switch (m.t) {
+      case 'run':
+        this.originEpochMs = m.originEpochMs;
+        this.running = true;
+        return;
+      case 'send':
+        return this.send(m.meta, m.bytes, m.count);
+      case 'drain':
+        await Promise.all([...this.producers.values()].map((p) => p.drain()));
+        this.flushEvents();
+        this.post({ t: 'drained' });
+        return;
+      case 'close':
+        await this.close();
+        this.post({ t: 'closed' });
+        return;
+    }
+  }
+
+  private send(meta: Float64Array, bytes: Uint8Array, count: number): void {
+    if (this.failed) return;
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Every record's tracking header, written into one buffer (one allocation per batch).
+    const tracking = Buffer.allocUnsafeSlow(count * TRACKING_BYTES);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const m = i * SEND_STRIDE;
+      const keyLength = meta[m + SEND.keyLength];
+      const valueLength = meta[m + SEND.valueLength];
+      const key = keyLength < 0 ? null : buf.subarray(at, (at += keyLength));
+      const value = buf.subarray(at, (at += valueLength));
+      const r: SentRecord = {
+        n: meta[m + SEND.n], producer: meta[m + SEND.producer], keyIndex: meta[m + SEND.keyIndex], intendedUs: meta[m + SEND.intendedUs],
+        sizeBytes: meta[m + SEND.sizeBytes], wireBytes: valueLength + Math.max(keyLength, 0),
+      };
+      writeTracking(r.n, r.producer, r.keyIndex, meta[m + SEND.entity], meta[m + SEND.seq], r.intendedUs, tracking, i * TRACKING_BYTES);
+      const headers = { [TRACKING_HEADER]: tracking.subarray(i * TRACKING_BYTES, (i + 1) * TRACKING_BYTES) };
+      // Back-pressure is the coordinator's: it holds no more than a few batches per producer in flight.
+      void this.producers.get(r.producer)!.add({ key, value, headers, tag: r });
+    }
+  }
+
+  private async close(): Promise<void> {
+    const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+    await Promise.all(this.consumers.map((c) => quietly(c.disconnect())));
+    await Promise.all([...this.producers.values()].map((p) => quietly(p.disconnect())));
+  }
+}

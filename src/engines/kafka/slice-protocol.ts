@@ -1,0 +1,50 @@
+// What the live engine's coordinator (the main thread) and its slices (worker threads, each with its
+// own kafkajs clients) say to each other. Records travel in packed typed arrays, transferred rather
+// than copied; the few control messages are plain objects.
+import type { RunSpec } from '../../config/run-spec.js';
+
+/** One slice's share of a run: which producers and consumers it runs, and where. */
+export interface SliceSetup {
+  spec: RunSpec;
+  brokers: string[];
+  connectTimeoutMs: number;
+  clientId: string;
+  topic: string;
+  groupId: string;
+  producers: number[];
+  consumers: number[];
+  /** Distinct keys (the producer partitioners' hash cache is sized by it). */
+  keyCardinality: number;
+}
+
+/** Records to send, `count` of them: SEND_STRIDE numbers each in `meta`, key then value bytes in `bytes`. */
+export const SEND = { n: 0, producer: 1, keyIndex: 2, entity: 3, seq: 4, intendedUs: 5, sizeBytes: 6, keyLength: 7, valueLength: 8 } as const;
+export const SEND_STRIDE = 9;
+
+/** What happened to records, in the order it happened in the slice: EVENT_STRIDE numbers each. */
+export const EVENT = {
+  kind: 0, n: 1, producer: 2, keyIndex: 3, entity: 4, seq: 5, intendedUs: 6, sizeBytes: 7,
+  consumer: 8, partition: 9, offset: 10, atUs: 11, wireBytes: 12,
+} as const;
+export const EVENT_STRIDE = 13;
+export const ACKED = 1;
+export const CONSUMED = 2;
+
+export type ToSlice =
+  | { t: 'run'; originEpochMs: number }
+  | { t: 'send'; meta: Float64Array; bytes: Uint8Array; count: number }
+  | { t: 'drain' }
+  | { t: 'close' };
+
+export type FromSlice =
+  | { t: 'started' }
+  | { t: 'events'; data: Float64Array; count: number }
+  | { t: 'joined'; consumer: number; assignment: Record<string, number[]>; atEpochMs: number }
+  | { t: 'fetched'; consumer: number }
+  | { t: 'failed'; message: string; code: string }
+  | { t: 'drained' }
+  | { t: 'closed' };
+
+/** Milliseconds since the epoch with sub-millisecond precision, comparable between threads (each
+ * thread's performance.now() has its own origin). */
+export const epochMs = () => performance.timeOrigin + performance.now();

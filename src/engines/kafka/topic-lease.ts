@@ -1,0 +1,87 @@
+// The run's own topic, from creation to deletion: created with the spec's partitions and marked as
+// kbench's in the registry (so `kbench topic delete` may remove it later without --force), grown
+// when the runner asks, its end and committed offsets read at the end, and deleted with its group
+// unless --keep-topic.
+import type { Admin, Kafka } from 'kafkajs';
+import { runError } from '../../errors.js';
+import { connectAdmin, describeError, withTimeout, type ConnectOptions } from './client.js';
+import { markOwned, REGISTRY_TOPIC, unmarkOwned } from './registry.js';
+
+export interface FinalOffsets {
+  partition: number;
+  logEndOffset: number;
+  committedOffset: number;
+  lag: number | null;
+}
+
+export class TopicLease {
+  private admin: Admin | null = null;
+  private created = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    readonly topic: string,
+    readonly groupId: string,
+    private readonly connect: ConnectOptions,
+  ) {}
+
+  async create(partitions: number, replicationFactor: number): Promise<void> {
+    const admin = await connectAdmin(this.kafka, this.connect);
+    this.admin = admin;
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: this.topic, numPartitions: partitions, replicationFactor }] });
+    } catch (e) {
+      throw runError(`cannot create topic ${this.topic}: ${describeError(e)}`);
+    }
+    this.created = true;
+    try {
+      await markOwned(this.kafka, admin, this.topic);
+    } catch (e) {
+      throw runError(`cannot record ${this.topic} as created by kbench (in ${REGISTRY_TOPIC}): ${describeError(e)}`);
+    }
+  }
+
+  async grow(to: number): Promise<void> {
+    if (!this.admin) throw runError('growPartitions before start');
+    try {
+      await this.admin.createPartitions({ topicPartitions: [{ topic: this.topic, count: to }] });
+    } catch (e) {
+      throw runError(`cannot grow ${this.topic} to ${to} partitions: ${describeError(e)}`);
+    }
+  }
+
+  /** Each partition's log end and the group's committed offset, as the broker has them; null when
+   * the broker cannot say (it may be gone: the run's error says so). */
+  async finalOffsets(): Promise<FinalOffsets[] | null> {
+    const admin = this.admin;
+    if (!admin) return null;
+    try {
+      return await withTimeout((async () => {
+        const ends = await admin.fetchTopicOffsets(this.topic);
+        const committed = await admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] });
+        const c = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+        return ends
+          .sort((a, b) => a.partition - b.partition)
+          .map((e) => {
+            const done = c.get(e.partition) ?? -1;
+            return { partition: e.partition, logEndOffset: Number(e.high), committedOffset: done, lag: done >= 0 ? Number(e.high) - done : null };
+          });
+      })(), 10_000, 'final offsets timed out');
+    } catch {
+      return null;
+    }
+  }
+
+  /** Deletes the group (if the run had one) and the topic (unless kept), quietly: the run's outcome is already known. */
+  async release(o: { deleteGroup: boolean; keepTopic: boolean }): Promise<void> {
+    const admin = this.admin;
+    if (!admin) return;
+    const quietly = (p: Promise<unknown>) => withTimeout(p, 10_000, 'close timed out').catch(() => undefined);
+    if (o.deleteGroup) await quietly(admin.deleteGroups([this.groupId]));
+    if (this.created && !o.keepTopic) {
+      await quietly(admin.deleteTopics({ topics: [this.topic], timeout: 10_000 }).then(() => unmarkOwned(this.kafka, admin, this.topic)));
+    }
+    await quietly(admin.disconnect());
+    this.admin = null;
+  }
+}
