@@ -174,7 +174,7 @@ describe('the simulator\'s memory bound', () => {
   const run = async (flags: Parameters<typeof runSpecOf>[0], maxHeld: number) => {
     const spec = runSpecOf(flags);
     const rng = createRng(spec.seed);
-    return runWorkload(spec, new SimEngine(spec, rng.fork('engine'), maxHeld), rng);
+    return runWorkload(spec, new SimEngine(spec, rng.fork('engine'), { maxHeldRecords: maxHeld }), rng);
   };
 
   it('stops with a run error and keeps what it measured when the consumer backlog passes its bound', async () => {

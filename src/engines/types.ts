@@ -69,7 +69,11 @@ export interface Engine {
   start(listener: EngineListener, workload: WorkloadInfo): Promise<void>;
   /** Sends one record at its intended time. May return a promise to apply back-pressure. */
   send(rec: PlannedRecord): void | Promise<void>;
-  /** Raises the topic's partition count at `atUs` (the runner calls it once, at the growth moment). */
+  /** Raises the topic's partition count to `to` at `atUs`. The runner calls it at most once, before
+   * sending the first record due at or after `atUs` (so `atUs` lies after every record sent so far);
+   * without the call the topic keeps its partitions, whatever the spec says. `to` may be at most the
+   * partition count the engine was created for (the simulator: `SimOptions.maxPartitions`, by default
+   * the spec's growTo). */
   growPartitions(to: number, atUs: number): void | Promise<void>;
   /** Waits until every sent record is acked and consumed (or can never be). */
   drain(): Promise<void>;

@@ -20,4 +20,14 @@ describe('MinHeap', () => {
     expect(drain(q)).toEqual(expected);
   });
 
+  it('a push with a reserved place orders as if pushed when the place was reserved', () => {
+    const q = new MinHeap<string>();
+    q.push(5, 'a');
+    const place = q.reserve();
+    q.push(5, 'c');
+    q.push(1, 'first');
+    q.push(5, 'b', place); // pushed last, ordered between a and c
+    q.push(5, 'd');
+    expect(drain(q)).toEqual(['first', 'a', 'b', 'c', 'd']);
+  });
 });

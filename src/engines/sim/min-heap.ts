@@ -1,5 +1,6 @@
 // Binary min-heap ordered by (time, insertion order). The insertion tie-break keeps records of one
-// partition in offset order when several become due at the same instant.
+// partition in offset order when several become due at the same instant. A place in the insertion
+// order can be reserved (reserve()) and used by a later push, which then orders as if pushed then.
 export class MinHeap<T> {
   private times: number[] = [];
   private ties: number[] = [];
@@ -18,8 +19,13 @@ export class MinHeap<T> {
     return this.values[0];
   }
 
-  push(time: number, value: T): void {
-    const tie = this.counter++;
+  /** A place in the insertion order, for a push that is decided later (push(time, value, tie)). */
+  reserve(): number {
+    return this.counter++;
+  }
+
+  /** `tie`: a place from reserve(); by default the next one. Each place must be used at most once. */
+  push(time: number, value: T, tie: number = this.counter++): void {
     let i = this.values.length;
     this.times.push(time);
     this.ties.push(tie);

@@ -9,9 +9,10 @@
 //   produce latency. A partition offered more than its capacity builds a queue and produce latency.
 // - Each consumer processes records one at a time at `consumerRate` records/s, in the order they
 //   became available on the partitions it owns. A consumer owning a hot partition builds lag.
-// - Growth N → M: producers switch after their metadata refresh; the group notices after its own
-//   refresh, then rebalances: eager stops every consumer for one round, cooperative moves only the
-//   partitions that change owner (two rounds). New partitions start at auto.offset.reset.
+// - Growth N → M, when the runner calls growPartitions: producers switch after their metadata
+//   refresh; the group notices after its own refresh, then rebalances: eager stops every consumer for
+//   one round, cooperative moves only the partitions that change owner (two rounds). New partitions
+//   start at auto.offset.reset.
 import { LIMITS } from '../../config/options.js';
 import type { RunSpec } from '../../config/run-spec.js';
 import { runError } from '../../errors.js';
@@ -31,6 +32,16 @@ interface Ownership {
 
 /** rec.flags bit: the record's ack was reported (it may come back to the queue when its consumer changes). */
 const ACKED = 1;
+
+export interface SimOptions {
+  /** The backlog (records not yet consumed) the simulator may hold, about 200 B each. */
+  maxHeldRecords?: number;
+  /** The most partitions growPartitions may grow the topic to (default: spec.growTo, else spec.partitions). */
+  maxPartitions?: number;
+  /** A growth known before the run, planned in start() as the simulator did before it honoured
+   * growPartitions; the call must then match it. The reference the on-call growth is tested against. */
+  plannedGrowth?: { to: number; atUs: number };
+}
 
 export class SimEngine implements Engine {
   readonly info: EngineInfo;
@@ -55,15 +66,26 @@ export class SimEngine implements Engine {
   /** Per consumer, the records it finished, in finishing order (rec.atUs = when). */
   private outputs: PlannedRecord[][];
   private readonly outputHeads: number[];
+  /** Whether a growth may still come: until it does, every consumption scheduled ahead of the clock is
+   * provisional (see growPartitions), and these hold, aligned with `outputs`, when each record became
+   * available to its consumer and its reserved place in `inFlight` should it be revoked after all. */
+  private revisable: boolean;
+  private availableAt: number[][];
+  private revokePlaces: number[][];
+  private grown = false;
 
   /** Records sent and not yet consumed, skipped or left for good as lag: what the simulator holds in memory. */
   private held = 0;
 
-  /** `maxHeldRecords`: the backlog (records not yet consumed) the simulator may hold, about 200 B each. */
-  constructor(private readonly spec: RunSpec, private readonly rng: Rng, private readonly maxHeldRecords: number = LIMITS.simulatorBacklog) {
+  private readonly maxHeldRecords: number;
+  private readonly plannedGrowth: { to: number; atUs: number } | null;
+
+  constructor(private readonly spec: RunSpec, private readonly rng: Rng, options: SimOptions = {}) {
+    this.maxHeldRecords = options.maxHeldRecords ?? LIMITS.simulatorBacklog;
+    this.plannedGrowth = options.plannedGrowth ?? null;
     this.initialPartitions = spec.partitions;
     this.brokerPartitions = spec.partitions;
-    this.maxPartitions = spec.growTo ?? spec.partitions;
+    this.maxPartitions = Math.max(options.maxPartitions ?? spec.growTo ?? spec.partitions, spec.partitions, this.plannedGrowth?.to ?? 0);
     this.nextOffset = new Float64Array(this.maxPartitions);
     this.appendFreeAt = new Float64Array(this.maxPartitions);
     this.appendServiceUs = 1e6 / spec.partitionCapacity;
@@ -74,6 +96,9 @@ export class SimEngine implements Engine {
     this.ownership = Array.from({ length: this.maxPartitions }, () => []);
     this.outputs = Array.from({ length: spec.consumers }, () => []);
     this.outputHeads = new Array(spec.consumers).fill(0);
+    this.revisable = spec.consumers > 0 && this.maxPartitions > spec.partitions && this.plannedGrowth === null;
+    this.availableAt = this.revisable ? Array.from({ length: spec.consumers }, () => []) : [];
+    this.revokePlaces = this.revisable ? Array.from({ length: spec.consumers }, () => []) : [];
     const engine = this;
     this.clock = { nowUs: () => engine.now, waitUntil: () => undefined };
     this.info = {
@@ -113,10 +138,7 @@ export class SimEngine implements Engine {
     const owners = this.assign(this.initialPartitions, null);
     for (let p = 0; p < this.initialPartitions; p++) this.ownership[p].push({ from: 0, to: Infinity, owner: owners[p] });
     listener.assigned(0, owners, 'initial assignment');
-    // The growth moment is part of the spec. Planning it up front matters: consumption times are
-    // computed as records become available, ahead of the runner's clock, so a rebalance must be
-    // known before the records it delays are scheduled.
-    if (this.spec.growTo !== null && this.spec.growAtMs !== null) this.planGrowth(this.spec.growTo, this.spec.growAtMs * 1000);
+    if (this.plannedGrowth) this.planGrowth(this.plannedGrowth.to, this.plannedGrowth.atUs);
   }
 
   send(rec: PlannedRecord): void {
@@ -141,10 +163,82 @@ export class SimEngine implements Engine {
     this.inFlight.push(appended + this.produceLatencyUs, rec);
   }
 
+  /**
+   * Grows the topic to `to` partitions at `atUs`, which must lie after every record sent so far (the
+   * runner calls it before sending the first record due at or after it). The spec's growth is not read
+   * here: the growth happens because it is called, and without a call there is none.
+   *
+   * Consumption is scheduled ahead of the runner's clock: when a record becomes available (at its ack),
+   * its consumer's start and finish times are computed at once, and the record waits in its consumer's
+   * queue until the clock passes its finish. A growth only changes ownership from the moment the group
+   * notices it, after a metadata refresh that comes after `atUs`, so it can only invalidate consumptions
+   * that start at or after that moment: they are in the tails of the consumers' queues, not yet
+   * reported. Here each consumer's queue is replayed with the new ownership, exactly as `deliver` would
+   * have decided had the growth been known when those records became available: a record whose
+   * partition is revoked before its turn goes back to `inFlight` (at the place in its order reserved
+   * when it became available, so same-instant events keep their order) and the records behind it start
+   * sooner. The results are those of planning the growth before the run, which the simulator did when
+   * it read the growth from the spec.
+   */
   growPartitions(to: number, atUs: number): void {
-    if (to !== this.brokerPartitions || atUs !== (this.spec.growAtMs ?? NaN) * 1000) {
-      throw new Error(`simulator: growth to ${to} at ${atUs} µs does not match the planned growth`);
+    if (this.grown) throw new Error('simulator: the partition count grows once per run');
+    if (this.plannedGrowth) {
+      if (to !== this.plannedGrowth.to || atUs !== this.plannedGrowth.atUs) {
+        throw new Error(`simulator: growth to ${to} at ${atUs} µs does not match the planned growth`);
+      }
+      this.grown = true;
+      return;
     }
+    if (!Number.isInteger(to) || to <= this.brokerPartitions) {
+      throw new Error(`simulator: cannot grow from ${this.brokerPartitions} to ${to} partitions; Kafka can only add partitions`);
+    }
+    if (to > this.maxPartitions) {
+      throw new Error(`simulator: cannot grow to ${to} partitions: the engine was created for at most ${this.maxPartitions} (SimOptions.maxPartitions)`);
+    }
+    if (!(atUs > this.now)) {
+      throw new Error(`simulator: growth at ${atUs} µs is not after the last record sent (${this.now} µs)`);
+    }
+    this.grown = true;
+    this.planGrowth(to, atUs);
+    if (this.revisable) {
+      for (let c = 0; c < this.spec.consumers; c++) this.replayQueue(c);
+      this.revisable = false;
+      this.availableAt = [];
+      this.revokePlaces = [];
+    }
+  }
+
+  /** Re-decides, with the ownership as it now stands, the consumptions queued for consumer `c`. */
+  private replayQueue(c: number): void {
+    const out = this.outputs[c];
+    const available = this.availableAt[c];
+    const places = this.revokePlaces[c];
+    // The head started by the clock (its consumer was free, or its predecessor was reported as consumed,
+    // both at or before the clock), and ownership changes only after the clock: it stays.
+    const head = this.outputHeads[c];
+    if (out.length - head < 2) return;
+    let free = out[head].atUs;
+    let kept = head + 1;
+    for (let j = head + 1; j < out.length; j++) {
+      const rec = out[j];
+      const atUs = available[j];
+      const stretch = this.ownerAt(rec.partition, atUs);
+      const start = Math.max(atUs, free);
+      if (start >= stretch.to) {
+        this.inFlight.push(stretch.to, rec, places[j]); // revoked before its turn came, as in deliver
+        continue;
+      }
+      free = start + this.consumeServiceUs;
+      rec.atUs = free;
+      out[kept] = rec;
+      available[kept] = atUs;
+      places[kept] = places[j];
+      kept++;
+    }
+    out.length = kept;
+    available.length = kept;
+    places.length = kept;
+    this.consumerFreeAt[c] = free;
   }
 
   private planGrowth(to: number, atUs: number): void {
@@ -268,6 +362,10 @@ export class SimEngine implements Engine {
     const out = this.outputs[c];
     if (out.length === this.outputHeads[c]) this.outputOrder.push(done, c);
     out.push(rec);
+    if (this.revisable) {
+      this.availableAt[c].push(atUs);
+      this.revokePlaces[c].push(this.inFlight.reserve());
+    }
   }
 
   /** Emits consumption events with time ≤ watermark in global time order: a k-way merge (a heap of
@@ -285,10 +383,18 @@ export class SimEngine implements Engine {
         if (heads[c] > 65536 && heads[c] * 2 > out.length) {
           // A backlogged consumer drained from the front for a long time: drop the consumed prefix.
           this.outputs[c] = out.slice(heads[c]);
+          if (this.revisable) {
+            this.availableAt[c] = this.availableAt[c].slice(heads[c]);
+            this.revokePlaces[c] = this.revokePlaces[c].slice(heads[c]);
+          }
           heads[c] = 0;
         }
       } else {
         out.length = 0;
+        if (this.revisable) {
+          this.availableAt[c].length = 0;
+          this.revokePlaces[c].length = 0;
+        }
         heads[c] = 0;
       }
     }
