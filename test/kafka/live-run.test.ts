@@ -16,9 +16,13 @@ describe.skipIf(!brokers)('live run on a real broker', () => {
     expect(r.simulated).toBe(false);
     expect(r.spec.brokers).toEqual([brokers]);
     // acks=all + idempotent producers, one clean run: nothing lost or duplicated.
-    expect(r.delivery).toMatchObject({ produced: 3000, acked: 3000, consumed: 3000, lost: 0, duplicated: 0, skipped: 0 });
+    // Every record was read from the partition its ack named (misplaced 0) …
+    expect(r.delivery).toMatchObject({ produced: 3000, acked: 3000, consumed: 3000, lost: 0, duplicated: 0, skipped: 0, misplaced: 0 });
     const ph = r.phases[0];
     expect(ph.perPartition.reduce((a, b) => a + b, 0)).toBe(3000);
+    // … and each partition's count is what the broker's log holds (its end offsets, read by admin).
+    const logs = r.model.parameters.finalOffsets as { partition: number; logEndOffset: number }[];
+    expect(logs.map((l) => l.logEndOffset)).toEqual(ph.perPartition);
     // Each key's records sit on the partition the java profile predicts (partition null would mean "several").
     const predicted = partitionKeys(ph.topKeys.map((k) => k.key), 12, ['java']);
     expect(ph.topKeys.map((k) => k.partition)).toEqual(predicted.map((p) => p.partition));
