@@ -2,7 +2,7 @@
 // partition count at the chosen moment, drains, and hands the recorder to analysis.
 // It never asks which engine it is driving.
 import type { RunSpec } from '../config/run-spec.js';
-import type { Engine, EngineInfo, PlannedRecord } from '../engines/types.js';
+import type { Engine, EngineInfo, EngineListener, PlannedRecord } from '../engines/types.js';
 import { Recorder, type PhaseWindow } from '../metrics/recorder.js';
 import { keyBytes } from '../partitioners/profiles.js';
 import { createKeySource, type KeyDraw, type KeySource } from '../workload/key-sources.js';
@@ -38,6 +38,9 @@ export interface RunResult {
 
 export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
+  /** Receives the engine's events instead of the run's recorder (benchmarks measure what recording
+   * costs with a listener that only counts; the run's report is then empty). */
+  listener?: EngineListener;
   /** Checked between batches; a run that is asked to stop drains and returns what it has. */
   shouldStop?: () => boolean;
 }
@@ -104,7 +107,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
   let failure: unknown = null;
   const wallStartMs = Date.now();
   try {
-    await engine.start(recorder, {
+    await engine.start(options.listener ?? recorder, {
       keyCardinality: keys.nullKeys ? 0 : keys.cardinality,
       valueOf: (rec) => payloads.valueOf(rec.n, rec.keyIndex >= 0 ? keys.keyText(rec.keyIndex) : null, rec.entity, rec.seq, wallStartMs + rec.intendedUs / 1000),
     });
