@@ -41,6 +41,7 @@ export function declareOptions(y: Argv, table: OptionTable, withPositionals = tr
       if (withPositionals) y.positional(kebab(key), { type: 'string', array: o.positional === 'many', describe: helpText(o) });
       continue;
     }
+    if (o.envOnly) continue;
     y.option(kebab(key), {
       type: o.type,
       describe: helpText(o),

@@ -4,8 +4,8 @@
 // a stack and "this is a bug".
 import yargs, { type Argv } from 'yargs';
 import { loadWorkloadFields, resolveOptions, type RawFlags } from '../config/collect.js';
-import { camel, kebab, type OptionTable } from '../config/option.js';
-import { EXIT, KbenchError, shown, usageError, type ExitCode } from '../errors.js';
+import { camel, envName, kebab, Problems, type OptionTable } from '../config/option.js';
+import { ERROR_CODES, EXIT, KbenchError, shown, usageError, type ExitCode } from '../errors.js';
 import { declareOptions, usageOf, type AnyCommand } from './command.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { compareCommand } from './commands/compare.js';
@@ -131,8 +131,23 @@ function flagsOf(table: OptionTable, parsed: Parsed, switches: Map<string, strin
   return { flags, problems };
 }
 
+/** Options read from KBENCH_* variables only (passwords): given as a flag, they are refused before
+ * anything else reads the command line, and the value that follows is never repeated. */
+const SECRET_FLAGS = new Map<string, string>(COMMANDS.flatMap((c) => Object.entries(c.options as OptionTable).filter(([, o]) => o.envOnly).map(([name]) => [`--${kebab(name)}`, envName(name)] as const)));
+
+function refuseSecretFlags(argv: string[]): void {
+  const problems = new Problems();
+  for (const a of argv) {
+    if (a === '--') break;
+    const variable = SECRET_FLAGS.get(a.split('=')[0]);
+    if (variable) problems.add(`${a.split('=')[0]} is not a flag, so that a secret never shows in a process listing or shell history: set ${variable} instead`, ERROR_CODES.usage);
+  }
+  problems.throwIfAny();
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   try {
+    refuseSecretFlags(argv);
     const { rest, switches } = takeSwitchValues(argv);
     const { parsed, output } = parse(rest);
     if (output) {

@@ -35,14 +35,14 @@ export function flagLabel(name: string, o: Option<unknown>): string {
 }
 
 function sourceOf(name: string, o: Option<unknown>, inputs: RawInputs): { raw: string | string[]; source: Source } | undefined {
-  const flag = inputs.flags[name];
+  const flag = o.envOnly ? undefined : inputs.flags[name];
   if (flag !== undefined) return { raw: typeof flag === 'boolean' ? String(flag) : flag, source: { kind: 'flag', label: flagLabel(name, o) } };
   if (!o.positional) {
     const variable = envName(name);
     const fromEnv = inputs.env?.[variable];
     if (fromEnv !== undefined) return { raw: fromEnv, source: { kind: 'env', label: variable } };
   }
-  const field = o.inWorkloadFile ? inputs.file?.fields[name] : undefined;
+  const field = o.inWorkloadFile && !o.envOnly ? inputs.file?.fields[name] : undefined;
   if (field !== undefined) return { raw: field, source: { kind: 'file', label: `${inputs.file!.path}: ${kebab(name)}` } };
   if (o.default !== undefined) return { raw: String(o.default), source: { kind: 'default', label: `${flagLabel(name, o)} default` } };
   return undefined;

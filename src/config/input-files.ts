@@ -10,6 +10,8 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 export const INPUT_LIMITS = {
   workloadFile: 1 * MiB,
   propertiesFile: 64 * 1024,
+  /** TLS trust and key stores (PEM or PKCS12). */
+  certificateStore: 1 * MiB,
   keysFile: 256 * MiB,
   reportFile: 512 * MiB,
 } as const;
@@ -24,6 +26,11 @@ export function formatBytes(n: number): string {
  * report no size) are bounded too. `path` "-" reads standard input (fd 0).
  */
 export function readInputText(path: string, what: string, maxBytes: number): string {
+  return readInputBytes(path, what, maxBytes).toString('utf8');
+}
+
+/** The whole file as bytes, with readInputText's limits and messages (certificate stores). */
+export function readInputBytes(path: string, what: string, maxBytes: number): Buffer {
   let fd: number;
   try {
     fd = path === '-' ? 0 : openSync(path, 'r');
@@ -55,7 +62,7 @@ export function readInputText(path: string, what: string, maxBytes: number): str
       if (total > maxBytes) throw tooLarge(what, path, maxBytes);
       chunks.push(Buffer.from(chunk.subarray(0, n)));
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return Buffer.concat(chunks, total);
   } finally {
     if (fd !== 0) closeSync(fd);
   }

@@ -25,6 +25,9 @@ export interface Option<V> {
   readonly list?: boolean;
   /** Only for `kbench run`: may a workload file set it? */
   readonly inWorkloadFile?: boolean;
+  /** Read from its KBENCH_* variable only: no flag (a secret on a command line shows in every
+   * process listing) and no workload field (files get committed). */
+  readonly envOnly?: boolean;
   /** Reads the typed value; throws a KbenchError naming `label` when the text is not acceptable. */
   readonly parse: (raw: string, label: string) => V;
   /** Phantom: the value type, for ArgsOf. */
@@ -42,6 +45,7 @@ export type Meta = {
   inWorkloadFile?: boolean;
   positional?: 'one' | 'many';
   list?: boolean;
+  envOnly?: boolean;
 };
 export type OptionOf<V, M> = Option<M extends { default: string | boolean } | { required: true } ? V : V | undefined>;
 

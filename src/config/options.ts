@@ -10,6 +10,7 @@ import { ERROR_CODES, shown, usageError } from '../errors.js';
 import { parseBrokers } from './brokers.js';
 import { formatBytes, INPUT_LIMITS } from './input-files.js';
 import { ACKS, COMPRESSIONS, parseProducerProps, readPropertiesFile } from './producer-settings.js';
+import { readClientConfigFile, SASL_MECHANISMS, SECURITY_PROTOCOLS, STORE_TYPES } from './client-security.js';
 import { KEY_KINDS, type KeySpec, type UserDistribution } from './run-spec.js';
 import { option, type Meta, type OptionTable } from './option.js';
 import {
@@ -198,6 +199,25 @@ export const OPTIONS = {
   allClients: switchOf({ describe: 'show every client profile side by side', default: false }),
 } satisfies OptionTable;
 
+/** How to reach a secured cluster: Kafka's client properties as a file, or one by one. Passwords are
+ * KBENCH_* variables only (see Option.envOnly); the named options win over the file. */
+export const SECURITY_OPTIONS = {
+  commandConfig: option('string', `a Kafka client .properties file, up to ${formatBytes(INPUT_LIMITS.propertiesFile)}`, readClientConfigFile,
+    { describe: 'security settings in Kafka\'s client properties (security.protocol, sasl.*, ssl.*), as for kafka-topics --command-config', inWorkloadFile: true }),
+  securityProtocol: choice(SECURITY_PROTOCOLS, { describe: 'security.protocol (default PLAINTEXT)', inWorkloadFile: true }),
+  saslMechanism: choice(SASL_MECHANISMS, { describe: 'sasl.mechanism', inWorkloadFile: true }),
+  saslUsername: text(undefined, { describe: 'SASL user (instead of the username in sasl.jaas.config)', inWorkloadFile: true }),
+  saslPassword: text(undefined, { describe: 'SASL password (instead of the password in sasl.jaas.config)', envOnly: true }),
+  sslTruststoreLocation: text('a PEM or PKCS12 file', { describe: 'ssl.truststore.location: the CA certificates to trust (default: the system\'s)', inWorkloadFile: true }),
+  sslTruststoreType: choice(STORE_TYPES, { describe: 'ssl.truststore.type (Kafka\'s default JKS cannot be read: convert it)', inWorkloadFile: true }),
+  sslTruststorePassword: text(undefined, { describe: 'ssl.truststore.password', envOnly: true }),
+  sslKeystoreLocation: text('a PEM or PKCS12 file', { describe: 'ssl.keystore.location: the client\'s certificate and key, for mutual TLS', inWorkloadFile: true }),
+  sslKeystoreType: choice(STORE_TYPES, { describe: 'ssl.keystore.type', inWorkloadFile: true }),
+  sslKeystorePassword: text(undefined, { describe: 'ssl.keystore.password', envOnly: true }),
+  sslKeyPassword: text(undefined, { describe: 'ssl.key.password (an encrypted PEM key)', envOnly: true }),
+  sslVerifyHostname: switchOf({ describe: 'verify the broker\'s certificate names its host (ssl.endpoint.identification.algorithm=https)', default: true, inWorkloadFile: true }),
+} satisfies OptionTable;
+
 /** `kbench run` and `kbench` alone: what a benchmark run takes. */
 export const RUN_OPTIONS = {
   key: OPTIONS.key, partitions: OPTIONS.partitions, partition: OPTIONS.partition, users: OPTIONS.users,
@@ -212,6 +232,7 @@ export const RUN_OPTIONS = {
   linger: OPTIONS.linger, batchSize: OPTIONS.batchSize, compression: OPTIONS.compression, threads: OPTIONS.threads,
   producerProps: OPTIONS.producerProps, producerConfig: OPTIONS.producerConfig, description: OPTIONS.description,
   quiet: OPTIONS.quiet, html: OPTIONS.html, out: OPTIONS.out, json: OPTIONS.json,
+  ...SECURITY_OPTIONS,
 } satisfies OptionTable;
 
 /** What every broker-facing command shares. */
@@ -219,5 +240,6 @@ export const BROKER_OPTIONS = {
   brokers: OPTIONS.brokers,
   connectTimeout: OPTIONS.connectTimeout,
   json: OPTIONS.json,
+  ...SECURITY_OPTIONS,
 } satisfies OptionTable;
 

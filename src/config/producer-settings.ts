@@ -3,6 +3,7 @@
 // property sets which option; anything else is refused with one line naming it, never ignored.
 import { ERROR_CODES, shown, usageError } from '../errors.js';
 import { INPUT_LIMITS, readInputText } from './input-files.js';
+import { parsePropertiesText, type Property } from './properties.js';
 
 const bad = (message: string) => usageError(message, ERROR_CODES.badOption);
 
@@ -39,13 +40,7 @@ export const PRODUCER_PROPERTIES: Record<string, { option: string; value: (v: st
   'metadata.max.age.ms': { option: 'metadataRefresh', value: millis },
 };
 
-/** One property as written: where it came from (for messages), its key and value. */
-export interface ProducerProperty {
-  key: string;
-  value: string;
-  /** "--producer-props acks", "p.properties:3 acks" */
-  label: string;
-}
+export type ProducerProperty = Property;
 
 function known(key: string, label: string): void {
   if (Object.hasOwn(PRODUCER_PROPERTIES, key)) return;
@@ -72,26 +67,6 @@ export function parseProducerProps(raw: string, label: string): ProducerProperty
   return out;
 }
 
-/** A Java properties file, the common subset: `#`/`!` comments, `key=value` or `key: value` (or
- * `key = value`), whitespace trimmed. A line without a separator is an error naming it; so is a
- * line ending in `\` (continuation lines are not read). */
-export function parsePropertiesText(text: string, path: string): ProducerProperty[] {
-  const out: ProducerProperty[] = [];
-  const lines = text.split(/\r\n|\r|\n/);
-  lines.forEach((line, i) => {
-    const t = line.trim();
-    if (t === '' || t.startsWith('#') || t.startsWith('!')) return;
-    const where = `${shown(path)} line ${i + 1}`;
-    if (t.endsWith('\\')) throw usageError(`properties file ${where} continues on the next line (\\); write each property on one line`, ERROR_CODES.badInput);
-    const sep = t.search(/[=:]/);
-    const key = sep < 0 ? '' : t.slice(0, sep).trim();
-    if (sep < 0 || key === '') throw usageError(`properties file ${where} is not key=value: ${shown(t)}`, ERROR_CODES.badInput);
-    known(key, `properties file ${where}`);
-    out.push({ key, value: t.slice(sep + 1).trim(), label: `${shown(path)}:${i + 1} ${key}` });
-  });
-  return out;
-}
-
 export interface PropertiesFile {
   path: string;
   properties: ProducerProperty[];
@@ -103,5 +78,5 @@ export function readPropertiesFile(raw: string, label: string): PropertiesFile {
   // Standard input is for key files (--key file:-); properties come from a file.
   if (path === '-') throw bad(`${label} reads a .properties file, not standard input; give its path`);
   const text = readInputText(path, `${label} properties file`, INPUT_LIMITS.propertiesFile);
-  return { path, properties: parsePropertiesText(text, path) };
+  return { path, properties: parsePropertiesText(text, path, known) };
 }

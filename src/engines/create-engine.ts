@@ -1,11 +1,13 @@
 // The one place that picks an engine: the simulator unless the spec names brokers.
+import type { ClientSecurity } from '../config/client-security.js';
 import type { RunSpec } from '../config/run-spec.js';
 import { createRng } from '../workload/rng.js';
 import { KafkaEngine } from './kafka/kafka-engine.js';
 import { SimEngine } from './sim/sim-engine.js';
 import type { Engine } from './types.js';
 
-export function createEngine(spec: RunSpec): Engine {
+/** `security`: how the live engine reaches a secured cluster (kept out of the spec, which reports carry). */
+export function createEngine(spec: RunSpec, security: ClientSecurity | null = null): Engine {
   const rng = createRng(spec.seed).fork('engine');
   if (spec.brokers === null) return new SimEngine(spec, rng);
   return new KafkaEngine(spec, {
@@ -15,5 +17,6 @@ export function createEngine(spec: RunSpec): Engine {
     replicationFactor: spec.replicationFactor,
     drainTimeoutMs: spec.drainTimeoutMs,
     threads: spec.threads,
+    security,
   });
 }

@@ -31,7 +31,8 @@ export const analyzeCommand = defineCommand({
     counts: describedAs(OPTIONS.partitionCounts, 'other partition counts to try'),
     client: describedAs(OPTIONS.client, 'client profile for the per-count tables'),
   },
-  async handler({ values: args }, io) {
+  async handler(options, io) {
+    const args = options.values;
     if ((args.keysFile === undefined) === (args.topic === undefined)) throw usageError('give either --keys-file <file> or --topic <name> (with --brokers)', ERROR_CODES.usage);
     let analysis: KeyAnalysis;
     let source: string;
@@ -40,7 +41,7 @@ export const analyzeCommand = defineCommand({
       analysis = analyzeKeys(fromFile(args.keysFile), args.partitions, args.counts, args.client);
     } else {
       const topic = args.topic!;
-      const s = await withCluster(args, ({ kafka, admin }) => sampleTopicKeys(kafka, admin, topic, args.sample, args.timeout));
+      const s = await withCluster(options, ({ kafka, admin }) => sampleTopicKeys(kafka, admin, topic, args.sample, args.timeout));
       source = `topic ${topic} (${s.records} records read from the beginning, nothing committed)`;
       const obs: KeyObservation = {
         keys: [...s.keys].map(([t, parts]) => ({ text: t, bytes: keyBytes(t), weight: [...parts.values()].reduce((a, b) => a + b, 0) })),

@@ -24,10 +24,11 @@ export const consumeCommand = defineCommand({
     messages: count(1, LIMITS.sample, { describe: 'stop after this many records' }),
     idle: OPTIONS.idle,
   },
-  async handler({ values: args }, io) {
+  async handler(options, io) {
+    const args = options.values;
   const limit = args.messages ?? Infinity;
   const idleMs = args.idle;
-  return withCluster(args, async ({ kafka, admin }) => {
+  return withCluster(options, async ({ kafka, admin }) => {
     if (!(await admin.listTopics()).includes(args.topic)) throw usageError(`topic ${args.topic} does not exist`, ERROR_CODES.badOption);
     const consumer = kafka.consumer({ groupId: args.group, allowAutoTopicCreation: false, maxWaitTimeInMs: 200, retry: { retries: 5, restartOnFailure: async () => false } });
     const rows: ConsumedRow[] = [];

@@ -14,9 +14,10 @@ export const groupCommand = defineCommand({
     group: groupOption({ describe: 'group id (describe)', positional: 'one' }),
     ...BROKER_OPTIONS,
   },
-  async handler({ values: a }, io) {
+  async handler(options, io) {
+    const a = options.values;
     checkCommand(a, [[a.action === 'describe' && !a.group, 'kbench group describe needs a group id']]);
-    return withCluster(a, async ({ admin }) => {
+    return withCluster(options, async ({ admin }) => {
       if (a.action === 'list') {
         const groups = await listGroups(admin);
         io.stdout(a.json ? JSON.stringify(groups, null, 2) + '\n' : groups.map((g) => g.groupId).join('\n') + (groups.length ? '\n' : ''));

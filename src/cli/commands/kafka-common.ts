@@ -1,13 +1,21 @@
 // What every broker-facing command shares: --brokers / KBENCH_BROKERS, a bounded connect, clean-up,
 // and the names Kafka accepts for topics and groups.
 import type { Admin, Kafka } from 'kafkajs';
-import { option, Problems, type ArgsOf } from '../../config/option.js';
+import { option, Problems, type ArgsOf, type Source } from '../../config/option.js';
+import { securityOf } from '../../config/connection.js';
 import { BROKER_OPTIONS } from '../../config/options.js';
 import { nonBlank } from '../../config/units.js';
 import { ERROR_CODES, shown, usageError } from '../../errors.js';
 import { connectAdmin, createKafka } from '../../engines/kafka/client.js';
 
 export type BrokerArgs = Pick<ArgsOf<typeof BROKER_OPTIONS>, 'brokers' | 'connectTimeout'>;
+type ClusterArgs = Omit<ArgsOf<typeof BROKER_OPTIONS>, 'json'>;
+
+/** A broker-facing command's resolved options (values and where each came from). */
+export interface ClusterOptions {
+  values: ClusterArgs;
+  sources: { readonly [K in keyof ClusterArgs]?: Source | undefined };
+}
 
 export interface Connected {
   kafka: Kafka;
@@ -26,11 +34,14 @@ export function checkCommand(args: BrokerArgs, rules: [broken: boolean, problem:
   problems.throwIfAny();
 }
 
-export async function withCluster<T>(args: BrokerArgs, fn: (c: Connected) => Promise<T>): Promise<T> {
+export async function withCluster<T>(options: ClusterOptions, fn: (c: Connected) => Promise<T>): Promise<T> {
+  const args = options.values;
   if (!args.brokers) throw usageError(NEEDS_BROKERS, ERROR_CODES.badOption);
   const { brokers, connectTimeout: connectTimeoutMs } = args;
-  const kafka = createKafka({ brokers, connectTimeoutMs });
-  const admin = await connectAdmin(kafka, { brokers, connectTimeoutMs });
+  // Security settings are checked (and certificate files read) before anything connects.
+  const security = securityOf(args, options.sources);
+  const kafka = createKafka({ brokers, connectTimeoutMs, security });
+  const admin = await connectAdmin(kafka, { brokers, connectTimeoutMs, security });
   try {
     return await fn({ kafka, admin, brokers, connectTimeoutMs });
   } finally {

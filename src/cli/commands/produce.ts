@@ -40,9 +40,10 @@ export const produceCommand = defineCommand({
     batchSize: OPTIONS.batchSize,
     compression: OPTIONS.compression,
   },
-  async handler({ values: a }, io) {
+  async handler(options, io) {
+    const a = options.values;
     const count = a.messages;
-    return withCluster(a, async ({ kafka, admin }) => {
+    return withCluster(options, async ({ kafka, admin }) => {
       if (!(await admin.listTopics()).includes(a.topic)) throw usageError(`topic ${a.topic} does not exist; create it with kbench topic create ${a.topic} --partitions N`, ERROR_CODES.badOption);
       const partitions = (await admin.fetchTopicMetadata({ topics: [a.topic] })).topics[0].partitions.length;
       const spec = runSpecWith({

@@ -1,5 +1,6 @@
 // `kbench [run] [workload]`: the main job. Resolves the spec, checks every output before the run,
 // runs it on an engine, then prints the report and writes it.
+import { securityOf } from '../../config/connection.js';
 import { resolveRunSpec } from '../../config/resolve.js';
 import type { RunSpec } from '../../config/run-spec.js';
 import { RUN_OPTIONS } from '../../config/options.js';
@@ -36,7 +37,11 @@ export const runCommand = defineCommand({
     const plan = planOutputs(a, spec);
     const toStdout = plan.json === '-';
 
-    const engine = createEngine(spec);
+    // Security settings are checked (and certificate files read) before anything connects; they stay
+    // out of the spec, which the report carries.
+    const checked = securityOf(a, options.sources);
+    const security = spec.brokers ? checked : null;
+    const engine = createEngine(spec, security);
     const progress = createProgressLine(io, !a.json && !a.quiet && !toStdout);
     const result = await runWorkload(spec, engine, createRng(spec.seed), { shouldStop: io.stopRequested, onProgress: (p) => progress.update(p) });
     progress.done();

@@ -20,13 +20,14 @@ export const topicCommand = defineCommand({
     replicationFactor: OPTIONS.replicationFactor,
     force: OPTIONS.force,
   },
-  async handler({ values: a }, io) {
+  async handler(options, io) {
+    const a = options.values;
     const name = a.name;
     checkCommand(a, [
       [a.action !== 'list' && !name, `kbench topic ${a.action} needs a topic name`],
       [(a.action === 'create' || a.action === 'alter') && a.partitions === undefined, `kbench topic ${a.action} needs --partitions N${a.action === 'alter' ? ' (the new, larger count)' : ''}`],
     ]);
-    return withCluster(a, async ({ kafka, admin }) => {
+    return withCluster(options, async ({ kafka, admin }) => {
       switch (a.action) {
         case 'create': {
           const partitions = a.partitions!;

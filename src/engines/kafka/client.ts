@@ -1,7 +1,9 @@
 // Connecting to a real cluster through kafkajs, with bounded waits and one clear error line when
 // the brokers cannot be reached. Only 127.0.0.1 / localhost style addresses are special-cased nowhere:
 // kbench connects to what the user names.
-import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import type { ClientSecurity } from '../../config/client-security.js';
 import { ERROR_CODES, runError, type ErrorCode } from '../../errors.js';
 
 export interface ConnectOptions {
@@ -9,12 +11,40 @@ export interface ConnectOptions {
   /** Give up connecting after this long, ms. */
   connectTimeoutMs: number;
   clientId?: string;
+  /** TLS and SASL settings; null or absent for a plaintext, unauthenticated connection. */
+  security?: ClientSecurity | null;
+}
+
+/** kafkajs's `ssl` and `sasl` settings for a ClientSecurity. */
+export function kafkajsSecurity(s: ClientSecurity | null | undefined): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  if (!s) return {};
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (s.tls) {
+    const t = s.tls;
+    const ssl: ConnectionOptions = { rejectUnauthorized: true };
+    if (t.ca) ssl.ca = t.ca;
+    if (t.cert) ssl.cert = t.cert;
+    if (t.key) ssl.key = t.key;
+    if (t.pfx) ssl.pfx = Buffer.from(t.pfx);
+    if (t.passphrase !== null) ssl.passphrase = t.passphrase;
+    // ssl.endpoint.identification.algorithm= (empty): the certificate must still be trusted, only its name is not checked.
+    if (!t.verifyHostname) ssl.checkServerIdentity = () => undefined;
+    out.ssl = ssl;
+  }
+  if (s.sasl) {
+    const { username, password } = s.sasl;
+    const mechanism = s.sasl.mechanism.toLowerCase() as 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    out.sasl = { mechanism, username, password } as SASLOptions;
+  }
+  return out;
 }
 
 export function createKafka(o: ConnectOptions): Kafka {
   const config: KafkaConfig = {
     clientId: o.clientId ?? 'kbench',
     brokers: o.brokers,
+    ...kafkajsSecurity(o.security),
+    authenticationTimeout: Math.min(10_000, o.connectTimeoutMs),
     connectionTimeout: Math.min(3000, o.connectTimeoutMs),
     requestTimeout: 30_000,
     // Bounded retries: a dead broker must end in an error, not in minutes of silent retrying.

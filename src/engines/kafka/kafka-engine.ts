@@ -6,6 +6,7 @@
 // Planning, delivery accounting and recording stay on one thread, so ordering is judged per key
 // across the whole group exactly as with one thread, whatever --threads is.
 import { randomUUID } from 'node:crypto';
+import { describeSecurity, type ClientSecurity } from '../../config/client-security.js';
 import type { RunSpec } from '../../config/run-spec.js';
 import { ERROR_CODES, KbenchError, runError, usageError, type ErrorCode } from '../../errors.js';
 import { memberId } from '../../groups/assignors.js';
@@ -27,6 +28,8 @@ export interface KafkaEngineOptions {
   drainTimeoutMs: number;
   /** Worker threads to spread producers and consumers over. */
   threads: number;
+  /** TLS and SASL settings, or null for a plaintext cluster. */
+  security: ClientSecurity | null;
 }
 
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -78,7 +81,7 @@ export class KafkaEngine implements Engine {
     this.topic = `kbench-${keyPart}-${id}`;
     this.groupId = `kbench-${id}`;
     this.clientId = `kbench-${id}`;
-    const connect = { brokers: options.brokers, connectTimeoutMs: options.connectTimeoutMs, clientId: this.clientId };
+    const connect = { brokers: options.brokers, connectTimeoutMs: options.connectTimeoutMs, clientId: this.clientId, security: options.security };
     this.lease = new TopicLease(createKafka(connect), this.topic, this.groupId, connect);
     this.group = new GroupTracker(this.topic, spec.consumers, spec.partitions);
     const engine = this;
@@ -94,7 +97,7 @@ export class KafkaEngine implements Engine {
       name: 'kafka',
       simulated: false,
       mayDuplicate: true,
-      details: { brokers: options.brokers, topic: this.topic, groupId: this.groupId, replicationFactor: options.replicationFactor, keptTopic: options.keepTopic, threads: slices },
+      details: { brokers: options.brokers, security: options.security ? describeSecurity(options.security) : 'PLAINTEXT', topic: this.topic, groupId: this.groupId, replicationFactor: options.replicationFactor, keptTopic: options.keepTopic, threads: slices },
       notes: [
         `Measured on a live Kafka cluster at ${options.brokers.join(',')} through kafkajs, with producers and consumers spread over ${slices} worker thread${slices > 1 ? 's' : ''}.`,
         spec.acks === '0'
@@ -119,7 +122,7 @@ export class KafkaEngine implements Engine {
     // slot per producer; more only adds queueing to the produce latency of a --rate max run.
     this.slices = layout.map((part, i) => {
       const setup: SliceSetup = {
-        spec: this.spec, brokers: this.options.brokers, connectTimeoutMs: this.options.connectTimeoutMs, clientId: `${this.clientId}-t${i}`,
+        spec: this.spec, brokers: this.options.brokers, connectTimeoutMs: this.options.connectTimeoutMs, security: this.options.security, clientId: `${this.clientId}-t${i}`,
         topic: this.topic, groupId: this.groupId, ...part, keyCardinality: workload.keyCardinality,
       };
       const limit = Math.max(1, part.producers.length) * 2 * bufferLimit(this.spec);

@@ -40,7 +40,7 @@ export class LiveSlice {
   private readonly fetchReported = new Set<number>();
 
   constructor(private readonly setup: SliceSetup, private readonly post: (m: FromSlice, transfer?: ArrayBuffer[]) => void) {
-    this.kafka = createKafka({ brokers: setup.brokers, connectTimeoutMs: setup.connectTimeoutMs, clientId: setup.clientId });
+    this.kafka = createKafka({ brokers: setup.brokers, connectTimeoutMs: setup.connectTimeoutMs, clientId: setup.clientId, security: setup.security });
   }
 
   private nowUs = () => (epochMs() - this.originEpochMs) * 1000;

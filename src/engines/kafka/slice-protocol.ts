@@ -1,6 +1,7 @@
 // What the live engine's coordinator (the main thread) and its slices (worker threads, each with its
 // own kafkajs clients) say to each other. Records travel in packed typed arrays, transferred rather
 // than copied; the few control messages are plain objects.
+import type { ClientSecurity } from '../../config/client-security.js';
 import type { RunSpec } from '../../config/run-spec.js';
 
 /** One slice's share of a run: which producers and consumers it runs, and where. */
@@ -8,6 +9,7 @@ export interface SliceSetup {
   spec: RunSpec;
   brokers: string[];
   connectTimeoutMs: number;
+  security: ClientSecurity | null;
   clientId: string;
   topic: string;
   groupId: string;
