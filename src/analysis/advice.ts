@@ -17,6 +17,17 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
 
   if (report.run.error) out.push({ code: 'run-incomplete', level: 'critical', message: `The run stopped early (${report.run.error}); the numbers cover what happened until then.` });
 
+  // A live cluster that stopped acknowledging for a while (a broker restart, a leader election) and
+  // came back: the producers retried through it, and the gap is in the time series.
+  const gap = longestAckGap(report);
+  if (!report.simulated && gap && gap.seconds >= 2) {
+    out.push({
+      code: 'acks-stalled',
+      level: 'warn',
+      message: `No record was acknowledged for ${gap.seconds} s (from ${gap.fromS} s to ${gap.toS} s into the run) although records were waiting: the cluster was unreachable or had no leader for them. The producers retried through it${report.run.error ? '' : ' and delivered afterwards'}; latency and lag in that window are the outage's, not the load's.`,
+    });
+  }
+
   // Ordering.
   if (violations > 0) {
     const causes: string[] = [];
@@ -136,4 +147,25 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
     });
   }
   return out;
+}
+
+/** The longest run of whole time buckets without an ack while acked records were still to come or
+ * sent records waited: an outage, not the end of the run. */
+function longestAckGap(report: Omit<RunReport, 'advice'>): { seconds: number; fromS: number; toS: number } | null {
+  const acked = report.timeline.acked;
+  const bucketS = report.timeline.bucketMs / 1000;
+  const firstAck = acked.findIndex((n) => n > 0);
+  let lastAck = -1;
+  acked.forEach((n, i) => { if (n > 0) lastAck = i; });
+  let best: { seconds: number; fromS: number; toS: number } | null = null;
+  let start = -1;
+  for (let i = firstAck + 1; firstAck >= 0 && i < lastAck; i++) {
+    if (acked[i] === 0 && start < 0) start = i;
+    if (acked[i] > 0 && start >= 0) {
+      const seconds = (i - start) * bucketS;
+      if (!best || seconds > best.seconds) best = { seconds, fromS: start * bucketS, toS: i * bucketS };
+      start = -1;
+    }
+  }
+  return best;
 }

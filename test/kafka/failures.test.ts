@@ -104,3 +104,47 @@ describe.skipIf(!brokers)('failures during a live run', () => {
     }
   }, 120_000);
 });
+
+describe.skipIf(!brokers)('a broker restarted mid-run', () => {
+  it('is ridden through: producers and consumers reconnect, nothing acked is lost, the gap shows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kbench-restart-broker-'));
+    const env = { ...process.env, KBENCH_KAFKA_DIR: dir, KBENCH_KAFKA_PORT: '19292', KBENCH_KAFKA_CONTROLLER_PORT: '19293' };
+    const kafkaSh = (cmd: string) => spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), cmd], { env, encoding: 'utf8' });
+    const started = kafkaSh('start');
+    expect(started.status, started.stderr).toBe(0);
+    const restarting = '127.0.0.1:19292';
+    const out = join(tempDir(), 'restarted.json');
+    let restartedAt = 0;
+    try {
+      const r = await kbenchChild(['--brokers', restarting, '--key', 'user_id', '--partitions', '3', '--duration', '20s', '--rate', '300', '--out', out], () => {
+        void (async () => {
+          let topic = '';
+          await waitFor(async () => (topic = (await runTopics(restarting))[0] ?? '') !== '', 30_000, 'the run to create its topic');
+          await waitFor(async () => (await recordsIn(restarting, topic)) >= 900, 30_000, 'the run to produce 900 records');
+          restartedAt = Date.now();
+          expect(kafkaSh('stop').status).toBe(0);
+          expect(kafkaSh('start').status).toBe(0);
+          restartedAt = Date.now() - restartedAt;
+        })();
+      });
+      expect(r.stderr).not.toMatch(/this is a bug/);
+      expect(r.code, r.stderr).toBe(0);
+      expect(restartedAt).toBeGreaterThan(0);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      // acks=all and idempotent producers: every record acked once, on its partition, none lost.
+      expect(report.delivery).toMatchObject({ produced: 6000, acked: 6000, lost: 0, skipped: 0, misplaced: 0 });
+      expect(report.delivery.consumed).toBe(6000);
+      // The broker's logs hold each record once: no retry wrote a batch twice.
+      const logs = report.model.parameters.finalOffsets as { logEndOffset: number }[];
+      expect(logs.reduce((s, l) => s + l.logEndOffset, 0)).toBe(6000);
+      // The outage is in the time series (seconds without an ack) and in the advice.
+      const acked = report.timeline.acked as number[];
+      const firstAck = acked.findIndex((n) => n > 0);
+      expect(acked.slice(firstAck).some((n, i) => n === 0 && acked.slice(firstAck + i).some((m) => m > 0))).toBe(true);
+      expect(report.advice.map((a: { code: string }) => a.code)).toContain('acks-stalled');
+    } finally {
+      kafkaSh('stop');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -60,6 +60,8 @@ export class BatchingProducer<T> {
   constructor(private readonly o: BatchingProducerOptions<T>) {
     const { settings, partitioner, nowUs } = o;
     this.producer = o.kafka.producer({
+      // Retries are the client's (ConnectOptions.rideThroughMs). The idempotent producer keeps its
+      // sequence numbers across them, so the broker drops a batch it had already written.
       idempotent: settings.idempotent,
       maxInFlightRequests: settings.maxInFlight,
       allowAutoTopicCreation: false,

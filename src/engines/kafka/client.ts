@@ -13,6 +13,13 @@ export interface ConnectOptions {
   clientId?: string;
   /** TLS and SASL settings; null or absent for a plaintext, unauthenticated connection. */
   security?: ClientSecurity | null;
+  /** Retry through broker trouble for about this long (a run's clients); default: a few seconds. */
+  rideThroughMs?: number;
+}
+
+/** kafkajs retries (connects, metadata, requests) backing off to 1 s, for about `ms` in all. */
+function retriesFor(ms: number) {
+  return { retries: Math.max(5, Math.ceil(ms / 1000) + 3), initialRetryTime: 100, maxRetryTime: 1000 };
 }
 
 /** kafkajs's `ssl` and `sasl` settings for a ClientSecurity. */
@@ -47,8 +54,9 @@ export function createKafka(o: ConnectOptions): Kafka {
     authenticationTimeout: Math.min(10_000, o.connectTimeoutMs),
     connectionTimeout: Math.min(3000, o.connectTimeoutMs),
     requestTimeout: 30_000,
-    // Bounded retries: a dead broker must end in an error, not in minutes of silent retrying.
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
+    // Bounded retries: a dead broker must end in an error, not in minutes of silent retrying. A run's
+    // clients ride through a restart or a leader election of a few seconds, as Kafka's clients do.
+    retry: o.rideThroughMs ? retriesFor(o.rideThroughMs) : { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
     // kafkajs's own logs only when asked for (KBENCH_DEBUG=1), and on stderr: stdout is for reports.
     logLevel: process.env.KBENCH_DEBUG ? logLevel.INFO : logLevel.NOTHING,
     logCreator: () => ({ namespace, label, log }) => {
@@ -100,5 +108,41 @@ export async function connectAdmin(kafka: Kafka, o: ConnectOptions): Promise<Adm
     await admin.disconnect().catch(() => undefined);
     if (e instanceof Error && e.name === 'KbenchError') throw e;
     throw runError(`cannot reach Kafka at ${o.brokers.join(',')}: ${describeError(e)}`, e, ERROR_CODES.unreachable);
+  }
+}
+
+/** Kafka error codes a client retries: the cluster is still getting ready (a coordinator loading, a
+ * leader not yet elected, metadata not yet propagated) or briefly unreachable. */
+const RETRIABLE_TYPES = new Set(['LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER',
+  'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'REQUEST_TIMED_OUT', 'NOT_CONTROLLER', 'NETWORK_EXCEPTION']);
+
+/** Connection failures that do not go away by retrying: TLS trust, names and protocol mismatches. */
+const PERMANENT_CONNECTION_CODES = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|EPROTO|ECONNRESET_TLS)/;
+
+/** Whether Kafka's clients would retry this error: judged on its original cause, as kafkajs does. */
+export function isRetriable(e: unknown): boolean {
+  let err = e as { retriable?: boolean; type?: string; name?: string; code?: string; cause?: unknown } | null | undefined;
+  while (err?.cause) err = err.cause as typeof err;
+  if (!err) return false;
+  if (err.name === 'KafkaJSSASLAuthenticationError') return false;
+  if (err.type && RETRIABLE_TYPES.has(err.type)) return true;
+  if (err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSConnectionClosedError' || err.name === 'KafkaJSRequestTimeoutError' || err.name === 'KafkaJSBrokerNotFound') {
+    return !(err.code && PERMANENT_CONNECTION_CODES.test(err.code));
+  }
+  return err.retriable === true;
+}
+
+/** Runs `attempt` until it succeeds, retrying retriable Kafka errors (as Kafka's clients do) until
+ * `deadline` (ms since the epoch); anything else, or the last retriable error, is thrown. */
+export async function retrying<T>(attempt: () => Promise<T>, deadline: number): Promise<T> {
+  let pause = 100;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!isRetriable(e) || Date.now() + pause > deadline) throw e;
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(pause * 2, 1000);
+    }
   }
 }

@@ -9,7 +9,7 @@ import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.j
 import { createRng } from '../../workload/rng.js';
 import { kafkajsAssigner } from './assigners.js';
 import { BatchingProducer } from './batching-producer.js';
-import { createKafka, describeError } from './client.js';
+import { createKafka, describeError, isRetriable } from './client.js';
 import { registerCodecs } from './codecs.js';
 import { readTracking, TRACKING_BYTES, TRACKING_HEADER, writeTracking, type TrackedFields } from './record-codec.js';
 import { ACKED, CONSUMED, EVENT, EVENT_STRIDE, SEND, SEND_STRIDE, epochMs, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
@@ -25,6 +25,10 @@ interface SentRecord {
 }
 
 const EVENTS_PER_MESSAGE = 4096;
+/** How long a run's producers and consumers retry through broker trouble (a restart, an election)
+ * before a send fails for good and the run ends with its partial report. Kafka's producers wait up
+ * to delivery.timeout.ms (2 minutes); kbench's runs are short, so half a minute. */
+export const RIDE_THROUGH_MS = 30_000;
 
 export class LiveSlice {
   private readonly kafka;
@@ -40,7 +44,7 @@ export class LiveSlice {
   private readonly fetchReported = new Set<number>();
 
   constructor(private readonly setup: SliceSetup, private readonly post: (m: FromSlice, transfer?: ArrayBuffer[]) => void) {
-    this.kafka = createKafka({ brokers: setup.brokers, connectTimeoutMs: setup.connectTimeoutMs, clientId: setup.clientId, security: setup.security });
+    this.kafka = createKafka({ brokers: setup.brokers, connectTimeoutMs: setup.connectTimeoutMs, clientId: setup.clientId, security: setup.security, rideThroughMs: RIDE_THROUGH_MS });
   }
 
   private nowUs = () => (epochMs() - this.originEpochMs) * 1000;
@@ -88,10 +92,12 @@ export class LiveSlice {
       sessionTimeout: 10_000,
       allowAutoTopicCreation: false,
       // A freshly started broker answers "the coordinator is loading" until __consumer_offsets is
-      // loaded, which takes over 10 s on a busy machine. While the group forms (bounded by the
-      // coordinator's settle wait), a consumer that gives up is restarted, as Kafka clients keep
-      // retrying; once the run has started, a crash stops the run.
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async () => !this.running },
+      // loaded, which takes over 10 s on a busy machine, and a broker restarting mid-run refuses
+      // connections for a few seconds. Kafka's consumers keep retrying through both; so do these:
+      // while the group forms (bounded by the coordinator's settle wait) a consumer that gives up is
+      // always restarted, and during the run whenever its error is one a client retries. A broker
+      // that stays down ends the run through the producers' bounded retries and the drain timeout.
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async (e) => !this.running || isRetriable(e) },
     });
     this.consumers.push(consumer);
     consumer.on(consumer.events.GROUP_JOIN, (e) => {

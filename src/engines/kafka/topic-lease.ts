@@ -4,7 +4,7 @@
 // unless --keep-topic.
 import type { Admin, Kafka } from 'kafkajs';
 import { runError } from '../../errors.js';
-import { connectAdmin, describeError, withTimeout, type ConnectOptions } from './client.js';
+import { connectAdmin, describeError, retrying, withTimeout, type ConnectOptions } from './client.js';
 import { markOwned, REGISTRY_TOPIC, unmarkOwned } from './registry.js';
 
 export interface FinalOffsets {
@@ -28,14 +28,24 @@ export class TopicLease {
   async create(partitions: number, replicationFactor: number): Promise<void> {
     const admin = await connectAdmin(this.kafka, this.connect);
     this.admin = admin;
+    // A cluster that is still getting ready (a freshly formatted broker on a busy machine answers
+    // "this server does not host this topic-partition" for a while after creating it) is waited
+    // for within --connect-timeout, as Kafka's clients wait, never reported as a failure at once.
+    const deadline = Date.now() + this.connect.connectTimeoutMs;
     try {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: this.topic, numPartitions: partitions, replicationFactor }] });
+      await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic: this.topic, numPartitions: partitions, replicationFactor }] }), deadline);
+      this.created = true;
+      await retrying(async () => {
+        const md = await admin.fetchTopicMetadata({ topics: [this.topic] });
+        const parts = md.topics[0]?.partitions ?? [];
+        if (parts.length < partitions || parts.some((p) => p.leader < 0)) throw Object.assign(new Error('leaders not yet elected'), { type: 'LEADER_NOT_AVAILABLE' });
+      }, deadline);
     } catch (e) {
-      throw runError(`cannot create topic ${this.topic}: ${describeError(e)}`);
+      throw runError(`cannot create topic ${this.topic}${this.created ? ' (its partitions got no leader in time)' : ''}: ${describeError(e)}`);
     }
     this.created = true;
     try {
-      await markOwned(this.kafka, admin, this.topic);
+      await retrying(() => markOwned(this.kafka, admin, this.topic), deadline);
     } catch (e) {
       throw runError(`cannot record ${this.topic} as created by kbench (in ${REGISTRY_TOPIC}): ${describeError(e)}`);
     }
