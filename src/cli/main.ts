@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `kbench` command: the only place that touches process.argv and process.exitCode.
+// First: kafkajs's producer fast path must be in place before anything loads kafkajs.
+import '../engines/kafka/kafkajs-fast-path/install.js';
 import { runCli } from './run-cli.js';
 
 let stop = false;

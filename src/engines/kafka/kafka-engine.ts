@@ -186,6 +186,7 @@ export class KafkaEngine implements Engine {
     switch (m.t) {
       case 'started':
         this.started.add(slice.index);
+        this.info.details.kafkajsFastPath = m.kafkajsFastPath;
         return;
       case 'events':
         return this.onEvents(m.data, m.count);

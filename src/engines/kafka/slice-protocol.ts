@@ -39,7 +39,7 @@ export type ToSlice =
   | { t: 'close' };
 
 export type FromSlice =
-  | { t: 'started' }
+  | { t: 'started'; kafkajsFastPath: boolean }
   | { t: 'events'; data: Float64Array; count: number }
   | { t: 'joined'; consumer: number; assignment: Record<string, number[]>; atEpochMs: number }
   | { t: 'fetched'; consumer: number }
