@@ -38,6 +38,7 @@ export const PRODUCER_PROPERTIES: Record<string, { option: string; value: (v: st
   'compression.type': { option: 'compression', value: (v) => v },
   'bootstrap.servers': { option: 'brokers', value: (v) => v },
   'metadata.max.age.ms': { option: 'metadataRefresh', value: millis },
+  'delivery.timeout.ms': { option: 'deliveryTimeout', value: millis },
 };
 
 export type ProducerProperty = Property;

@@ -136,6 +136,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     batchBytes: o.batchSize,
     compression: o.compression,
     threads: o.threads,
+    deliveryTimeoutMs: o.deliveryTimeout,
   };
   return Object.freeze(spec);
 }

@@ -76,6 +76,8 @@ export interface RunSpec extends ProducerSettings {
   drainTimeoutMs: number;
   /** Live engine: worker threads for producers and consumers. */
   threads: number;
+  /** Live engine: how long clients retry through broker trouble before a send fails, ms. */
+  deliveryTimeoutMs: number;
 }
 
 /** A key spec as a user writes it: "country", "fixed:tenant-1", "file:keys.txt". */

@@ -138,7 +138,7 @@ function spec(v: unknown, path: string): void {
     recordSize: orNull(num), explicitPartition: orNull(num), growTo: orNull(num), growAtMs: orNull(num), metadataRefreshMs: orNull(num),
     brokers: nullable(strings),
     // Producer settings: absent from reports written before they existed.
-    acks: optional(str), idempotent: optional(bool), maxInFlight: optional(num), lingerMs: optional(num), batchBytes: optional(num), compression: optional(str), threads: optional(num),
+    acks: optional(str), idempotent: optional(bool), maxInFlight: optional(num), lingerMs: optional(num), batchBytes: optional(num), compression: optional(str), threads: optional(num), deliveryTimeoutMs: optional(num),
   });
   if (s.growTo !== null && s.growAtMs === null) throw new ReportShapeError(at(path, 'growAtMs'), 'must be a number when spec.growTo is set');
 }

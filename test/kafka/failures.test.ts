@@ -82,7 +82,7 @@ describe.skipIf(!brokers)('failures during a live run', () => {
     const dying = '127.0.0.1:19192';
     const out = join(tempDir(), 'died.json');
     try {
-      const r = await kbenchChild(['--brokers', dying, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out, '--drain-timeout', '3s'], () => {
+      const r = await kbenchChild(['--brokers', dying, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out, '--drain-timeout', '3s', '--delivery-timeout', '5s'], () => {
         void (async () => {
           let topic = '';
           await waitFor(async () => (topic = (await runTopics(dying))[0] ?? '') !== '', 30_000, 'the run to create its topic');
@@ -91,7 +91,7 @@ describe.skipIf(!brokers)('failures during a live run', () => {
         })();
       });
       expect(r.code).toBe(1);
-      expect(r.ms).toBeLessThan(80_000);
+      expect(r.ms).toBeLessThan(60_000);
       expect(r.stderr).toMatch(/kbench: the run failed: /);
       expect(existsSync(out)).toBe(true);
       const report = JSON.parse(readFileSync(out, 'utf8'));

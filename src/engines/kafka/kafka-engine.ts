@@ -305,12 +305,17 @@ export class KafkaEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    // Slices disconnect their clients (bounded), then their threads end.
+    // Slices disconnect their clients while the lease deletes the run's group and topic; each is
+    // bounded (10 s), so a broker that is gone does not hold the exit.
     for (const s of this.slices) s.post({ t: 'close' });
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && this.slices.some((s) => !this.closed.has(s.index) && !s.exited)) await new Promise((r) => setTimeout(r, 20));
-    this.closed.add(-1); // from here on a thread's exit is expected
-    await Promise.all(this.slices.map((s) => s.terminate().catch(() => 0)));
+    const slicesClosed = (async () => {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && this.slices.some((s) => !this.closed.has(s.index) && !s.exited)) await new Promise((r) => setTimeout(r, 20));
+      this.closed.add(-1); // from here on a thread's exit is expected
+      await Promise.all(this.slices.map((s) => s.terminate().catch(() => 0)));
+    })();
+    // The group can only be deleted once its members have left.
+    await slicesClosed;
     await this.lease.release({ deleteGroup: this.spec.consumers > 0, keepTopic: this.options.keepTopic });
   }
 }

@@ -25,10 +25,7 @@ interface SentRecord {
 }
 
 const EVENTS_PER_MESSAGE = 4096;
-/** How long a run's producers and consumers retry through broker trouble (a restart, an election)
- * before a send fails for good and the run ends with its partial report. Kafka's producers wait up
- * to delivery.timeout.ms (2 minutes); kbench's runs are short, so half a minute. */
-export const RIDE_THROUGH_MS = 30_000;
+
 
 export class LiveSlice {
   private readonly kafka;
@@ -44,7 +41,7 @@ export class LiveSlice {
   private readonly fetchReported = new Set<number>();
 
   constructor(private readonly setup: SliceSetup, private readonly post: (m: FromSlice, transfer?: ArrayBuffer[]) => void) {
-    this.kafka = createKafka({ brokers: setup.brokers, connectTimeoutMs: setup.connectTimeoutMs, clientId: setup.clientId, security: setup.security, rideThroughMs: RIDE_THROUGH_MS });
+    this.kafka = createKafka({ brokers: setup.brokers, connectTimeoutMs: setup.connectTimeoutMs, clientId: setup.clientId, security: setup.security, rideThroughMs: setup.spec.deliveryTimeoutMs });
   }
 
   private nowUs = () => (epochMs() - this.originEpochMs) * 1000;
@@ -209,7 +206,8 @@ export class LiveSlice {
 
   private async close(): Promise<void> {
     const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
-    await Promise.all(this.consumers.map((c) => quietly(c.disconnect())));
-    await Promise.all([...this.producers.values()].map((p) => quietly(p.disconnect())));
+    // Together, and each bounded: a consumer leaving a group on a broker that is gone waits for nothing.
+    const bounded = (p: Promise<unknown>) => quietly(Promise.race([p, new Promise((r) => setTimeout(r, 5_000).unref())]));
+    await Promise.all([...this.consumers.map((c) => bounded(c.disconnect())), ...[...this.producers.values()].map((p) => bounded(p.disconnect()))]);
   }
 }

@@ -82,16 +82,17 @@ export class TopicLease {
     }
   }
 
-  /** Deletes the group (if the run had one) and the topic (unless kept), quietly: the run's outcome is already known. */
+  /** Deletes the group (if the run had one) and the topic (unless kept), quietly and within 10 s in
+   * all: the run's outcome is already known, and a broker that is gone must not hold the exit. */
   async release(o: { deleteGroup: boolean; keepTopic: boolean }): Promise<void> {
     const admin = this.admin;
     if (!admin) return;
-    const quietly = (p: Promise<unknown>) => withTimeout(p, 10_000, 'close timed out').catch(() => undefined);
-    if (o.deleteGroup) await quietly(admin.deleteGroups([this.groupId]));
-    if (this.created && !o.keepTopic) {
-      await quietly(admin.deleteTopics({ topics: [this.topic], timeout: 10_000 }).then(() => unmarkOwned(this.kafka, admin, this.topic)));
-    }
-    await quietly(admin.disconnect());
     this.admin = null;
+    const cleanUp = Promise.all([
+      o.deleteGroup ? admin.deleteGroups([this.groupId]) : undefined,
+      this.created && !o.keepTopic ? admin.deleteTopics({ topics: [this.topic], timeout: 10_000 }).then(() => unmarkOwned(this.kafka, admin, this.topic)) : undefined,
+    ]);
+    await withTimeout(cleanUp, 10_000, 'clean-up timed out').catch(() => undefined);
+    await withTimeout(admin.disconnect(), 2_000, 'disconnect timed out').catch(() => undefined);
   }
 }
