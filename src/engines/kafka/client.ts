@@ -2,7 +2,8 @@
 // the brokers cannot be reached. Only 127.0.0.1 / localhost style addresses are special-cased nowhere:
 // kbench connects to what the user names.
 import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import type { ConnectionOptions } from 'node:tls';
+import { isIP } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { ClientSecurity } from '../../config/client-security.js';
 import { ERROR_CODES, runError, type ErrorCode } from '../../errors.js';
 
@@ -81,13 +82,71 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: s
   }
 }
 
+/** Kafka's authorization error codes: an ACL is missing for the operation the caller names. */
+const DENIED = /^(TOPIC|GROUP|CLUSTER|TRANSACTIONAL_ID|DELEGATION_TOKEN)_AUTHORIZATION_FAILED$/;
+
 export function describeError(e: unknown): string {
+  // kafkajs gathers per-topic failures (createTopics, deleteTopics) in one error; its message
+  // ("Topic creation errors") says nothing, its entries do.
+  const entries = (e as { errors?: { type?: string; message?: string }[] } | null)?.errors;
+  const types = Array.isArray(entries) ? [...new Set(entries.map((x) => x?.type).filter((t): t is string => typeof t === 'string'))] : [];
+  const type = (e as { type?: string } | null)?.type ?? types[0];
+  if (type && DENIED.test(type)) {
+    const what = type.split('_AUTHORIZATION_FAILED')[0].toLowerCase().replace(/_/g, ' ');
+    return `not authorized (${type}): the user has no ACL allowing this operation on the ${what}; ask the cluster's admin for one (kafka-acls --add --allow-principal User:… --operation … --${what === 'cluster' ? 'cluster' : what})`;
+  }
+  if (e instanceof Error && e.name === 'KafkaJSSASLAuthenticationError') return `authentication failed (${e.message.split(': ').pop()}); check the username and password, and that the user exists for this mechanism`;
+  if (types.length) return `${(e as Error).message}: ${types.join(', ')}`;
   if (e instanceof Error) {
     const cause = (e as { cause?: unknown }).cause;
     const inner = cause instanceof Error ? `: ${cause.message}` : '';
     return `${e.message}${inner}`;
   }
   return String(e);
+}
+
+/** What a failed connection's first broker says to a TLS handshake, in one line a user can act on;
+ * null when the probe finds nothing to say (the broker is simply not there, say). kafkajs retries
+ * these failures as if they were passing trouble, so without this they end as a timeout. */
+export async function diagnoseConnection(o: ConnectOptions): Promise<string | null> {
+  const address = o.brokers[0];
+  const sep = address.lastIndexOf(':');
+  const host = address.slice(0, sep);
+  const port = Number(address.slice(sep + 1));
+  const want = o.security?.tls ?? null;
+  const tlsOptions: ConnectionOptions = { host, port, rejectUnauthorized: want !== null, ...(isIP(host) ? {} : { servername: host }) };
+  if (want) Object.assign(tlsOptions, kafkajsSecurity(o.security).ssl as ConnectionOptions);
+  const outcome = await new Promise<{ ok: boolean; code?: string; message?: string }>((resolve) => {
+    const socket = tlsConnect(tlsOptions);
+    const done = (r: { ok: boolean; code?: string; message?: string }) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done({ ok: false, code: 'TIMEOUT' }), Math.min(3000, o.connectTimeoutMs));
+    // TLS 1.3 servers judge the client's certificate after the client's side of the handshake is
+    // done: wait a moment for a refusal before calling the handshake good.
+    socket.once('secureConnect', () => setTimeout(() => done({ ok: true }), 300));
+    socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, code: err.code, message: err.message }));
+  });
+  const code = outcome.code ?? '';
+  if (!want) return outcome.ok ? `${address} is a TLS listener but security.protocol is ${o.security?.protocol ?? 'PLAINTEXT'}: use SSL or SASL_SSL (with ssl.truststore.location for its CA)` : null;
+  if (outcome.ok || code === 'TIMEOUT' || code === 'ECONNREFUSED') return null;
+  if (/UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|SELF_SIGNED|DEPTH_ZERO|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE/.test(code)) {
+    return `the certificate of ${address} is not trusted (${code}): set ssl.truststore.location to the CA that signed it`;
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the certificate of ${address} does not name ${host} (hostname verification): connect by a name or address it carries, or set ssl.endpoint.identification.algorithm= (empty) to skip the check`;
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return `the certificate of ${address} is not valid now (${code})`;
+  if (code === 'ECONNRESET') {
+    return `${address} closed the connection during the TLS handshake: it looks like a PLAINTEXT or SASL_PLAINTEXT listener, but security.protocol is ${o.security?.protocol}`;
+  }
+  if (/ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN|HANDSHAKE_FAILURE)/.test(code)) {
+    return `${address} refused the TLS handshake (${code}): it wants a client certificate it trusts (ssl.keystore.location), or does not accept this one`;
+  }
+  if (code === 'EPROTO' || /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|RECORD_LAYER/.test(code) || /wrong version number/.test(outcome.message ?? '')) {
+    return `${address} does not speak TLS (its listener is PLAINTEXT or SASL_PLAINTEXT) but security.protocol is ${o.security?.protocol}: use PLAINTEXT or SASL_PLAINTEXT for it`;
+  }
+  return `the TLS handshake with ${address} failed: ${code || outcome.message}`;
 }
 
 /** A connected admin client, or a run error naming the brokers within the connect timeout. */
@@ -106,6 +165,11 @@ export async function connectAdmin(kafka: Kafka, o: ConnectOptions): Promise<Adm
     return admin;
   } catch (e) {
     await admin.disconnect().catch(() => undefined);
+    if (e instanceof Error && e.name === 'KafkaJSSASLAuthenticationError') {
+      throw runError(`cannot log in to Kafka at ${o.brokers.join(',')} as ${o.security?.sasl?.username ?? '?'} with ${o.security?.sasl?.mechanism ?? 'SASL'}: ${describeError(e)}`, e, ERROR_CODES.unreachable);
+    }
+    const diagnosis = await diagnoseConnection(o).catch(() => null);
+    if (diagnosis) throw runError(`cannot connect to Kafka: ${diagnosis}`, e, ERROR_CODES.unreachable);
     if (e instanceof Error && e.name === 'KbenchError') throw e;
     throw runError(`cannot reach Kafka at ${o.brokers.join(',')}: ${describeError(e)}`, e, ERROR_CODES.unreachable);
   }
