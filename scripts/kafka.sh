@@ -87,8 +87,9 @@ gen_certs() {
   [[ -x "$keytool" ]] || keytool=keytool
   mkdir -p "$K"
   tmp="$(mktemp -d "$K/secrets.tmp.XXXXXX")"
+  # A background job, waited for: in a subshell that is part of `… || …` bash ignores set -e.
   (
-    set -euo pipefail
+    trap wait EXIT   # on failure too: the keytool jobs below must not outlive the directory
     cd "$tmp"
     umask 022
     key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null; }
@@ -103,8 +104,8 @@ gen_certs() {
         -extfile "$1.ext" -out "$1.pem" 2>/dev/null
     }
     # leaf <name> <ca> <CN> <extendedKeyUsage> [subjectAltName]: a certificate signed by <ca>, and a
-    # PKCS12 keystore with its key (AES and SHA-256, which Node's OpenSSL 3 reads too). Without the CA,
-    # as servers usually send their chain: a peer must trust the CA itself.
+    # PKCS12 keystore with it and its key (AES and SHA-256, which Node's OpenSSL 3 reads too). No CA
+    # certificate in it: the broker sends only its own, so a client must trust the test CA itself.
     leaf() {
       key "$1"
       openssl req -new -key "$1.key" -subj "/O=kbench/CN=$3" -out "$1.csr"
@@ -135,13 +136,14 @@ gen_certs() {
     chmod 644 ./*
     chmod 755 .
     echo "$CERTS_SPEC" > .generated
-  ) || { rm -rf "$tmp"; die "generating the test certificates failed"; }
+  ) &
+  if ! wait $!; then rm -rf "$tmp"; die "generating the test certificates failed"; fi
   rm -rf "$SECRETS"
   mv "$tmp" "$SECRETS"
   echo "kafka.sh: generated the test CA and certificates in $SECRETS" >&2
 }
 
-# Client property files (Kafka's --command-config syntax, which kbench reads too) and the docker
+# Client property files (Kafka's --command-config syntax, for Kafka's tools and kbench) and the docker
 # profile's credential files. Written at every start: they are cheap, hold absolute paths and passwords
 # that may have moved or changed since the certificates were generated.
 write_client_configs() {
