@@ -129,7 +129,7 @@ describe('--consumers 0 (simulated)', () => {
   it('is a produce-only run: no group, produce latency only, and nothing unread counted as lost', async () => {
     const r: RunReport = await simReport('--consumers', '0', '--duration', '2s', '--rate', '1000');
     expect(r.spec.consumers).toBe(0);
-    expect(r.delivery).toEqual({ produced: 2000, acked: 2000, consumed: 0, lost: 0, duplicated: 0, skipped: 0, misplaced: null });
+    expect(r.delivery).toEqual({ produced: 2000, acked: 2000, consumed: 0, lost: 0, duplicated: 0, skipped: 0, misplaced: null, unconsumed: null });
     expect(r.phases[0].consumers).toEqual([]);
     expect(r.phases[0].latency.produce.count).toBe(2000);
     expect(r.phases[0].latency.endToEnd.count).toBe(0);

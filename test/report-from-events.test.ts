@@ -28,7 +28,7 @@ describe('delivery.lost in the report', () => {
     const r = buildReport({ spec, engine: liveEngine, keys: createKeySource(spec, createRng(1)), recorder,
       startedAt: new Date(0).toISOString(), wallMs: 1000, error: null, failure: null }, 'test');
     // Acked {0,1,2}, consumed {1,3,4,5,6}: records 0 and 2 are lost (3 acked − 5 consumed would clamp to 0).
-    expect(r.delivery).toEqual({ produced: 7, acked: 3, consumed: 5, lost: 2, duplicated: 1, skipped: 0, misplaced: 0 });
+    expect(r.delivery).toEqual({ produced: 7, acked: 3, consumed: 5, lost: 2, duplicated: 1, skipped: 0, misplaced: 0, unconsumed: null });
   });
 });
 

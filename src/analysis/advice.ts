@@ -17,6 +17,19 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
 
   if (report.run.error) out.push({ code: 'run-incomplete', level: 'critical', message: `The run stopped early (${report.run.error}); the numbers cover what happened until then.` });
 
+  // Delivery: acked records that never reached a consumer, told apart by whether the log still holds them.
+  const d = report.delivery;
+  if (d.lost > 0) {
+    out.push({
+      code: 'records-lost',
+      level: 'critical',
+      message: `${d.lost} acked records were never read${d.unconsumed === null || d.unconsumed === undefined ? ' and the broker\'s log could not be checked at the end, so they may still be there' : ' and are not in the broker\'s log (checked against its end offsets)'}${spec.acks === '0' ? '; with acks=0 the producer never learns whether the broker kept a record' : ''}.`,
+    });
+  }
+  if (d.unconsumed) {
+    out.push({ code: 'records-unconsumed', level: 'warn', message: `${d.unconsumed} acked records were still in the broker's log when the run ended but no consumer had read them (not lost): the group fell behind or stopped; raise --drain-timeout or look at its lag.` });
+  }
+
   // A live cluster that stopped acknowledging for a while (a broker restart, a leader election) and
   // came back: the producers retried through it, and the gap is in the time series.
   const gap = longestAckGap(report);

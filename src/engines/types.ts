@@ -34,6 +34,9 @@ export interface EngineListener {
   consumed(rec: PlannedRecord, consumer: number, partition: number, offset: number, atUs: number): void;
   /** A record that no consumer will ever read (e.g. a new partition read from `latest`). */
   skipped(rec: PlannedRecord, partition: number, offset: number, atUs: number): void;
+  /** An acked record the run ended without reading, found still in the broker's log at its offset
+   * (live engine): unconsumed, not lost. */
+  unread?(rec: PlannedRecord, partition: number, offset: number): void;
   /** The group's assignment changed: owner consumer index per partition, -1 = nobody. */
   assigned(atUs: number, owners: Int32Array, reason: string): void;
 }

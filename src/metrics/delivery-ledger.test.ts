@@ -50,3 +50,19 @@ describe('DeliveryLedger placement', () => {
     expect(l.outstanding).toBe(0);
   });
 });
+
+describe('DeliveryLedger unread records', () => {
+  it('an acked record found still in the log is unconsumed, not lost; a consumed or unacked one is not', () => {
+    const l = new DeliveryLedger();
+    for (let n = 0; n < 4; n++) l.ack(n, 0);
+    l.consume(0, 0);
+    expect(l.outstanding).toBe(3);
+    expect(l.unread(1)).toBe(true);
+    expect(l.unread(1)).toBe(false); // once
+    expect(l.unread(0)).toBe(false); // consumed
+    expect(l.unread(9)).toBe(false); // never acked
+    expect(l.isOutstanding(2)).toBe(true);
+    expect(l.unconsumed).toBe(1);
+    expect(l.outstanding).toBe(2); // records 2 and 3: lost unless found in the log
+  });
+});

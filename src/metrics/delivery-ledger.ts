@@ -63,6 +63,9 @@ export class DeliveryLedger {
   private readonly ackedBits = new Bits();
   private readonly consumedBits = new Bits();
   private readonly skippedBits = new Bits();
+  private readonly unreadBits = new Bits();
+  /** Acked records still in the log at the end that no consumer read (checked against the log end). */
+  unconsumed = 0;
   /** Distinct records acked, consumed at least once, skipped. */
   acked = 0;
   consumed = 0;
@@ -73,7 +76,12 @@ export class DeliveryLedger {
   outstanding = 0;
 
   private settled(n: number): boolean {
-    return this.consumedBits.has(n) || this.skippedBits.has(n);
+    return this.consumedBits.has(n) || this.skippedBits.has(n) || this.unreadBits.has(n);
+  }
+
+  /** Acked and neither consumed nor skipped nor found unread (yet). */
+  isOutstanding(n: number): boolean {
+    return this.ackedBits.has(n) && !this.settled(n);
   }
 
   /** Records an ack of record n on `partition`; false if it was already acked. */
@@ -105,6 +113,15 @@ export class DeliveryLedger {
     if (!this.skippedBits.add(n)) return false;
     this.skipped++;
     if (this.ackedBits.has(n) && !wasSettled) this.outstanding--;
+    return true;
+  }
+
+  /** Records that acked record n, never consumed, is still in the broker's log (below its partition's
+   * end offset) when the run ends: unconsumed, not lost. False if it was consumed or settled already. */
+  unread(n: number): boolean {
+    if (!this.ackedBits.has(n) || this.settled(n) || !this.unreadBits.add(n)) return false;
+    this.unconsumed++;
+    this.outstanding--;
     return true;
   }
 }

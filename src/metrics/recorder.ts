@@ -99,6 +99,8 @@ export class Recorder implements EngineListener {
   totalConsumed = 0;
   totalSkipped = 0;
   totalDuplicated = 0;
+  /** Acked records the run ended without reading that were still in the broker's log (live runs). */
+  totalUnconsumed = 0;
   /** Ordering over the whole run: violations, and distinct entities with at least one (an entity
    * that violates in both phases counts once here, once in each phase). */
   totalViolations = 0;
@@ -248,6 +250,10 @@ export class Recorder implements EngineListener {
       this.maxSeq.set(e, rec.seq);
       this.maxSeqAtUs.set(e, atUs);
     }
+  }
+
+  unread(rec: PlannedRecord, _partition: number, _offset: number): void {
+    if (this.ledger?.unread(rec.n)) this.totalUnconsumed++;
   }
 
   skipped(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {

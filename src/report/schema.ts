@@ -101,7 +101,10 @@ export interface RunReport {
   keyMovement: KeyMovement | null;
   /** `misplaced`: distinct records consumed from another partition than their ack named (live runs
    * check every record; null for the simulator, which places each record once). */
-  delivery: { produced: number; acked: number; consumed: number; lost: number; duplicated: number; skipped: number; misplaced: number | null };
+  /** `unconsumed`: acked records no consumer read that the broker's log still held at the end (live
+   * runs, read from its end offsets; not lost). Null for the simulator, or when the log could not be
+   * read at the end (then `lost` counts every acked record not read, unchecked). */
+  delivery: { produced: number; acked: number; consumed: number; lost: number; duplicated: number; skipped: number; misplaced: number | null; unconsumed: number | null };
   /** Ordering over the whole run. keysAffected counts distinct keys (users for null keys): a key with
    * violations in two phases counts once here, so it is not the sum of the phases' figures. */
   ordering: { violations: number; keysAffected: number };

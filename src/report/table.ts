@@ -183,7 +183,7 @@ function orderingDelivery(r: RunReport): string {
   const o = r.ordering as RunReport['ordering'] | undefined;
   const whole = o && r.phases.length > 1 ? `${fmt(o.violations)} violations over ${fmt(o.keysAffected)} distinct ${r.keys.nullKeys ? 'users' : 'keys'}, ` : '';
   if (r.spec.consumers === 0) return title('Delivery (produce-only run: ordering, loss and duplicates are judged on consumption, so not measured)') + t.toString();
-  return title(`Ordering and delivery (ordering judged per ${r.keys.orderingEntity}; run total: ${whole}lost ${fmt(d.lost)}, duplicated ${fmt(d.duplicated)}${d.misplaced === null || d.misplaced === undefined ? '' : `, misplaced ${fmt(d.misplaced)}`})`) + t.toString();
+  return title(`Ordering and delivery (ordering judged per ${r.keys.orderingEntity}; run total: ${whole}lost ${fmt(d.lost)}${d.unconsumed ? `, unconsumed but still in the log ${fmt(d.unconsumed)}` : ''}, duplicated ${fmt(d.duplicated)}${d.misplaced === null || d.misplaced === undefined ? '' : `, misplaced ${fmt(d.misplaced)}`})`) + t.toString();
 }
 
 /** When each producer started using the partitions growth added, measured from its acks. */

@@ -192,7 +192,7 @@ export function validateReport(doc: unknown): RunReport {
       from: num, to: num, keysMoved: count, keysTotal: count, fractionKeysMoved: num, fractionTrafficMoved: num, expectedFractionUniform: num, client: str,
     })),
     // misplaced came later in v1: absent in older reports.
-    delivery: (d, p) => fields(obj(d, p), p, { produced: count, acked: count, consumed: count, lost: count, duplicated: count, skipped: count, misplaced: nullable(count) }),
+    delivery: (d, p) => fields(obj(d, p), p, { produced: count, acked: count, consumed: count, lost: count, duplicated: count, skipped: count, misplaced: nullable(count), unconsumed: nullable(count) }),
     mixedPartitioners: nullable(mixed),
     // Run-wide ordering and growth uptake came later in v1: absent in older reports, checked when present.
     ordering: optional((o, p) => fields(obj(o, p), p, { violations: count, keysAffected: count })),

@@ -49,6 +49,10 @@ describe('bad broker input', () => {
       expect(r.stderr).toMatch(/^kbench: cannot reach Kafka at 127\.0\.0\.1:1/);
       expect(r.ms).toBeLessThan(10_000); // ~2 s of connect timeout plus start-up, and the process exits
     }
+    // The process ends when its message is printed, not when kafkajs's retry timers run out.
+    const quick = await kbenchChild(['topic', 'list', '--brokers', '127.0.0.1:1', '--connect-timeout', '1s']);
+    expect(quick.code).toBe(1);
+    expect(quick.ms).toBeLessThan(5_000);
   }, 30_000);
 });
 
@@ -71,6 +75,26 @@ describe.skipIf(!brokers)('failures during a live run', () => {
     expect(report.delivery.acked).toBe(report.delivery.produced);
     expect(report.delivery.consumed).toBe(report.delivery.acked);
     expect(await runTopics(brokers)).not.toContain(topic); // it still cleaned up its topic
+  }, 90_000);
+
+  it('SIGTERM (what CI runners and orchestrators send) does what Ctrl-C does: partial report, topic and group deleted, exit non-zero', async () => {
+    const out = join(tempDir(), 'terminated.json');
+    let topic = '';
+    const r = await kbenchChild(['--brokers', brokers, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out], (child) => {
+      void (async () => {
+        await waitFor(async () => (topic = (await runTopics(brokers))[0] ?? '') !== '', 30_000, 'the run to create its topic');
+        await waitFor(async () => (await recordsIn(brokers, topic)) >= 500, 30_000, 'the run to produce 500 records');
+        child.kill('SIGTERM');
+      })();
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/kbench: the run failed: stopped by the user/);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.delivery.acked).toBe(report.delivery.produced);
+    expect(report.delivery.consumed).toBe(report.delivery.acked);
+    expect(await runTopics(brokers)).not.toContain(topic);
+    const groups = spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'tool', 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', brokers, '--list'], { encoding: 'utf8' }).stdout;
+    expect(groups).not.toContain(String(report.model.parameters.groupId));
   }, 90_000);
 
   it('a broker that dies mid-run: the run stops, the partial report records the error, exit 1', async () => {

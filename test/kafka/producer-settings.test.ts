@@ -157,7 +157,7 @@ describe.skipIf(!brokers)('producer settings on a real broker', () => {
     const r = await liveReport('--consumers', '0', '--partitions', '3', '--duration', '2s', '--rate', '1000', '--keep-topic');
     const topic = String(r.model.parameters.topic);
     try {
-      expect(r.delivery).toEqual({ produced: 2000, acked: 2000, consumed: 0, lost: 0, duplicated: 0, skipped: 0, misplaced: 0 });
+      expect(r.delivery).toEqual({ produced: 2000, acked: 2000, consumed: 0, lost: 0, duplicated: 0, skipped: 0, misplaced: 0, unconsumed: 0 });
       expect(r.phases[0].latency.produce.count).toBe(2000);
       expect(r.phases[0].latency.endToEnd.count).toBe(0);
       expect(r.phases[0].consumers).toEqual([]);

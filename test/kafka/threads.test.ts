@@ -17,7 +17,7 @@ describe.skipIf(!brokers)('--threads on a real broker', () => {
     expect(one.model.parameters.threads).toBe(1);
     expect(three.model.parameters.threads).toBe(3);
     for (const r of [one, three]) {
-      expect(r.delivery).toEqual({ produced: 3000, acked: 3000, consumed: 3000, lost: 0, duplicated: 0, skipped: 0, misplaced: 0 });
+      expect(r.delivery).toEqual({ produced: 3000, acked: 3000, consumed: 3000, lost: 0, duplicated: 0, skipped: 0, misplaced: 0, unconsumed: 0 });
       expect(brokerLog(r)).toEqual(r.phases[0].perPartition);
       expect(r.phases[0].latency.endToEnd.count).toBe(3000);
       // Both consumers read (each has partitions of its own).

@@ -107,6 +107,22 @@ describe.skipIf(!brokers)('where records land', () => {
 });
 
 describe.skipIf(!brokers)('consumer groups', () => {
+  it('group delete removes an empty group (checked with Kafka\'s own tool) and says so when there is none', async () => {
+    const topic = await createTopic(1);
+    expect((await kbench('produce', '--topic', topic, '--messages', '5', ...B)).code).toBe(0);
+    const group = uniqueName('kbench-test-delete');
+    expect((await kbench('consume', '--topic', topic, '--group', group, '--from-beginning', '--messages', '5', '--idle', '10s', '--json', ...B)).code).toBe(0);
+    const listed = () => kafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', brokers, '--list').split('\n');
+    expect(listed()).toContain(group);
+    const r = await kbench('group', 'delete', group, ...B);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`Deleted consumer group ${group}\n`);
+    expect(listed()).not.toContain(group);
+    const again = await kbench('group', 'delete', group, ...B);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`kbench: there is no consumer group ${group}\n`);
+  });
+
   it('describe matches ConsumerGroupCommand: offsets, log-end offsets, lag, and owners of a live group', async () => {
     const topic = await createTopic(3);
     expect((await kbench('produce', '--topic', topic, '--key', 'country', '--messages', '60', ...B)).code).toBe(0);

@@ -1,6 +1,7 @@
 // `kbench group list|describe`: the columns users know from kafka-consumer-groups --describe.
 import { BROKER_OPTIONS, choice } from '../../config/options.js';
-import { EXIT } from '../../errors.js';
+import { ERROR_CODES, EXIT, runError, usageError } from '../../errors.js';
+import { describeError } from '../../engines/kafka/client.js';
 import { describeGroup, listGroups } from '../../engines/kafka/admin.js';
 import { compactTable } from '../../report/table-style.js';
 import { defineCommand } from '../command.js';
@@ -8,16 +9,30 @@ import { checkCommand, groupOption, withCluster } from './kafka-common.js';
 
 export const groupCommand = defineCommand({
   name: 'group',
-  describe: 'list consumer groups, or describe one: offsets, lag, owners',
+  describe: 'list consumer groups, describe one (offsets, lag, owners), or delete one',
   options: {
-    action: choice(['list', 'describe'] as const, { describe: 'what to do', positional: 'one', required: true }),
-    group: groupOption({ describe: 'group id (describe)', positional: 'one' }),
+    action: choice(['list', 'describe', 'delete'] as const, { describe: 'what to do', positional: 'one', required: true }),
+    group: groupOption({ describe: 'group id (describe, delete)', positional: 'one' }),
     ...BROKER_OPTIONS,
   },
   async handler(options, io) {
     const a = options.values;
-    checkCommand(a, [[a.action === 'describe' && !a.group, 'kbench group describe needs a group id']]);
+    checkCommand(a, [[a.action !== 'list' && !a.group, `kbench group ${a.action} needs a group id`]]);
     return withCluster(options, async ({ admin }) => {
+      if (a.action === 'delete') {
+        // Kafka itself refuses to delete a group with live members, so nobody's running consumers
+        // lose their offsets by accident; what is left to delete is committed offsets.
+        try {
+          await admin.deleteGroups([a.group!]);
+        } catch (e) {
+          const type = (e as { groups?: { error?: { type?: string } }[] }).groups?.[0]?.error?.type ?? (e as { type?: string }).type;
+          if (type === 'GROUP_ID_NOT_FOUND') throw usageError(`there is no consumer group ${a.group}`, ERROR_CODES.badOption);
+          if (type === 'NON_EMPTY_GROUP') throw runError(`consumer group ${a.group} has active members; stop its consumers first (Kafka deletes only empty groups)`);
+          throw runError(`cannot delete consumer group ${a.group}: ${describeError(e)}`, e);
+        }
+        io.stdout(a.json ? JSON.stringify({ deleted: a.group }) + '\n' : `Deleted consumer group ${a.group}\n`);
+        return EXIT.ok;
+      }
       if (a.action === 'list') {
         const groups = await listGroups(admin);
         io.stdout(a.json ? JSON.stringify(groups, null, 2) + '\n' : groups.map((g) => g.groupId).join('\n') + (groups.length ? '\n' : ''));

@@ -72,6 +72,10 @@ export class KafkaEngine implements Engine {
   /** Acked records on partitions added by growth, until the group has read from them (for skip accounting). */
   private readonly newPartitionAcks = new Map<number, { offset: number; rec: PlannedRecord }[]>();
   private readonly firstConsumedOffset = new Map<number, number>();
+  /** Where each acked, not yet consumed record sits (partition, offset), so that at the end a record
+   * nobody read can be checked against the log: still there is unconsumed, gone is lost. Bounded by
+   * the group's lag; kept only when the run has consumers. */
+  private readonly awaitingRead = new Map<number, { partition: number; offset: number; intendedUs: number }>();
   /** One record object reused for every event (listeners do not keep it). */
   private readonly scratch: PlannedRecord = { n: 0, producer: 0, keyIndex: -1, key: null, entity: 0, seq: 0, intendedUs: 0, sizeBytes: 0, partition: -1, offset: -1, atUs: 0, flags: 0 };
 
@@ -231,6 +235,7 @@ export class KafkaEngine implements Engine {
         this.sliceOfProducer[rec.producer].acknowledged(data[e + EVENT.wireBytes]);
         this.ledger.ack(rec.n, partition);
         this.listener.acked(rec, partition, offset, atUs);
+        if (this.spec.consumers > 0 && offset >= 0 && this.ledger.isOutstanding(rec.n)) this.awaitingRead.set(rec.n, { partition, offset, intendedUs: rec.intendedUs });
         if (partition >= this.spec.partitions && !this.firstConsumedOffset.has(partition)) {
           let list = this.newPartitionAcks.get(partition);
           if (!list) this.newPartitionAcks.set(partition, (list = []));
@@ -239,6 +244,7 @@ export class KafkaEngine implements Engine {
       } else {
         if (!this.firstConsumedOffset.has(partition)) this.firstConsumedOffset.set(partition, offset);
         this.ledger.consume(rec.n, partition);
+        this.awaitingRead.delete(rec.n);
         this.listener.consumed(rec, data[e + EVENT.consumer], partition, offset, atUs);
       }
     }
@@ -280,8 +286,26 @@ export class KafkaEngine implements Engine {
     await this.until(() => this.slices.every((s) => this.drained.has(s.index) || s.exited), Infinity, 'the producers to finish').catch(() => undefined);
     if (this.spec.consumers > 0) await this.awaitConsumption();
     const finalOffsets = await this.lease.finalOffsets();
-    if (finalOffsets) this.info.details.finalOffsets = finalOffsets;
+    if (finalOffsets) {
+      this.info.details.finalOffsets = finalOffsets;
+      this.accountUnread(finalOffsets);
+    }
     if (this.failure) throw this.failure;
+  }
+
+  /** Acked records nobody read that the broker's log still holds (below their partition's end
+   * offset) are unconsumed, not lost; what the log no longer holds stays lost. */
+  private accountUnread(finalOffsets: { partition: number; logEndOffset: number }[]): void {
+    const ends = new Map(finalOffsets.map((f) => [f.partition, f.logEndOffset]));
+    const rec = this.scratch;
+    for (const [n, at] of this.awaitingRead) {
+      if (!this.ledger.isOutstanding(n) || at.offset >= (ends.get(at.partition) ?? -1)) continue;
+      this.ledger.unread(n);
+      rec.n = n;
+      rec.intendedUs = at.intendedUs;
+      this.listener.unread?.(rec, at.partition, at.offset);
+    }
+    this.awaitingRead.clear();
   }
 
   /** Waits until every acked record is consumed or skipped, or nothing has moved for the drain
