@@ -124,7 +124,7 @@ function toYaml(d: unknown): string {
 
 describe('generated bad input', () => {
   for (const command of COMMANDS) {
-    const runs = command.name === 'run' ? 300 : 80;
+    const runs = command.name === 'run' ? 200 : 50;
     it(`${command.name}: ${runs} inputs with 1–3 bad options each → exit 2, one line per problem`, async () => {
       await fc.assert(fc.asyncProperty(caseFor(command), async (bad) => {
         const { r, file } = await answer(command.name, bad);

@@ -1,6 +1,6 @@
 // Bad addresses, unreachable and dying brokers, Ctrl-C: one clear line, a non-zero exit, no hang,
 // and whatever the run had gathered still lands in its report.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,27 +57,8 @@ describe('bad broker input', () => {
 });
 
 describe.skipIf(!brokers)('failures during a live run', () => {
-  it('Ctrl-C stops producing, drains, writes the partial report and exits non-zero', async () => {
-    const out = join(tempDir(), 'partial.json');
-    let topic = '';
-    const r = await kbenchChild(['--brokers', brokers, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out], (child) => {
-      void (async () => {
-        await waitFor(async () => (topic = (await runTopics(brokers))[0] ?? '') !== '', 30_000, 'the run to create its topic');
-        await waitFor(async () => (await recordsIn(brokers, topic)) >= 500, 30_000, 'the run to produce 500 records');
-        child.kill('SIGINT');
-      })();
-    });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/kbench: the run failed: stopped by the user/);
-    const report = JSON.parse(readFileSync(out, 'utf8'));
-    expect(report.run.error).toMatch(/stopped by the user/);
-    expect(report.delivery.produced).toBeGreaterThan(100);
-    expect(report.delivery.acked).toBe(report.delivery.produced);
-    expect(report.delivery.consumed).toBe(report.delivery.acked);
-    expect(await runTopics(brokers)).not.toContain(topic); // it still cleaned up its topic
-  }, 90_000);
-
-  it('SIGTERM (what CI runners and orchestrators send) does what Ctrl-C does: partial report, topic and group deleted, exit non-zero', async () => {
+  // Ctrl-C (SIGINT) and SIGTERM share one handler in src/cli/main.ts; this runs the one CI runners and orchestrators send.
+  it('SIGTERM stops producing, drains, writes the partial report, deletes the topic and group, exits non-zero', async () => {
     const out = join(tempDir(), 'terminated.json');
     let topic = '';
     const r = await kbenchChild(['--brokers', brokers, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out], (child) => {
@@ -129,19 +110,24 @@ describe.skipIf(!brokers)('failures during a live run', () => {
   }, 120_000);
 });
 
-describe.skipIf(!brokers)('a broker restarted mid-run', () => {
+describe.skipIf(!brokers)('a freshly formatted broker on a busy machine, restarted mid-run', () => {
   it('is ridden through: producers and consumers reconnect, nothing acked is lost, the gap shows', async () => {
+    // A freshly formatted broker, on a machine kept busy while it starts and the run begins at once:
+    // its coordinator loads and its partitions get leaders while kbench waits, never failing.
     const dir = mkdtempSync(join(tmpdir(), 'kbench-restart-broker-'));
     const env = { ...process.env, KBENCH_KAFKA_DIR: dir, KBENCH_KAFKA_PORT: '19292', KBENCH_KAFKA_CONTROLLER_PORT: '19293' };
     const kafkaSh = (cmd: string) => spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), cmd], { env, encoding: 'utf8' });
+    const busy = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 20000; while (Date.now() < end) {}'], { stdio: 'ignore' }));
     const started = kafkaSh('start');
     expect(started.status, started.stderr).toBe(0);
     const restarting = '127.0.0.1:19292';
     const out = join(tempDir(), 'restarted.json');
     let restartedAt = 0;
     try {
-      const r = await kbenchChild(['--brokers', restarting, '--key', 'user_id', '--partitions', '3', '--duration', '20s', '--rate', '300', '--out', out], () => {
+      const r = await kbenchChild(['--brokers', restarting, '--key', 'user_id', '--partitions', '3', '--duration', '20s', '--rate', '300', '--out', out, '--connect-timeout', '60s'], () => {
         void (async () => {
+          await waitFor(async () => (await runTopics(restarting)).length > 0, 60_000, 'the run to create its topic');
+          for (const b of busy) b.kill('SIGKILL'); // the start was the busy part
           let topic = '';
           await waitFor(async () => (topic = (await runTopics(restarting))[0] ?? '') !== '', 30_000, 'the run to create its topic');
           await waitFor(async () => (await recordsIn(restarting, topic)) >= 900, 30_000, 'the run to produce 900 records');
@@ -167,8 +153,10 @@ describe.skipIf(!brokers)('a broker restarted mid-run', () => {
       expect(acked.slice(firstAck).some((n, i) => n === 0 && acked.slice(firstAck + i).some((m) => m > 0))).toBe(true);
       expect(report.advice.map((a: { code: string }) => a.code)).toContain('acks-stalled');
     } finally {
+      for (const b of busy) b.kill('SIGKILL');
       kafkaSh('stop');
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 150_000);
 });
+
