@@ -48,7 +48,7 @@ function parser(): Argv {
       // yargs sometimes writes its message on several lines; kbench errors are one line.
       throw err ?? new Error(msg.replace(/\s*\n\s*/g, ' '));
     })
-    .epilog('Every flag can also be set by a KBENCH_<FLAG> variable (KBENCH_PARTITIONS=24); flags win.')
+    .epilog(`Every flag can also be set by a KBENCH_<FLAG> variable (KBENCH_PARTITIONS=24); flags win. Passwords are variables only, never flags: ${[...SECRET_FLAGS.values()].join(', ')}.`)
     .example('kbench --key country --partitions 12', 'hot partitions from a country key')
     .example('kbench --key user_id --partitions 3 --grow-to 12', 'what growth does to keys and ordering')
     .example('kbench partition user-42 order-7 --partitions 12 --all-clients', 'where keys land, per client')
