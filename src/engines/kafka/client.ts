@@ -210,3 +210,13 @@ export async function retrying<T>(attempt: () => Promise<T>, deadline: number): 
     }
   }
 }
+
+/** Waits until `topic` has `partitions` partitions, each with a leader: kafkajs's own waitForLeaders
+ * retries only LEADER_NOT_AVAILABLE, and a broker that has just created a topic may still answer
+ * UNKNOWN_TOPIC_OR_PARTITION for it (seen on a freshly formatted broker). */
+export async function awaitLeaders(admin: Admin, topic: string, partitions: number, deadline: number): Promise<void> {
+  await retrying(async () => {
+    const parts = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+    if (parts.length < partitions || parts.some((p) => p.leader < 0)) throw Object.assign(new Error(`${topic} has partitions without a leader`), { type: 'LEADER_NOT_AVAILABLE' });
+  }, deadline);
+}

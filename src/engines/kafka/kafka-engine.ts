@@ -65,7 +65,10 @@ export class KafkaEngine implements Engine {
   private failure: Error | null = null;
   private readonly started = new Set<number>();
   private readonly drained = new Set<number>();
+  /** Slices that have said they closed, or whose thread has ended. */
   private readonly closed = new Set<number>();
+  /** Set once close() lets the threads go: from then on a thread's exit is expected. */
+  private terminating = false;
   /** Which records were acked, consumed and skipped: the drain waits for acked records not yet
    * consumed (a redelivery is not progress), whatever order acks and consumption arrive in. */
   private readonly ledger = new DeliveryLedger();
@@ -183,7 +186,7 @@ export class KafkaEngine implements Engine {
 
   private onSliceExit(index: number, error: Error | null): void {
     this.closed.add(index);
-    if (error && !this.closed.has(-1)) this.fail(error);
+    if (error && !this.terminating) this.fail(error);
   }
 
   private onSliceMessage(slice: SliceThread, m: FromSlice): void {
@@ -283,7 +286,7 @@ export class KafkaEngine implements Engine {
       s.flush();
       s.post({ t: 'drain' });
     }
-    await this.until(() => this.slices.every((s) => this.drained.has(s.index) || s.exited), Infinity, 'the producers to finish').catch(() => undefined);
+    await this.until(() => this.slices.every((s) => this.drained.has(s.index) || this.closed.has(s.index)), Infinity, 'the producers to finish').catch(() => undefined);
     if (this.spec.consumers > 0) await this.awaitConsumption();
     const finalOffsets = await this.lease.finalOffsets();
     if (finalOffsets) {
@@ -334,8 +337,8 @@ export class KafkaEngine implements Engine {
     for (const s of this.slices) s.post({ t: 'close' });
     const slicesClosed = (async () => {
       const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && this.slices.some((s) => !this.closed.has(s.index) && !s.exited)) await new Promise((r) => setTimeout(r, 20));
-      this.closed.add(-1); // from here on a thread's exit is expected
+      while (Date.now() < deadline && this.slices.some((s) => !this.closed.has(s.index))) await new Promise((r) => setTimeout(r, 20));
+      this.terminating = true;
       await Promise.all(this.slices.map((s) => s.terminate().catch(() => 0)));
     })();
     // The group can only be deleted once its members have left.

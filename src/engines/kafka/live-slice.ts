@@ -15,11 +15,8 @@ import { readTracking, TRACKING_BYTES, TRACKING_HEADER, writeTracking, type Trac
 import { ACKED, CONSUMED, EVENT, EVENT_STRIDE, SEND, SEND_STRIDE, epochMs, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
 
 /** A record in flight: what its ack event repeats. */
-interface SentRecord {
-  n: number;
-  producer: number;
-  keyIndex: number;
-  intendedUs: number;
+interface SentRecord extends TrackedFields {
+  /** The planned value size (what the report counts) and the key and value bytes sent (back-pressure). */
   sizeBytes: number;
   wireBytes: number;
 }
@@ -68,7 +65,7 @@ export class LiveSlice {
         partitioner: createProducerPartitioner(profile, engineRng.fork(`producer-${k}`), spec.explicitPartition, this.setup.keyCardinality),
         metadataMaxAgeMs: metadataMaxAgeMs(spec.metadataRefreshMs, profile.name),
         nowUs: this.nowUs,
-        onAcked: (r, partition, offset, atUs) => this.event(ACKED, r, -1, -1, 0, partition, offset, atUs, r.wireBytes),
+        onAcked: (r, partition, offset, atUs) => this.event(ACKED, r, r.sizeBytes, partition, offset, atUs, r.wireBytes),
         onFailed: (e) => this.fail(`producer ${k + 1} could not send: ${describeError(e)}`),
       });
       await producer.connect();
@@ -122,24 +119,23 @@ export class LiveSlice {
         const atUs = this.nowUs();
         for (const m of batch.messages) {
           if (!readTracking(m.headers?.[TRACKING_HEADER] as Buffer | undefined, tracked)) continue; // not a kbench record
-          this.event(CONSUMED, tracked, tracked.entity, tracked.seq, m.value?.length ?? 0, batch.partition, Number(m.offset), atUs, 0, c);
+          this.event(CONSUMED, tracked, m.value?.length ?? 0, batch.partition, Number(m.offset), atUs, 0, c);
         }
       },
     });
   }
 
-  private event(kind: number, r: Omit<TrackedFields, 'entity' | 'seq'> & { sizeBytes?: number }, entity: number, seq: number, consumedBytes: number,
-    partition: number, offset: number, atUs: number, wireBytes: number, consumer = -1): void {
+  private event(kind: number, r: TrackedFields, sizeBytes: number, partition: number, offset: number, atUs: number, wireBytes: number, consumer = -1): void {
     const e = this.events;
     const at = this.eventCount * EVENT_STRIDE;
     e[at + EVENT.kind] = kind;
     e[at + EVENT.n] = r.n;
     e[at + EVENT.producer] = r.producer;
     e[at + EVENT.keyIndex] = r.keyIndex;
-    e[at + EVENT.entity] = entity;
-    e[at + EVENT.seq] = seq;
+    e[at + EVENT.entity] = r.entity;
+    e[at + EVENT.seq] = r.seq;
     e[at + EVENT.intendedUs] = r.intendedUs;
-    e[at + EVENT.sizeBytes] = kind === ACKED ? r.sizeBytes! : consumedBytes;
+    e[at + EVENT.sizeBytes] = sizeBytes;
     e[at + EVENT.consumer] = consumer;
     e[at + EVENT.partition] = partition;
     e[at + EVENT.offset] = offset;
@@ -194,10 +190,10 @@ export class LiveSlice {
       const key = keyLength < 0 ? null : buf.subarray(at, (at += keyLength));
       const value = buf.subarray(at, (at += valueLength));
       const r: SentRecord = {
-        n: meta[m + SEND.n], producer: meta[m + SEND.producer], keyIndex: meta[m + SEND.keyIndex], intendedUs: meta[m + SEND.intendedUs],
-        sizeBytes: meta[m + SEND.sizeBytes], wireBytes: valueLength + Math.max(keyLength, 0),
+        n: meta[m + SEND.n], producer: meta[m + SEND.producer], keyIndex: meta[m + SEND.keyIndex], entity: meta[m + SEND.entity], seq: meta[m + SEND.seq],
+        intendedUs: meta[m + SEND.intendedUs], sizeBytes: meta[m + SEND.sizeBytes], wireBytes: valueLength + Math.max(keyLength, 0),
       };
-      writeTracking(r.n, r.producer, r.keyIndex, meta[m + SEND.entity], meta[m + SEND.seq], r.intendedUs, tracking, i * TRACKING_BYTES);
+      writeTracking(r, tracking, i * TRACKING_BYTES);
       const headers = { [TRACKING_HEADER]: tracking.subarray(i * TRACKING_BYTES, (i + 1) * TRACKING_BYTES) };
       // Back-pressure is the coordinator's: it holds no more than a few batches per producer in flight.
       void this.producers.get(r.producer)!.add({ key, value, headers, tag: r });

@@ -16,19 +16,19 @@ const VERSION = 1;
 export type TrackedFields = Pick<PlannedRecord, 'n' | 'producer' | 'keyIndex' | 'entity' | 'seq' | 'intendedUs'>;
 
 /** Writes a record's tracking header into `out` at `at` (TRACKING_BYTES bytes). */
-export function writeTracking(n: number, producer: number, keyIndex: number, entity: number, seq: number, intendedUs: number, out: Buffer, at: number): void {
+export function writeTracking(rec: TrackedFields, out: Buffer, at: number): void {
   out[at] = VERSION;
-  out.writeUInt16BE(producer, at + 1);
-  out.writeDoubleBE(n, at + 3);
-  out.writeDoubleBE(keyIndex, at + 11);
-  out.writeDoubleBE(entity, at + 19);
-  out.writeDoubleBE(seq, at + 27);
-  out.writeDoubleBE(Math.round(intendedUs), at + 35);
+  out.writeUInt16BE(rec.producer, at + 1);
+  out.writeDoubleBE(rec.n, at + 3);
+  out.writeDoubleBE(rec.keyIndex, at + 11);
+  out.writeDoubleBE(rec.entity, at + 19);
+  out.writeDoubleBE(rec.seq, at + 27);
+  out.writeDoubleBE(Math.round(rec.intendedUs), at + 35);
 }
 
 export function encodeTracking(rec: TrackedFields): Buffer {
   const out = Buffer.allocUnsafe(TRACKING_BYTES);
-  writeTracking(rec.n, rec.producer, rec.keyIndex, rec.entity, rec.seq, rec.intendedUs, out, 0);
+  writeTracking(rec, out, 0);
   return out;
 }
 

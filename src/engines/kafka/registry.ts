@@ -4,7 +4,7 @@
 // unless the user says --force.
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import { withTimeout } from './client.js';
+import { awaitLeaders, isRetriable, withTimeout } from './client.js';
 
 export const REGISTRY_TOPIC = 'kbench.owned-topics';
 
@@ -19,19 +19,11 @@ export async function ensureRegistry(admin: Admin): Promise<void> {
     .catch((e: { type?: string }) => {
       if (e?.type !== 'TOPIC_ALREADY_EXISTS') throw e;
     });
-  // kafkajs's waitForLeaders retries only LEADER_NOT_AVAILABLE; a broker that has just created the
-  // topic may still answer UNKNOWN_TOPIC_OR_PARTITION for it (seen on a freshly formatted broker).
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const md = await admin.fetchTopicMetadata({ topics: [REGISTRY_TOPIC] });
-      if (md.topics[0]?.partitions.length && md.topics[0].partitions.every((p) => p.leader >= 0)) return;
-    } catch (e) {
-      const type = (e as { type?: string }).type;
-      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw e;
-    }
-    if (Date.now() > deadline) throw new Error(`the registry topic ${REGISTRY_TOPIC} has no leader 10 s after it was created`);
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await awaitLeaders(admin, REGISTRY_TOPIC, 1, Date.now() + 10_000);
+  } catch (e) {
+    if (!isRetriable(e)) throw e;
+    throw new Error(`the registry topic ${REGISTRY_TOPIC} has no leader 10 s after it was created`, { cause: e });
   }
 }
 

@@ -4,7 +4,7 @@
 // unless --keep-topic.
 import type { Admin, Kafka } from 'kafkajs';
 import { runError } from '../../errors.js';
-import { connectAdmin, describeError, retrying, withTimeout, type ConnectOptions } from './client.js';
+import { awaitLeaders, connectAdmin, describeError, retrying, withTimeout, type ConnectOptions } from './client.js';
 import { markOwned, REGISTRY_TOPIC, unmarkOwned } from './registry.js';
 
 export interface FinalOffsets {
@@ -35,15 +35,10 @@ export class TopicLease {
     try {
       await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic: this.topic, numPartitions: partitions, replicationFactor }] }), deadline);
       this.created = true;
-      await retrying(async () => {
-        const md = await admin.fetchTopicMetadata({ topics: [this.topic] });
-        const parts = md.topics[0]?.partitions ?? [];
-        if (parts.length < partitions || parts.some((p) => p.leader < 0)) throw Object.assign(new Error('leaders not yet elected'), { type: 'LEADER_NOT_AVAILABLE' });
-      }, deadline);
+      await awaitLeaders(admin, this.topic, partitions, deadline);
     } catch (e) {
       throw runError(`cannot create topic ${this.topic}${this.created ? ' (its partitions got no leader in time)' : ''}: ${describeError(e)}`);
     }
-    this.created = true;
     try {
       await retrying(() => markOwned(this.kafka, admin, this.topic), deadline);
     } catch (e) {
