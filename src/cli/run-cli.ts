@@ -17,13 +17,15 @@ import { produceCommand } from './commands/produce.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { topicCommand } from './commands/topic.js';
+import { workerCommand } from './commands/worker.js';
 import type { CliIo } from './io.js';
 import { kbenchVersion } from './version.js';
+import { describeError } from '../engines/kafka/client.js';
 
 /** Every command, in help order. `kbench` alone is `kbench run` without a workload file. */
 export const COMMANDS: readonly AnyCommand[] = [
   runCommand, partitionCommand, compareCommand, planCommand, analyzeCommand, reportCommand,
-  topicCommand, groupCommand, produceCommand, consumeCommand,
+  topicCommand, groupCommand, produceCommand, consumeCommand, workerCommand,
 ];
 
 // yargs drops a lone "-" (the usual name of stdin, and a key like any other); it travels under this
@@ -170,6 +172,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
       return e.exitCode;
     }
     const err = e as Error;
+    // A Kafka failure that no command turned into its own message is still the cluster's answer,
+    // not a bug in kbench: one line with Kafka's error name and what to do.
+    if (typeof err?.name === 'string' && err.name.startsWith('KafkaJS')) {
+      io.stderr(`kbench: Kafka error: ${describeError(err).replace(/[\r\n]+/g, ' ')}\n`);
+      return EXIT.failed;
+    }
     io.stderr(`kbench: internal error (this is a bug, please report it): ${err?.stack ?? String(e)}\n`);
     return EXIT.failed;
   }

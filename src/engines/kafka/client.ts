@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { ClientSecurity } from '../../config/client-security.js';
 import { ERROR_CODES, runError, type ErrorCode } from '../../errors.js';
+import { hintFor, kafkaErrorName } from './error-hints.js';
 
 export interface ConnectOptions {
   brokers: string[];
@@ -85,18 +86,25 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: s
 /** Kafka's authorization error codes: an ACL is missing for the operation the caller names. */
 const DENIED = /^(TOPIC|GROUP|CLUSTER|TRANSACTIONAL_ID|DELEGATION_TOKEN)_AUTHORIZATION_FAILED$/;
 
+const withHint = (type: string) => {
+  const hint = hintFor(type);
+  return hint ? `: ${hint}` : '';
+};
+
+/** One line for a failure: Kafka's error name and what to do when the broker sent one. */
 export function describeError(e: unknown): string {
   // kafkajs gathers per-topic failures (createTopics, deleteTopics) in one error; its message
   // ("Topic creation errors") says nothing, its entries do.
   const entries = (e as { errors?: { type?: string; message?: string }[] } | null)?.errors;
   const types = Array.isArray(entries) ? [...new Set(entries.map((x) => x?.type).filter((t): t is string => typeof t === 'string'))] : [];
-  const type = (e as { type?: string } | null)?.type ?? types[0];
+  const type = kafkaErrorName(e) ?? types[0];
   if (type && DENIED.test(type)) {
     const what = type.split('_AUTHORIZATION_FAILED')[0].toLowerCase().replace(/_/g, ' ');
     return `not authorized (${type}): the user has no ACL allowing this operation on the ${what}; ask the cluster's admin for one (kafka-acls --add --allow-principal User:… --operation … --${what === 'cluster' ? 'cluster' : what})`;
   }
   if (e instanceof Error && e.name === 'KafkaJSSASLAuthenticationError') return `authentication failed (${e.message.split(': ').pop()}); check the username and password, and that the user exists for this mechanism`;
-  if (types.length) return `${(e as Error).message}: ${types.join(', ')}`;
+  if (types.length) return `${(e as Error).message}: ${types.join(', ')}${withHint(types[0])}`;
+  if (type && e instanceof Error) return `${e.message} (${type})${withHint(type)}`;
   if (e instanceof Error) {
     const cause = (e as { cause?: unknown }).cause;
     const inner = cause instanceof Error ? `: ${cause.message}` : '';
@@ -177,7 +185,7 @@ export async function connectAdmin(kafka: Kafka, o: ConnectOptions): Promise<Adm
 
 /** Kafka error codes a client retries: the cluster is still getting ready (a coordinator loading, a
  * leader not yet elected, metadata not yet propagated) or briefly unreachable. */
-const RETRIABLE_TYPES = new Set(['LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER',
+const RETRIABLE_TYPES = new Set(['LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'NOT_LEADER_OR_FOLLOWER',
   'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'REQUEST_TIMED_OUT', 'NOT_CONTROLLER', 'NETWORK_EXCEPTION']);
 
 /** Connection failures that do not go away by retrying: TLS trust, names and protocol mismatches. */
@@ -189,7 +197,8 @@ export function isRetriable(e: unknown): boolean {
   while (err?.cause) err = err.cause as typeof err;
   if (!err) return false;
   if (err.name === 'KafkaJSSASLAuthenticationError') return false;
-  if (err.type && RETRIABLE_TYPES.has(err.type)) return true;
+  const type = kafkaErrorName(err);
+  if (type && RETRIABLE_TYPES.has(type)) return true;
   if (err.name === 'KafkaJSConnectionError' || err.name === 'KafkaJSConnectionClosedError' || err.name === 'KafkaJSRequestTimeoutError' || err.name === 'KafkaJSBrokerNotFound') {
     return !(err.code && PERMANENT_CONNECTION_CODES.test(err.code));
   }
