@@ -93,6 +93,12 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
   if (idempotent && o.maxInFlight > 1) {
     conflict(`${label('maxInFlight')} ${o.maxInFlight} needs --no-idempotent: kafkajs's idempotent producer keeps one request in flight per broker (it cannot renumber sequences after a failed request as the Java client does)`);
   }
+  if (o.workers !== undefined && brokers === null) {
+    conflict(`${label('workers')} needs a live cluster (--brokers): workers are coordinated through Kafka`);
+  }
+  if (o.workers !== undefined && o.workers > producerClients.length + o.consumers) {
+    conflict(`${label('workers')} ${o.workers} needs at least as many producers and consumers together (${producerClients.length} + ${o.consumers}): each worker runs at least one`);
+  }
   problems.throwIfAny();
 
   const spec: RunSpec = {
@@ -137,6 +143,8 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     compression: o.compression,
     threads: o.threads,
     deliveryTimeoutMs: o.deliveryTimeout,
+    workers: o.workers ?? null,
+    workerTimeoutMs: o.workerTimeout,
   };
   return Object.freeze(spec);
 }

@@ -78,6 +78,10 @@ export interface RunSpec extends ProducerSettings {
   threads: number;
   /** Live engine: how long clients retry through broker trouble before a send fails, ms. */
   deliveryTimeoutMs: number;
+  /** Live engine: `kbench worker` processes the run is spread over; null = this process alone. */
+  workers: number | null;
+  /** Live engine with workers: how long to wait for them all to join, ms. */
+  workerTimeoutMs: number;
 }
 
 /** A key spec as a user writes it: "country", "fixed:tenant-1", "file:keys.txt". */

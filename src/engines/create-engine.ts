@@ -1,6 +1,7 @@
 // The one place that picks an engine: the simulator unless the spec names brokers.
 import type { ClientSecurity } from '../config/client-security.js';
 import type { RunSpec } from '../config/run-spec.js';
+import { kbenchVersion } from '../cli/version.js';
 import { createRng } from '../workload/rng.js';
 import { KafkaEngine } from './kafka/kafka-engine.js';
 import { SimEngine } from './sim/sim-engine.js';
@@ -18,5 +19,8 @@ export function createEngine(spec: RunSpec, security: ClientSecurity | null = nu
     drainTimeoutMs: spec.drainTimeoutMs,
     threads: spec.threads,
     security,
+    workers: spec.workers,
+    workerTimeoutMs: spec.workerTimeoutMs,
+    version: kbenchVersion(),
   });
 }

@@ -78,6 +78,10 @@ export interface Engine {
    * partition count the engine was created for (the simulator: `SimOptions.maxPartitions`, by default
    * the spec's growTo). */
   growPartitions(to: number, atUs: number): void | Promise<void>;
+  /** An engine whose records are planned and sent elsewhere (a distributed run's coordinator: its
+   * workers plan and send, and report each record sent): the runner waits on this instead of
+   * planning records. It grows the topic at the spec's moment itself. */
+  produceRemotely?(o: { shouldStop?: () => boolean; onProgress?: () => void }): Promise<void>;
   /** Waits until every sent record is acked and consumed (or can never be). */
   drain(): Promise<void>;
   close(): Promise<void>;

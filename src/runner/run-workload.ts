@@ -43,6 +43,9 @@ export interface RunOptions {
   listener?: EngineListener;
   /** Checked between batches; a run that is asked to stop drains and returns what it has. */
   shouldStop?: () => boolean;
+  /** Send only these producers' records (a `kbench worker`'s share). Every record is still planned,
+   * so keys and per-entity sequences are those of the whole run. */
+  producers?: ReadonlySet<number>;
 }
 
 export function phaseWindows(spec: RunSpec): PhaseWindow[] {
@@ -116,7 +119,29 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     await engine.close();
     throw e;
   }
+  const progress = (atUs: number, sent: number) => options.onProgress?.({
+    sent, total: spec.messages, atUs, durationUs: spec.durationMs * 1000,
+    acked: recorder.totalAcked, consumed: recorder.totalConsumed, violations: recorder.phases.reduce((s, p) => s + p.violations, 0),
+  });
   try {
+    if (engine.produceRemotely) {
+      let lastProgress = 0;
+      await engine.produceRemotely({
+        shouldStop: () => {
+          if (!options.shouldStop?.()) return false;
+          error ??= `stopped by the user after ${recorder.totalProduced} records`;
+          return true;
+        },
+        onProgress: () => {
+          const now = performance.now();
+          if (now - lastProgress < 200) return;
+          lastProgress = now;
+          progress(engine.clock.nowUs(), recorder.totalProduced);
+        },
+      });
+      await engine.drain();
+      return { spec, engine: engine.info, keys, recorder, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, error, failure };
+    }
     const growAtUs = spec.growAtMs === null ? Infinity : spec.growAtMs * 1000;
     let grown = spec.growTo === null;
     const BATCH = 4096;
@@ -126,8 +151,11 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     const more = spec.maxRate
       ? (n: number) => (spec.messages > 0 ? n < spec.messages : engine.clock.nowUs() < endUs)
       : (n: number) => n < spec.messages;
+    const mine = options.producers;
+    let handled = 0;
     for (let n = 0; more(n); n++) {
       const rec = planner.plan(n);
+      if (mine && !mine.has(rec.producer)) continue;
       if (spec.maxRate) rec.intendedUs = engine.clock.nowUs();
       if (!grown && rec.intendedUs >= growAtUs) {
         grown = true;
@@ -141,13 +169,11 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
         const now = performance.now();
         if (now - lastProgress >= 200) {
           lastProgress = now;
-          options.onProgress({
-            sent: n + 1, total: spec.messages, atUs: rec.intendedUs, durationUs: spec.durationMs * 1000,
-            acked: recorder.totalAcked, consumed: recorder.totalConsumed, violations: recorder.phases.reduce((s, p) => s + p.violations, 0),
-          });
+          progress(rec.intendedUs, n + 1);
         }
       }
-      if (n % BATCH === BATCH - 1) {
+      // Counted in records this process sends (a worker skips the others' records without a pause).
+      if (++handled % BATCH === 0) {
         if (options.shouldStop?.()) {
           error = `stopped by the user after ${n + 1} records`;
           break;

@@ -13,10 +13,12 @@ import { memberId } from '../../groups/assignors.js';
 import { DeliveryLedger } from '../../metrics/delivery-ledger.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { bufferLimit } from './batching-producer.js';
-import { createKafka } from './client.js';
+import { connectAdmin, createKafka } from './client.js';
+import { RemoteWorkers, type RemoteWorker } from './distributed/remote-workers.js';
+import { WorkerStats } from './distributed/worker-stats.js';
 import { GroupTracker } from './group-tracker.js';
 import { SliceThread } from './slice-thread.js';
-import { ACKED, EVENT, EVENT_STRIDE, epochMs, type FromSlice, type SliceSetup } from './slice-protocol.js';
+import { ACKED, EVENT, EVENT_STRIDE, SENT, epochMs, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
 import { TopicLease } from './topic-lease.js';
 
 export interface KafkaEngineOptions {
@@ -30,19 +32,56 @@ export interface KafkaEngineOptions {
   threads: number;
   /** TLS and SASL settings, or null for a plaintext cluster. */
   security: ClientSecurity | null;
+  /** `kbench worker` processes to spread the run over (null: this process's threads), how long to
+   * wait for them, and this kbench's version (workers of another refuse the run). */
+  workers: number | null;
+  workerTimeoutMs: number;
+  version: string;
+}
+
+/** What the coordinator needs of a slice, local (a worker thread) or remote (a `kbench worker`). */
+interface SliceHandle {
+  readonly index: number;
+  post(m: ToSlice): void;
+  add(rec: PlannedRecord, key: Uint8Array | null, value: Uint8Array): void;
+  room(): Promise<void> | undefined;
+  flush(): void;
+  acknowledged(bytes: number): void;
+  release(): void;
+  terminate(): Promise<number>;
+}
+
+/** A slice run by a `kbench worker`: it plans and sends its own records, so only orders go to it. */
+function remoteSlice(index: number, remote: RemoteWorkers): SliceHandle {
+  return {
+    index,
+    post: (m) => remote.post(index, m),
+    add() {},
+    room: () => undefined,
+    flush() {},
+    acknowledged() {},
+    release() {},
+    terminate: async () => 0,
+  };
 }
 
 const SETTLE_TIMEOUT_MS = 60_000;
 
-/** Which slice runs producer k and consumer c: producers round-robin from the first slice, consumers
- * continuing where the producers stopped, so one producer and one consumer get a thread each. */
-export function sliceLayout(producers: number, consumers: number, threads: number): { producers: number[]; consumers: number[] }[] {
-  const slices = Math.max(1, Math.min(threads, producers + consumers));
+/** Which slice runs which of `producers` and `consumers` (indices in the run): producers round-robin
+ * from the first slice, consumers continuing where the producers stopped, so one producer and one
+ * consumer get a thread each. */
+export function spreadOver(producers: readonly number[], consumers: readonly number[], threads: number): { producers: number[]; consumers: number[] }[] {
+  const slices = Math.max(1, Math.min(threads, producers.length + consumers.length));
   const layout = Array.from({ length: slices }, () => ({ producers: [] as number[], consumers: [] as number[] }));
-  for (let k = 0; k < producers; k++) layout[k % slices].producers.push(k);
-  for (let c = 0; c < consumers; c++) layout[(producers + c) % slices].consumers.push(c);
+  producers.forEach((k, i) => layout[i % slices].producers.push(k));
+  consumers.forEach((c, i) => layout[(producers.length + i) % slices].consumers.push(c));
   return layout;
 }
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** The slices of a run's P producers and C consumers over `threads` (or workers). */
+export const sliceLayout = (producers: number, consumers: number, threads: number) => spreadOver(range(producers), range(consumers), threads);
 
 export class KafkaEngine implements Engine {
   readonly info: EngineInfo;
@@ -54,8 +93,13 @@ export class KafkaEngine implements Engine {
   private readonly clientId: string;
   private listener!: EngineListener;
   private workload!: WorkloadInfo;
-  private slices: SliceThread[] = [];
-  private readonly sliceOfProducer: SliceThread[] = [];
+  private slices: SliceHandle[] = [];
+  private readonly sliceOfProducer: SliceHandle[] = [];
+  /** A distributed run's workers, their tallies and the slices' layout (null for one process). */
+  private remote: RemoteWorkers | null = null;
+  private remoteWorkers: RemoteWorker[] = [];
+  private workerStats: WorkerStats | null = null;
+  private layout: { producers: number[]; consumers: number[] }[] = [];
   /** The run's zero, ms since the epoch: set when the group has settled and producers are ready,
    * just before the first record. Clock time before it is negative. */
   private originEpochMs = epochMs();
@@ -124,10 +168,33 @@ export class KafkaEngine implements Engine {
     }
     await this.lease.create(this.spec.partitions, this.options.replicationFactor);
     const setupStart = performance.now();
-    const layout = sliceLayout(this.spec.producers, this.spec.consumers, this.options.threads);
+    if (this.options.workers !== null) await this.startRemote(this.options.workers, workload);
+    else this.startLocal(workload);
+    await this.until(() => this.started.size === this.slices.length, this.remote ? this.options.workerTimeoutMs : Infinity, this.remote ? 'the workers to start their threads' : 'the worker threads to start');
+    if (this.spec.consumers > 0) await this.settleGroup();
+    // One clock for the run and the group: its zero is now, and the assignment the group settled on
+    // during setup is the one in force at zero (every owner has fetched; the topic is still empty).
+    // The joins that led to it happened before the run; they are kept in the engine details with
+    // their (negative) times, not replayed into the run, where they would credit the first seconds'
+    // lag to owners that had already been replaced.
+    // Workers get a moment for the order to reach them, so that all start on the same zero.
+    this.originEpochMs = epochMs() + (this.remote ? 500 : 0);
+    this.running = true;
+    for (const s of this.slices) s.post({ t: 'run', originEpochMs: this.originEpochMs });
+    const reasons = this.joinsBeforeRun.map((j) => j.reason);
+    this.info.details.groupJoinsBeforeRun = this.joinsBeforeRun.map((j) => ({ atMs: Math.round((j.atEpochMs - this.originEpochMs) * 1000) / 1000, reason: j.reason }));
+    this.info.details.setupMs = Math.round(performance.now() - setupStart);
+    listener.assigned(0, this.group.owners(), this.spec.consumers === 0
+      ? 'no consumer group (produce-only run)'
+      : `group settled before the run (${reasons.length} joins; last: ${reasons[reasons.length - 1] ?? 'none'})`);
+  }
+
+  /** Slices in this process's worker threads; the runner hands them the records (send()). */
+  private startLocal(workload: WorkloadInfo): void {
+    this.layout = sliceLayout(this.spec.producers, this.spec.consumers, this.options.threads);
     // Each slice may hold, beyond what its producers have in flight, about one more batch per send
     // slot per producer; more only adds queueing to the produce latency of a --rate max run.
-    this.slices = layout.map((part, i) => {
+    this.slices = this.layout.map((part, i) => {
       const setup: SliceSetup = {
         spec: this.spec, brokers: this.options.brokers, connectTimeoutMs: this.options.connectTimeoutMs, security: this.options.security, clientId: `${this.clientId}-t${i}`,
         topic: this.topic, groupId: this.groupId, ...part, keyCardinality: workload.keyCardinality,
@@ -137,22 +204,61 @@ export class KafkaEngine implements Engine {
       for (const k of part.producers) this.sliceOfProducer[k] = slice;
       return slice;
     });
-    await this.until(() => this.started.size === this.slices.length, Infinity, 'the worker threads to start');
-    if (this.spec.consumers > 0) await this.settleGroup();
-    // One clock for the run and the group: its zero is now, and the assignment the group settled on
-    // during setup is the one in force at zero (every owner has fetched; the topic is still empty).
-    // The joins that led to it happened before the run; they are kept in the engine details with
-    // their (negative) times, not replayed into the run, where they would credit the first seconds'
-    // lag to owners that had already been replaced.
-    this.originEpochMs = epochMs();
-    this.running = true;
-    for (const s of this.slices) s.post({ t: 'run', originEpochMs: this.originEpochMs });
-    const reasons = this.joinsBeforeRun.map((j) => j.reason);
-    this.info.details.groupJoinsBeforeRun = this.joinsBeforeRun.map((j) => ({ atMs: Math.round((j.atEpochMs - this.originEpochMs) * 1000) / 1000, reason: j.reason }));
-    this.info.details.setupMs = Math.round(performance.now() - setupStart);
-    listener.assigned(0, this.group.owners(), this.spec.consumers === 0
-      ? 'no consumer group (produce-only run)'
-      : `group settled before the run (${reasons.length} joins; last: ${reasons[reasons.length - 1] ?? 'none'})`);
+  }
+
+  /** Slices in `kbench worker` processes: gathered through Kafka, each given its share of producers
+   * and consumers; they plan and send their own records and report every event back. */
+  private async startRemote(workers: number, workload: WorkloadInfo): Promise<void> {
+    const connect = { brokers: this.options.brokers, connectTimeoutMs: this.options.connectTimeoutMs, clientId: `${this.clientId}-coordinator`, security: this.options.security };
+    const kafka = createKafka(connect);
+    const admin = await connectAdmin(kafka, connect);
+    this.remote = new RemoteWorkers({
+      kafka, admin, runId: this.clientId.slice('kbench-'.length), workers, timeoutMs: this.options.workerTimeoutMs, version: this.options.version,
+      onMessage: (slice, m) => {
+        // A worker's clock is its own: its joins are moved to the coordinator's.
+        const handle = this.slices[slice];
+        if (!handle) return;
+        if (m.t === 'joined') this.onSliceMessage(handle, { ...m, atEpochMs: m.atEpochMs - (this.remoteWorkers.find((w) => w.slice === slice)?.clock.offsetMs ?? 0) });
+        else if (m.t !== 'hello' && m.t !== 'refused' && m.t !== 'pong') this.onSliceMessage(handle, m);
+      },
+      onEvents: (slice, data) => this.onEvents(data, data.length / EVENT_STRIDE, slice),
+      onFailure: (e) => this.fail(e),
+      onLost: (slice, w) => {
+        this.drained.add(slice);
+        this.closed.add(slice);
+        if (!this.running) this.fail(runError(`worker ${w.identity.name} left the run before it started`));
+      },
+    });
+    this.remoteWorkers = await this.remote.gather();
+    this.layout = sliceLayout(this.spec.producers, this.spec.consumers, workers);
+    this.workerStats = new WorkerStats(workers);
+    this.slices = this.layout.map((part, i) => {
+      const slice = remoteSlice(i, this.remote!);
+      for (const k of part.producers) this.sliceOfProducer[k] = slice;
+      return slice;
+    });
+    const order = { spec: this.spec, topic: this.topic, groupId: this.groupId, keyCardinality: workload.keyCardinality, threads: this.options.threads };
+    await Promise.all(this.layout.map((part, i) => this.remote!.setup(i, { ...order, ...part })));
+  }
+
+  /** A distributed run: the workers plan and send; this waits until every worker's producers are
+   * done (or it was lost), grows the topic at its moment, and passes a stop on. */
+  async produceRemotely(o: { shouldStop?: () => boolean; onProgress?: () => void }): Promise<void> {
+    const growAtUs = this.spec.growTo !== null && this.spec.growAtMs !== null ? this.spec.growAtMs * 1000 : Infinity;
+    let grown = growAtUs === Infinity;
+    let stopped = false;
+    await this.until(() => {
+      if (!grown && this.clock.nowUs() >= growAtUs) {
+        grown = true;
+        this.growPartitions(this.spec.growTo!, growAtUs).catch((e: Error) => this.fail(e));
+      }
+      if (!stopped && o.shouldStop?.()) {
+        stopped = true;
+        this.remote?.stopAll();
+      }
+      o.onProgress?.();
+      return this.slices.every((s) => this.drained.has(s.index) || this.closed.has(s.index));
+    }, Infinity, 'the workers to send their records');
   }
 
   /** Waits for a settled group: every consumer joined, every partition owned, every owner has fetched
@@ -189,14 +295,14 @@ export class KafkaEngine implements Engine {
     if (error && !this.terminating) this.fail(error);
   }
 
-  private onSliceMessage(slice: SliceThread, m: FromSlice): void {
+  private onSliceMessage(slice: SliceHandle, m: FromSlice): void {
     switch (m.t) {
       case 'started':
         this.started.add(slice.index);
         this.info.details.kafkajsFastPath = m.kafkajsFastPath;
         return;
       case 'events':
-        return this.onEvents(m.data, m.count);
+        return this.onEvents(m.data, m.count, slice.index);
       case 'joined':
         return this.onJoin(m.consumer, m.assignment, m.atEpochMs);
       case 'fetched':
@@ -220,8 +326,9 @@ export class KafkaEngine implements Engine {
     else this.joinsBeforeRun.push({ atEpochMs, reason });
   }
 
-  private onEvents(data: Float64Array, count: number): void {
+  private onEvents(data: Float64Array, count: number, slice: number): void {
     const rec = this.scratch;
+    const tally = this.workerStats;
     for (let i = 0; i < count; i++) {
       const e = i * EVENT_STRIDE;
       rec.n = data[e + EVENT.n];
@@ -234,7 +341,16 @@ export class KafkaEngine implements Engine {
       const partition = data[e + EVENT.partition];
       const offset = data[e + EVENT.offset];
       const atUs = data[e + EVENT.atUs];
-      if (data[e + EVENT.kind] === ACKED) {
+      const kind = data[e + EVENT.kind];
+      if (kind === SENT) {
+        // Only workers report sends: here the runner reports its own through send().
+        this.listener.sent(rec);
+        tally?.sent(slice);
+        continue;
+      }
+      if (kind === ACKED) tally?.acked(slice, atUs - rec.intendedUs, atUs);
+      else tally?.consumed(slice, atUs - rec.intendedUs);
+      if (kind === ACKED) {
         this.sliceOfProducer[rec.producer].acknowledged(data[e + EVENT.wireBytes]);
         this.ledger.ack(rec.n, partition);
         this.listener.acked(rec, partition, offset, atUs);
@@ -331,6 +447,10 @@ export class KafkaEngine implements Engine {
     }
   }
 
+  private workerRows() {
+    return this.workerStats!.rows(this.remoteWorkers, this.layout, this.originEpochMs);
+  }
+
   async close(): Promise<void> {
     // Slices disconnect their clients while the lease deletes the run's group and topic; each is
     // bounded (10 s), so a broker that is gone does not hold the exit.
@@ -343,6 +463,15 @@ export class KafkaEngine implements Engine {
     })();
     // The group can only be deleted once its members have left.
     await slicesClosed;
+    if (this.remote) this.info.details.workers = this.workerRows();
     await this.lease.release({ deleteGroup: this.spec.consumers > 0, keepTopic: this.options.keepTopic });
+    if (this.remote) {
+      await this.remote.close();
+      const runS = Math.max(1e-3, (epochMs() - this.originEpochMs) / 1000);
+      this.info.details.coordination = {
+        controlBytes: this.remote.bytesDown, resultsBytes: this.remote.bytesUp,
+        controlBytesPerSec: Math.round(this.remote.bytesDown / runS), resultsBytesPerSec: Math.round(this.remote.bytesUp / runS),
+      };
+    }
   }
 }

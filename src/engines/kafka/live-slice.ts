@@ -12,7 +12,7 @@ import { BatchingProducer } from './batching-producer.js';
 import { createKafka, describeError, isRetriable } from './client.js';
 import { registerCodecs } from './codecs.js';
 import { readTracking, TRACKING_BYTES, TRACKING_HEADER, writeTracking, type TrackedFields } from './record-codec.js';
-import { ACKED, CONSUMED, EVENT, EVENT_STRIDE, SEND, SEND_STRIDE, epochMs, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
+import { ACKED, CONSUMED, EVENT_STRIDE, SEND, SEND_STRIDE, epochMs, writeEvent, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
 
 /** A record in flight: what its ack event repeats. */
 interface SentRecord extends TrackedFields {
@@ -126,21 +126,7 @@ export class LiveSlice {
   }
 
   private event(kind: number, r: TrackedFields, sizeBytes: number, partition: number, offset: number, atUs: number, wireBytes: number, consumer = -1): void {
-    const e = this.events;
-    const at = this.eventCount * EVENT_STRIDE;
-    e[at + EVENT.kind] = kind;
-    e[at + EVENT.n] = r.n;
-    e[at + EVENT.producer] = r.producer;
-    e[at + EVENT.keyIndex] = r.keyIndex;
-    e[at + EVENT.entity] = r.entity;
-    e[at + EVENT.seq] = r.seq;
-    e[at + EVENT.intendedUs] = r.intendedUs;
-    e[at + EVENT.sizeBytes] = sizeBytes;
-    e[at + EVENT.consumer] = consumer;
-    e[at + EVENT.partition] = partition;
-    e[at + EVENT.offset] = offset;
-    e[at + EVENT.atUs] = atUs;
-    e[at + EVENT.wireBytes] = wireBytes;
+    writeEvent(this.events, this.eventCount, kind, r, sizeBytes, partition, offset, atUs, wireBytes, consumer);
     if (++this.eventCount === EVENTS_PER_MESSAGE) this.flushEvents();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;

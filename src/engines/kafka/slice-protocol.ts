@@ -31,6 +31,38 @@ export const EVENT = {
 export const EVENT_STRIDE = 13;
 export const ACKED = 1;
 export const CONSUMED = 2;
+/** A record handed to a producer (only a `kbench worker` reports these: in one process the
+ * coordinator plans, and so knows, every record sent). */
+export const SENT = 3;
+
+/** The fields of a record an event repeats (the tracking header's fields, see record-codec.ts). */
+export interface EventRecord {
+  n: number;
+  producer: number;
+  keyIndex: number;
+  entity: number;
+  seq: number;
+  intendedUs: number;
+}
+
+/** Writes event number `index` into `events` (EVENT_STRIDE numbers from index × EVENT_STRIDE). */
+export function writeEvent(events: Float64Array, index: number, kind: number, r: EventRecord, sizeBytes: number,
+  partition: number, offset: number, atUs: number, wireBytes: number, consumer = -1): void {
+  const at = index * EVENT_STRIDE;
+  events[at + EVENT.kind] = kind;
+  events[at + EVENT.n] = r.n;
+  events[at + EVENT.producer] = r.producer;
+  events[at + EVENT.keyIndex] = r.keyIndex;
+  events[at + EVENT.entity] = r.entity;
+  events[at + EVENT.seq] = r.seq;
+  events[at + EVENT.intendedUs] = r.intendedUs;
+  events[at + EVENT.sizeBytes] = sizeBytes;
+  events[at + EVENT.consumer] = consumer;
+  events[at + EVENT.partition] = partition;
+  events[at + EVENT.offset] = offset;
+  events[at + EVENT.atUs] = atUs;
+  events[at + EVENT.wireBytes] = wireBytes;
+}
 
 export type ToSlice =
   | { t: 'run'; originEpochMs: number }

@@ -1,0 +1,205 @@
+// The coordinator's side of a run spread over `kbench worker` processes: it announces the run on
+// kbench.control, waits until the run's worker group (Kafka's consumer-group protocol on the run's
+// slices topic) has handed each of N workers one slice, measures each worker's clock, and then
+// relays orders down (on kbench.control, addressed to run and slice) and answers up (the results
+// topic, partition = slice). It follows the worker group while the run lasts: a worker the group
+// drops (session timeout: it died or was cut off) is reported lost.
+import { hostname } from 'node:os';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { runError } from '../../../errors.js';
+import { describeError, withTimeout } from '../client.js';
+import { epochMs, type ToSlice } from '../slice-protocol.js';
+import { estimateOffset, type ClockOffset, type ClockSample } from './clock-offset.js';
+import { createRunTopic, deleteRunTopics, ensureControlTopic } from './topics.js';
+import {
+  CONTROL_TOPIC, decodeEvents, decodeJson, encodeJson, EVENTS_TYPE, runTopics, TYPE_HEADER, WIRE_PROTOCOL,
+  type Announcement, type Down, type SliceOrder, type Up, type WorkerIdentity,
+} from './wire.js';
+
+const PINGS = 8;
+const GROUP_WATCH_MS = 1000;
+
+export interface RemoteWorker {
+  slice: number;
+  identity: WorkerIdentity;
+  clock: ClockOffset;
+  /** When the worker group dropped it (ms since the epoch, coordinator clock), or null. */
+  lostAtEpochMs: number | null;
+}
+
+export interface RemoteWorkersOptions {
+  kafka: Kafka;
+  admin: Admin;
+  runId: string;
+  workers: number;
+  timeoutMs: number;
+  version: string;
+  onMessage(slice: number, m: Up): void;
+  onEvents(slice: number, data: Float64Array): void;
+  onLost(slice: number, worker: RemoteWorker): void;
+  /** Reading the workers' answers failed: the run cannot be measured any further. */
+  onFailure(e: Error): void;
+}
+
+export class RemoteWorkers {
+  private readonly topics;
+  private producer: Producer | null = null;
+  private consumer: Consumer | null = null;
+  private readonly hellos = new Map<number, WorkerIdentity>();
+  private readonly refusals: string[] = [];
+  private readonly pongs = new Map<number, ClockSample[]>();
+  readonly workers: RemoteWorker[] = [];
+  private watch: NodeJS.Timeout | null = null;
+  private clusterId = '';
+  /** Bytes of control messages sent and of answers and events received (values, keys and headers). */
+  bytesDown = 0;
+  bytesUp = 0;
+  private closed = false;
+
+  constructor(private readonly o: RemoteWorkersOptions) {
+    this.topics = runTopics(o.runId);
+  }
+
+  /** Creates the run's topics, starts reading answers, announces the run and waits for N workers. */
+  async gather(): Promise<RemoteWorker[]> {
+    const { kafka, admin, workers, timeoutMs } = this.o;
+    const deadline = Date.now() + timeoutMs;
+    this.clusterId = (await admin.describeCluster()).clusterId;
+    await ensureControlTopic(kafka, admin, deadline);
+    await createRunTopic(kafka, admin, this.topics.slices, workers, deadline);
+    await createRunTopic(kafka, admin, this.topics.results, workers, deadline);
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
+    await this.producer.connect();
+    await this.readAnswers();
+    await this.down({ t: 'announce', runId: this.o.runId, protocol: WIRE_PROTOCOL, version: this.o.version, clusterId: this.clusterId, workers, joinByEpochMs: epochMs() + timeoutMs, coordinator: hostname() } satisfies Announcement);
+    for (;;) {
+      if (this.hellos.size === workers) break;
+      if (Date.now() > deadline) {
+        const refused = this.refusals.length ? `; refused: ${this.refusals.join('; ')}` : '';
+        throw runError(`only ${this.hellos.size} of ${workers} workers joined within ${Math.round(timeoutMs / 1000)} s (start them with kbench worker --brokers …, or raise --worker-timeout)${refused}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await Promise.all([...this.hellos.keys()].map((slice) => this.measureClock(slice, deadline + 10_000)));
+    for (const [slice, identity] of [...this.hellos].sort((a, b) => a[0] - b[0])) {
+      this.workers.push({ slice, identity, clock: estimateOffset(this.pongs.get(slice) ?? [])!, lostAtEpochMs: null });
+    }
+    this.watch = setInterval(() => void this.watchGroup(), GROUP_WATCH_MS);
+    return this.workers;
+  }
+
+  private async readAnswers(): Promise<void> {
+    const consumer = this.o.kafka.consumer({ groupId: this.topics.resultsGroup, allowAutoTopicCreation: false, maxWaitTimeInMs: 50, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topics.results, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        if (this.closed) return;
+        this.bytesUp += (message.value?.length ?? 0) + (message.key?.length ?? 0) + TYPE_HEADER.length + 8;
+        const type = message.headers?.[TYPE_HEADER]?.toString();
+        try {
+          if (type === EVENTS_TYPE) {
+            if (message.value) this.o.onEvents(partition, decodeEvents(message.value));
+            return;
+          }
+          const m = decodeJson<Up>(message.value);
+          if (m) this.answer(partition, m);
+        } catch (e) {
+          // A bug or a damaged message: the run stops with the reason rather than retrying it forever.
+          this.o.onFailure(runError(`cannot take in worker ${partition}'s results: ${e instanceof Error ? e.message : String(e)}`, e));
+        }
+      },
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!this.closed && !e.payload.restart) this.o.onFailure(runError(`lost the workers' results topic: ${describeError(e.payload.error)}`, e.payload.error));
+    });
+  }
+
+  private answer(slice: number, m: Up): void {
+    switch (m.t) {
+      case 'hello': {
+        const taken = [...this.hellos].some(([s, w]) => s !== slice && w.memberId === m.worker.memberId);
+        if (!this.hellos.has(slice) && !taken && this.workers.length === 0) this.hellos.set(slice, m.worker);
+        return;
+      }
+      case 'refused':
+        this.refusals.push(`${m.worker.name} (kbench ${m.worker.version}): ${m.reason}`);
+        return;
+      case 'pong':
+        if (m.id >= 0) (this.pongs.get(slice) ?? this.pongs.set(slice, []).get(slice)!).push({ sentAtEpochMs: m.sentAtEpochMs, workerEpochMs: m.workerEpochMs, receivedAtEpochMs: epochMs() });
+        return;
+      default:
+        this.o.onMessage(slice, m);
+    }
+  }
+
+  /** Round trips with one worker, one at a time (a ping queued behind another measures the queue). */
+  private async measureClock(slice: number, deadline: number): Promise<void> {
+    for (let id = 0; id < PINGS; id++) {
+      const before = this.pongs.get(slice)?.length ?? 0;
+      await this.send(slice, { t: 'ping', id, sentAtEpochMs: epochMs() });
+      while ((this.pongs.get(slice)?.length ?? 0) === before) {
+        if (Date.now() > deadline) throw runError(`worker ${this.hellos.get(slice)?.name} stopped answering while its clock was measured`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+  }
+
+  /** A worker the group no longer lists has died or been cut off (the group waited its session timeout). */
+  private async watchGroup(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const { groups } = await this.o.admin.describeGroups([this.topics.workersGroup]);
+      const members = new Set((groups[0]?.members ?? []).map((m) => m.memberId));
+      for (const w of this.workers) {
+        if (w.lostAtEpochMs === null && !members.has(w.identity.memberId)) {
+          w.lostAtEpochMs = epochMs();
+          this.o.onLost(w.slice, w);
+        }
+      }
+    } catch {
+      // The broker may be briefly away; the next look decides.
+    }
+  }
+
+  private async down(m: Announcement | Down, slice?: number): Promise<void> {
+    const value = encodeJson(m);
+    const headers: Record<string, string> = { [TYPE_HEADER]: m.t, run: this.o.runId };
+    if (slice !== undefined) headers.slice = String(slice);
+    this.bytesDown += value.length + Object.entries(headers).reduce((s, [k, v]) => s + k.length + v.length, 0);
+    await this.producer!.send({ topic: CONTROL_TOPIC, acks: -1, messages: [{ value, headers }] });
+  }
+
+  send(slice: number, m: Down): Promise<void> {
+    return this.down(m, slice);
+  }
+
+  setup(slice: number, order: SliceOrder): Promise<void> {
+    return this.send(slice, { t: 'setup', order });
+  }
+
+  /** An order for a slice in the engine's terms (ToSlice), in the worker's: the run's zero moves to
+   * its clock; a drain is the worker's own business (it drains when its records are sent). */
+  post(slice: number, m: ToSlice): void {
+    const w = this.workers.find((x) => x.slice === slice);
+    if (!w || w.lostAtEpochMs !== null) return;
+    const order: Down | null = m.t === 'run' ? { t: 'run', originEpochMs: m.originEpochMs + w.clock.offsetMs } : m.t === 'close' ? { t: 'close' } : null;
+    if (order) void this.send(slice, order).catch(() => undefined);
+  }
+
+  stopAll(): void {
+    for (const w of this.workers) if (w.lostAtEpochMs === null) void this.send(w.slice, { t: 'stop' }).catch(() => undefined);
+  }
+
+  /** Ends the run for everyone (idle workers too), stops reading, deletes the run's topics and groups. */
+  async close(): Promise<void> {
+    if (this.watch) clearInterval(this.watch);
+    const { kafka, admin } = this.o;
+    if (this.producer) await withTimeout(this.down({ t: 'end', runId: this.o.runId }), 5_000, 'end timed out').catch(() => undefined);
+    this.closed = true;
+    await withTimeout(Promise.all([this.consumer?.disconnect(), this.producer?.disconnect()]), 5_000, 'disconnect timed out').catch(() => undefined);
+    await withTimeout(deleteRunTopics(kafka, admin, [this.topics.slices, this.topics.results], [this.topics.resultsGroup, this.topics.workersGroup]), 10_000, 'clean-up timed out').catch(() => undefined);
+  }
+}

@@ -1,0 +1,270 @@
+// `kbench worker`: waits on kbench.control for a run, joins its worker group (Kafka assigns it a
+// slice: a partition of the run's slices topic), answers the coordinator's clock pings, runs its
+// share of the run (WorkerEngine, driven by the same runner as a one-process run), sends everything
+// it measures up the results topic, and waits for the next run.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { ClientSecurity } from '../../../config/client-security.js';
+import { runWorkload } from '../../../runner/run-workload.js';
+import { createRng } from '../../../workload/rng.js';
+import type { EngineListener } from '../../types.js';
+import { connectAdmin, createKafka, describeError, withTimeout } from '../client.js';
+import { epochMs } from '../slice-protocol.js';
+import { ensureControlTopic } from './topics.js';
+import {
+  CONTROL_TOPIC, decodeJson, encodeEvents, encodeJson, EVENTS_TYPE, runTopics, TYPE_HEADER, WIRE_PROTOCOL,
+  type Announcement, type Down, type SliceOrder, type Up, type WorkerIdentity,
+} from './wire.js';
+import { WorkerEngine, type Uplink } from './worker-engine.js';
+
+export interface WorkerAgentOptions {
+  brokers: string[];
+  connectTimeoutMs: number;
+  security: ClientSecurity | null;
+  name: string;
+  version: string;
+  /** Serve one run, then exit. */
+  once: boolean;
+  /** Worker threads for this worker's producers and consumers (this machine's cores, not the coordinator's). */
+  threads: number;
+  /** Asked between waits: the user wants the worker to stop (Ctrl-C, SIGTERM). */
+  shouldStop: () => boolean;
+  /** One line for the user (stderr). */
+  say: (line: string) => void;
+}
+
+/** How much a worker sends up in one request: below the broker's default message.max.bytes (1 MiB). */
+const UPLINK_BYTES_PER_REQUEST = 768 * 1024;
+const COORDINATOR_WATCH_MS = 2000;
+
+const NULL_LISTENER: EngineListener = { sent() {}, acked() {}, consumed() {}, skipped() {}, assigned() {} };
+
+/** Answers and events to the coordinator, in order, several per request. */
+class ResultsUplink implements Uplink {
+  private queue: { value: Buffer; headers: Record<string, string> }[] = [];
+  private sending: Promise<void> | null = null;
+  failure: Error | null = null;
+
+  constructor(private readonly producer: Producer, private readonly topic: string, private readonly partition: number) {}
+
+  answer(m: Up): void {
+    this.push(encodeJson(m), m.t);
+  }
+
+  events(data: Float64Array, numbers: number): void {
+    this.push(encodeEvents(data, numbers), EVENTS_TYPE);
+  }
+
+  private push(value: Buffer, type: string): void {
+    this.queue.push({ value, headers: { [TYPE_HEADER]: type } });
+    this.sending ??= this.drainQueue();
+  }
+
+  private async drainQueue(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        let bytes = 0;
+        let n = 0;
+        while (n < this.queue.length && (n === 0 || bytes + this.queue[n].value.length < UPLINK_BYTES_PER_REQUEST)) bytes += this.queue[n++].value.length;
+        const messages = this.queue.splice(0, n).map((m) => ({ ...m, partition: this.partition }));
+        await this.producer.send({ topic: this.topic, acks: -1, messages });
+      }
+    } catch (e) {
+      this.failure ??= e as Error;
+    } finally {
+      this.sending = null;
+    }
+  }
+
+  /** Resolves once everything queued so far is written (or the link has failed). */
+  async flushed(): Promise<void> {
+    while (this.sending) await this.sending;
+  }
+}
+
+interface RunState {
+  announcement: Extract<Announcement, { t: 'announce' }>;
+  slice: number | null;
+  order: SliceOrder | null;
+  engine: WorkerEngine | null;
+  ended: boolean;
+  uplink: ResultsUplink | null;
+}
+
+export class WorkerAgent {
+  private readonly kafka: Kafka;
+  private admin: Admin | null = null;
+  private producer: Producer | null = null;
+  private control: Consumer | null = null;
+  private identity!: Omit<WorkerIdentity, 'memberId'>;
+  private readonly ended = new Set<string>();
+  private readonly refused = new Set<string>();
+  private pending: RunState | null = null;
+  private current: RunState | null = null;
+
+  constructor(private readonly o: WorkerAgentOptions) {
+    this.kafka = createKafka({ brokers: o.brokers, connectTimeoutMs: o.connectTimeoutMs, clientId: `kbench-worker-${o.name}`.slice(0, 200), security: o.security });
+  }
+
+  /** Serves runs until stopped (or one run with `once`); returns how many it served. */
+  async serve(): Promise<number> {
+    const connect = { brokers: this.o.brokers, connectTimeoutMs: this.o.connectTimeoutMs, security: this.o.security };
+    this.admin = await connectAdmin(this.kafka, connect);
+    let served = 0;
+    try {
+      const clusterId = (await this.admin.describeCluster()).clusterId;
+      this.identity = { name: this.o.name, host: hostname(), pid: process.pid, version: this.o.version, protocol: WIRE_PROTOCOL, clusterId };
+      await ensureControlTopic(this.kafka, this.admin, Date.now() + this.o.connectTimeoutMs);
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
+      await this.producer.connect();
+      await this.readControl();
+      this.o.say(`kbench worker ${this.o.name}: waiting for runs on ${this.o.brokers.join(',')} (cluster ${clusterId})`);
+      for (;;) {
+        while (!this.pending && !this.o.shouldStop()) await new Promise((r) => setTimeout(r, 50));
+        if (this.o.shouldStop()) break;
+        const run = this.pending!;
+        this.pending = null;
+        if (this.ended.has(run.announcement.runId)) continue;
+        this.current = run;
+        try {
+          if (await this.serveRun(run)) served++;
+        } finally {
+          this.current = null;
+        }
+        if (this.o.once && served > 0) break;
+      }
+    } finally {
+      await withTimeout(Promise.all([this.control?.disconnect(), this.producer?.disconnect()]), 5_000, 'disconnect timed out').catch(() => undefined);
+      await this.admin.disconnect().catch(() => undefined);
+    }
+    return served;
+  }
+
+  /** Reads every announcement and order on kbench.control, in its own group (each worker sees all). */
+  private async readControl(): Promise<void> {
+    const groupId = `kbench-worker-${randomUUID()}`;
+    const control = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 50, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    this.control = control;
+    await control.connect();
+    await control.subscribe({ topic: CONTROL_TOPIC, fromBeginning: true });
+    // No offsets are committed: the group vanishes with the worker.
+    await control.run({ autoCommit: false, eachMessage: async ({ message }) => this.onControl(message.headers ?? {}, message.value) });
+  }
+
+  private onControl(headers: Record<string, unknown>, value: Buffer | null): void {
+    const text = (k: string) => (headers[k] === undefined ? undefined : String(headers[k]));
+    const runId = text('run');
+    const slice = text('slice');
+    if (slice === undefined) {
+      const a = decodeJson<Announcement>(value);
+      if (!a) return;
+      if (a.t === 'end') {
+        this.ended.add(a.runId);
+        if (this.pending?.announcement.runId === a.runId) this.pending = null;
+        if (this.current?.announcement.runId === a.runId) {
+          this.current.ended = true;
+          this.current.engine?.order({ t: 'close' });
+        }
+        return;
+      }
+      if (a.t !== 'announce' || this.ended.has(a.runId) || a.joinByEpochMs < epochMs() || this.current || this.refused.has(a.runId)) return;
+      const why = this.refusal(a);
+      if (why) {
+        this.refused.add(a.runId);
+        this.o.say(`kbench worker ${this.o.name}: refusing run ${a.runId} from ${a.coordinator}: ${why}`);
+        const worker = { ...this.identity, memberId: '' };
+        void this.producer!.send({ topic: runTopics(a.runId).results, acks: -1, messages: [{ partition: 0, value: encodeJson({ t: 'refused', worker, reason: why } satisfies Up), headers: { [TYPE_HEADER]: 'refused' } }] }).catch(() => undefined);
+        return;
+      }
+      this.pending = { announcement: a, slice: null, order: null, engine: null, ended: false, uplink: null };
+      return;
+    }
+    const run = this.current;
+    if (!run || runId !== run.announcement.runId || Number(slice) !== run.slice) return;
+    const m = decodeJson<Down>(value);
+    if (!m) return;
+    if (m.t === 'ping') run.uplink?.answer({ t: 'pong', id: m.id, sentAtEpochMs: m.sentAtEpochMs, workerEpochMs: epochMs() });
+    else if (m.t === 'setup') run.order = m.order;
+    else run.engine?.order(m);
+  }
+
+  private refusal(a: Extract<Announcement, { t: 'announce' }>): string | null {
+    if (a.protocol !== WIRE_PROTOCOL || a.version !== this.o.version) return `the coordinator runs kbench ${a.version} (protocol ${a.protocol}), this worker kbench ${this.o.version} (protocol ${WIRE_PROTOCOL}); run the same version on both`;
+    if (a.clusterId !== this.identity.clusterId) return `the coordinator is connected to cluster ${a.clusterId}, this worker to ${this.identity.clusterId}; give both the same --brokers`;
+    return null;
+  }
+
+  /** Joins the run's worker group, takes the slice Kafka assigns, runs it. True if it ran a slice. */
+  private async serveRun(run: RunState): Promise<boolean> {
+    const { runId, joinByEpochMs } = run.announcement;
+    const topics = runTopics(runId);
+    const group = this.kafka.consumer({ groupId: topics.workersGroup, allowAutoTopicCreation: false, sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 10_000, maxWaitTimeInMs: 500 });
+    let memberId = '';
+    group.on(group.events.GROUP_JOIN, (e) => {
+      memberId = e.payload.memberId;
+      const mine = (e.payload.memberAssignment as Record<string, number[]>)[topics.slices] ?? [];
+      // The first single partition Kafka gives this member is its slice for the whole run; later
+      // rebalances (a worker lost, another joining) do not move a slice that is running.
+      if (run.slice === null && mine.length === 1) {
+        run.slice = mine[0];
+        run.uplink = new ResultsUplink(this.producer!, topics.results, run.slice);
+        run.uplink.answer({ t: 'hello', slice: run.slice, worker: { ...this.identity, memberId } });
+      }
+    });
+    let coordinatorWatch: NodeJS.Timeout | null = null;
+    try {
+      await group.connect();
+      await group.subscribe({ topic: topics.slices, fromBeginning: false });
+      await group.run({ autoCommit: false, eachMessage: async () => {} });
+      // Either a slice and its order arrive, or the run goes on without this worker (more workers
+      // than slices), or it ends.
+      const giveUpAt = Math.max(joinByEpochMs, epochMs()) + 60_000;
+      while (!run.order && !run.ended && !this.o.shouldStop() && epochMs() < giveUpAt) await new Promise((r) => setTimeout(r, 20));
+      if (!run.order || run.ended || this.o.shouldStop()) return false;
+      const order = { ...run.order, threads: this.o.threads };
+      this.o.say(`kbench worker ${this.o.name}: run ${runId}, slice ${run.slice}: ${order.producers.length} producers, ${order.consumers.length} consumers`);
+      const engine = new WorkerEngine({
+        order, brokers: this.o.brokers, connectTimeoutMs: this.o.connectTimeoutMs, security: this.o.security,
+        clientId: `kbench-${runId}-w${run.slice}`, uplink: run.uplink!,
+      });
+      run.engine = engine;
+      // The coordinator is a member of the results group while the run lasts: once the group is
+      // empty, it is gone (killed, cut off), and this worker stops rather than wait for orders.
+      let seen = false;
+      let absent = 0;
+      coordinatorWatch = setInterval(() => {
+        void this.admin!.describeGroups([topics.resultsGroup]).then(({ groups }) => {
+          const members = groups[0]?.members.length ?? 0;
+          if (members > 0) {
+            seen = true;
+            absent = 0;
+          } else if (seen && ++absent >= 2 && !run.ended && !engine.closeOrdered) {
+            run.ended = true;
+            this.o.say(`kbench worker ${this.o.name}: the coordinator of run ${runId} is gone; stopping`);
+            engine.order({ t: 'stop' });
+            engine.order({ t: 'close' });
+          }
+        }).catch(() => undefined);
+      }, COORDINATOR_WATCH_MS);
+      const result = await runWorkload(order.spec, engine, createRng(order.spec.seed), { producers: new Set(order.producers), shouldStop: () => engine.shouldStop() || this.o.shouldStop(), listener: NULL_LISTENER });
+      await run.uplink!.flushed();
+      if (run.uplink!.failure) this.o.say(`kbench worker ${this.o.name}: could not send results: ${describeError(run.uplink!.failure)}`);
+      if (result.error) this.o.say(`kbench worker ${this.o.name}: run ${runId} ended early: ${result.error}`);
+      else this.o.say(`kbench worker ${this.o.name}: run ${runId} done`);
+      return true;
+    } catch (e) {
+      this.o.say(`kbench worker ${this.o.name}: run ${runId} failed: ${describeError(e)}`);
+      run.uplink?.answer({ t: 'failed', message: `worker ${this.o.name}: ${describeError(e)}`, code: 'KBENCH_RUN_FAILED' });
+      await run.uplink?.flushed();
+      return run.slice !== null;
+    } finally {
+      if (coordinatorWatch) clearInterval(coordinatorWatch);
+      await withTimeout(group.disconnect(), 5_000, 'leaving the worker group timed out').catch(() => undefined);
+    }
+  }
+}
+
+/** The default worker name: this host and process. */
+export const defaultWorkerName = () => `${hostname()}-${process.pid}`;
+
