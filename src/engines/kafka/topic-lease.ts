@@ -1,7 +1,7 @@
 // The run's own topic, from creation to deletion: created with the spec's partitions and marked as
-// kbench's in the registry (so `kbench topic delete` may remove it later without --force), grown
-// when the runner asks, its end and committed offsets read at the end, and deleted with its group
-// unless --keep-topic.
+// kbench's in the registry with its topic ID (so `kbench topic delete` may remove it later without
+// --force), grown when the runner asks, its end and committed offsets read at the end, and deleted
+// with its group unless --keep-topic.
 import type { Admin, Kafka } from 'kafkajs';
 import { runError } from '../../errors.js';
 import { awaitLeaders, connectAdmin, describeError, retrying, withTimeout, type ConnectOptions } from './client.js';
@@ -40,7 +40,10 @@ export class TopicLease {
       throw runError(`cannot create topic ${this.topic}${this.created ? ' (its partitions got no leader in time)' : ''}: ${describeError(e)}`);
     }
     try {
-      await retrying(() => markOwned(this.kafka, admin, this.topic), deadline);
+      // Recorded with its topic ID, so that a topic re-created later under this name is not taken
+      // for kbench's. A broker that cannot tell topic IDs gets no record: the run still deletes its
+      // topic (it knows it created it); one kept with --keep-topic then needs --force, as is safe.
+      await retrying(() => markOwned(this.kafka, admin, this.topic, deadline), deadline);
     } catch (e) {
       throw runError(`cannot record ${this.topic} as created by kbench (in ${REGISTRY_TOPIC}): ${describeError(e)}`);
     }
