@@ -1,7 +1,7 @@
 // Everyday Kafka tasks through the admin API: topics (create, alter, delete, describe, list) and
 // consumer groups (list, describe with offsets, lag and owners). Returns data; the CLI renders it.
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
-import { ERROR_CODES, runError, usageError } from '../../errors.js';
+import { ERROR_CODES, KbenchError, runError, usageError } from '../../errors.js';
 import { awaitLeaders, describeError, retrying } from './client.js';
 import { currentTopicIds, ownershipNote, ownershipOf, refusal, type Ownership } from './ownership.js';
 import { DEFAULT_REGISTRY, markOwned, unmarkOwned, type Registry } from './registry.js';
@@ -39,7 +39,8 @@ async function exists(admin: Admin, topic: string): Promise<boolean> {
 }
 
 function kafkaFailure(action: string, e: unknown): Error {
-  const type = (e as { type?: string })?.type;
+  // kafkajs gathers createTopics' per-topic errors in one KafkaJSAggregateError, whose own type is unset.
+  const type = (e as { type?: string })?.type ?? (e as { errors?: { type?: string }[] })?.errors?.[0]?.type;
   if (type === 'TOPIC_ALREADY_EXISTS') return usageError(`${action}: the topic already exists`);
   if (type === 'INVALID_PARTITIONS' || type === 'INVALID_REPLICATION_FACTOR' || type === 'INVALID_TOPIC_EXCEPTION') {
     return usageError(`${action}: ${describeError(e)}`, ERROR_CODES.usage, e);
@@ -59,11 +60,16 @@ export async function createTopic(kafka: Kafka, admin: Admin, topic: string, par
   const deadline = Date.now() + connectTimeoutMs;
   let created = false;
   try {
-    await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, replicationFactor }] }), deadline);
+    // kafkajs answers `false` instead of failing when the topic already exists: someone created it
+    // since the check above, and it must not be recorded as kbench's. (An attempt that timed out
+    // after the broker created the topic also ends here: unrecorded, which is the safe side.)
+    const made = await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, replicationFactor }] }), deadline);
+    if (!made) throw usageError(`topic ${topic} already exists (created by someone else just now); kbench has not recorded it as its own`);
     created = true;
     await awaitLeaders(admin, topic, partitions, deadline);
   } catch (e) {
     if (created) throw runError(`created topic ${topic}, but its partitions got no leader within ${connectTimeoutMs / 1000} s: ${describeError(e)}`, e);
+    if (e instanceof KbenchError) throw e;
     throw kafkaFailure(`cannot create topic ${topic}`, e);
   }
   let marked;
@@ -138,8 +144,8 @@ export async function describeTopic(kafka: Kafka, admin: Admin, topic: string, o
   };
 }
 
-/** Every topic but Kafka's internal ones, with whether kbench created it; `note` says, once for the
- * whole list, that ownership could not be judged at all (kbench cannot read its registry). */
+/** Every topic but Kafka's internal ones, with whether kbench created it; `note` says why ownership
+ * could not be judged at all (no registry, or one kbench cannot read), once for the whole list. */
 export async function listTopics(kafka: Kafka, admin: Admin, o: AdminOptions = {}): Promise<{ topics: TopicListing[]; note: string | null }> {
   const registry = o.registry ?? DEFAULT_REGISTRY;
   const names = (await admin.listTopics()).filter((t) => !t.startsWith('__')).sort();

@@ -33,7 +33,10 @@ export class TopicLease {
     // for within --connect-timeout, as Kafka's clients wait, never reported as a failure at once.
     const deadline = Date.now() + this.connect.connectTimeoutMs;
     try {
-      await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic: this.topic, numPartitions: partitions, replicationFactor }] }), deadline);
+      // kafkajs answers `false` instead of failing when the topic already exists: not this run's
+      // topic, so it is neither recorded as kbench's nor deleted at the end.
+      const made = await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic: this.topic, numPartitions: partitions, replicationFactor }] }), deadline);
+      if (!made) throw new Error('a topic of this name already exists');
       this.created = true;
       await awaitLeaders(admin, this.topic, partitions, deadline);
     } catch (e) {
