@@ -3,7 +3,7 @@
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 import { ERROR_CODES, KbenchError, runError, usageError } from '../../errors.js';
 import { awaitLeaders, describeError, retrying } from './client.js';
-import { currentTopicIds, ownershipNote, ownershipOf, refusal, type Ownership } from './ownership.js';
+import { currentTopicIds, ownershipNote, ownershipOf, ownershipReason, refusal, type Ownership } from './ownership.js';
 import { DEFAULT_REGISTRY, markOwned, unmarkOwned, type Registry } from './registry.js';
 
 export interface TopicPartitionInfo {
@@ -144,8 +144,8 @@ export async function describeTopic(kafka: Kafka, admin: Admin, topic: string, o
   };
 }
 
-/** Every topic but Kafka's internal ones, with whether kbench created it; `note` says why ownership
- * could not be judged at all (no registry, or one kbench cannot read), once for the whole list. */
+/** Every topic but Kafka's internal ones, with whether kbench created it; `note` says, once for the
+ * whole list, that ownership could not be judged at all (kbench cannot read its registry). */
 export async function listTopics(kafka: Kafka, admin: Admin, o: AdminOptions = {}): Promise<{ topics: TopicListing[]; note: string | null }> {
   const registry = o.registry ?? DEFAULT_REGISTRY;
   const names = (await admin.listTopics()).filter((t) => !t.startsWith('__')).sort();
@@ -153,10 +153,10 @@ export async function listTopics(kafka: Kafka, admin: Admin, o: AdminOptions = {
   const meta = await admin.fetchTopicMetadata({ topics: names });
   const verdicts = await ownershipOf(kafka, admin, names, registry);
   const count = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
-  const whole = [...verdicts.values()].find((v) => v.kind === 'registry-unreadable' || v.kind === 'no-registry');
+  const whole = [...verdicts.values()].find((v) => v.kind === 'registry-unreadable');
   return {
     topics: names.map((topic) => ({ topic, partitions: count.get(topic) ?? 0, ownedByKbench: verdicts.get(topic)!.kind === 'owned' })),
-    note: whole?.kind === 'registry-unreadable' ? `${ownershipNote(whole, registry)}; no topic is shown as created by kbench` : null,
+    note: whole?.kind === 'registry-unreadable' ? `${ownershipReason(whole, registry)}; no topic is shown as created by kbench` : null,
   };
 }
 

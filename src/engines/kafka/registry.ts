@@ -125,20 +125,24 @@ export async function readRegistry(kafka: Kafka, admin: Admin, registry: Registr
 }
 
 async function readRecords(kafka: Kafka, admin: Admin, registry: Registry): Promise<Map<string, RegistryRecord>> {
-  // Every step is bounded by one deadline, and the consumer is always disconnected (a read that
-  // timed out must not leave a consumer running).
+  // Every step is bounded by one deadline (a step with no time left is not started), and the
+  // consumer is always disconnected (a read that timed out must not leave a consumer running).
   const deadline = Date.now() + registry.readTimeoutMs;
-  const bounded = <T>(p: Promise<T>) => withTimeout(p, Math.max(0, deadline - Date.now()), `reading it took longer than ${registry.readTimeoutMs / 1000} s`);
-  const ends = await bounded(admin.fetchTopicOffsets(registry.topic));
+  const tooLong = `reading it took longer than ${registry.readTimeoutMs / 1000} s`;
+  const bounded = <T>(step: () => Promise<T>): Promise<T> => {
+    const left = deadline - Date.now();
+    return left > 0 ? withTimeout(step(), left, tooLong) : Promise.reject(new Error(tooLong));
+  };
+  const ends = await bounded(() => admin.fetchTopicOffsets(registry.topic));
   const target = new Map(ends.map((o) => [o.partition, BigInt(o.high)]));
   const latest = new Map<string, Buffer | null>();
   if ([...target.values()].some((h) => h > 0n)) {
     const groupId = `kbench-registry-reader-${randomUUID()}`;
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
     try {
-      await bounded(consumer.connect());
-      await bounded(consumer.subscribe({ topic: registry.topic, fromBeginning: true }));
-      await bounded(new Promise<void>((resolve, reject) => {
+      await bounded(() => consumer.connect());
+      await bounded(() => consumer.subscribe({ topic: registry.topic, fromBeginning: true }));
+      await bounded(() => new Promise<void>((resolve, reject) => {
         const remaining = new Map(target);
         const check = () => { if ([...remaining.values()].every((h) => h <= 0n)) resolve(); };
         // A consumer that cannot go on (records it cannot decode, a denied read) crashes: that ends
