@@ -27,12 +27,13 @@ export const topicCommand = defineCommand({
       [a.action !== 'list' && !name, `kbench topic ${a.action} needs a topic name`],
       [(a.action === 'create' || a.action === 'alter') && a.partitions === undefined, `kbench topic ${a.action} needs --partitions N${a.action === 'alter' ? ' (the new, larger count)' : ''}`],
     ]);
-    return withCluster(options, async ({ kafka, admin }) => {
+    return withCluster(options, async ({ kafka, admin, connectTimeoutMs }) => {
       switch (a.action) {
         case 'create': {
           const partitions = a.partitions!;
           const rf = a.replicationFactor;
-          await createTopic(kafka, admin, name!, partitions, rf);
+          const { note } = await createTopic(kafka, admin, name!, partitions, rf, connectTimeoutMs);
+          if (note) io.stderr(`kbench: ${note}\n`);
           io.stdout(a.json ? JSON.stringify({ topic: name, partitions, replicationFactor: rf, created: true }) + '\n' : `Created topic ${name} with ${partitions} partitions (replication factor ${rf}).\n`);
           return EXIT.ok;
         }
@@ -53,11 +54,14 @@ export const topicCommand = defineCommand({
           }
           const t = compactTable(['partition', 'leader', 'replicas', 'isr', 'earliest offset', 'latest offset']);
           for (const p of info.partitions) t.push([p.partition, p.leader, p.replicas.join(','), p.isr.join(','), p.earliestOffset, p.latestOffset]);
-          io.stdout(`Topic ${info.topic}: ${info.partitions.length} partitions${info.ownedByKbench ? ' (created by kbench)' : ''}\n${t.toString()}\n`);
+          const owner = info.ownedByKbench ? ' (created by kbench)' : info.ownershipNote ? ` (${info.ownershipNote})` : '';
+          const id = info.topicId ? `, topic ID ${info.topicId}` : '';
+          io.stdout(`Topic ${info.topic}: ${info.partitions.length} partitions${id}${owner}\n${t.toString()}\n`);
           return EXIT.ok;
         }
         case 'list': {
-          const topics = await listTopics(kafka, admin);
+          const { topics, note } = await listTopics(kafka, admin);
+          if (note) io.stderr(`kbench: ${note}\n`);
           if (a.json) {
             io.stdout(JSON.stringify(topics, null, 2) + '\n');
             return EXIT.ok;

@@ -1,9 +1,10 @@
 // Everyday Kafka tasks through the admin API: topics (create, alter, delete, describe, list) and
 // consumer groups (list, describe with offsets, lag and owners). Returns data; the CLI renders it.
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
-import { ERROR_CODES, runError, usageError } from '../../errors.js';
-import { describeError } from './client.js';
-import { markOwned, ownedTopics, REGISTRY_TOPIC, unmarkOwned } from './registry.js';
+import { ERROR_CODES, KbenchError, runError, usageError } from '../../errors.js';
+import { awaitLeaders, describeError, retrying } from './client.js';
+import { currentTopicIds, ownershipNote, ownershipOf, ownershipReason, refusal, type Ownership } from './ownership.js';
+import { DEFAULT_REGISTRY, markOwned, unmarkOwned, type Registry } from './registry.js';
 
 export interface TopicPartitionInfo {
   partition: number;
@@ -16,9 +17,21 @@ export interface TopicPartitionInfo {
 
 export interface TopicInfo {
   topic: string;
+  /** Kafka's topic ID, as kafka-topics --describe prints it; null when the broker cannot tell. */
+  topicId: string | null;
   partitions: TopicPartitionInfo[];
-  /** Listed in kbench's registry of topics it created. */
+  /** Created by kbench: recorded in its registry with the topic's current topic ID. */
   ownedByKbench: boolean;
+  /** The verdict's kind ('owned', 'not-recorded', 'recreated', 'no-id', …: see ownership.ts). */
+  ownership: Ownership['kind'];
+  /** Why kbench does not count the topic as its own, when there is more to say than "it did not
+   * create it". */
+  ownershipNote?: string;
+}
+
+/** Where the admin tasks find kbench's registry; tests give a registry of their own. */
+export interface AdminOptions {
+  registry?: Registry;
 }
 
 async function exists(admin: Admin, topic: string): Promise<boolean> {
@@ -26,7 +39,8 @@ async function exists(admin: Admin, topic: string): Promise<boolean> {
 }
 
 function kafkaFailure(action: string, e: unknown): Error {
-  const type = (e as { type?: string })?.type;
+  // kafkajs gathers createTopics' per-topic errors in one KafkaJSAggregateError, whose own type is unset.
+  const type = (e as { type?: string })?.type ?? (e as { errors?: { type?: string }[] })?.errors?.[0]?.type;
   if (type === 'TOPIC_ALREADY_EXISTS') return usageError(`${action}: the topic already exists`);
   if (type === 'INVALID_PARTITIONS' || type === 'INVALID_REPLICATION_FACTOR' || type === 'INVALID_TOPIC_EXCEPTION') {
     return usageError(`${action}: ${describeError(e)}`, ERROR_CODES.usage, e);
@@ -34,28 +48,49 @@ function kafkaFailure(action: string, e: unknown): Error {
   return runError(`${action}: ${describeError(e)}`, e);
 }
 
-export async function createTopic(kafka: Kafka, admin: Admin, topic: string, partitions: number, replicationFactor: number): Promise<void> {
-  if (topic === REGISTRY_TOPIC) throw usageError(`${REGISTRY_TOPIC} is kbench's own registry; choose another name`);
+/** Creates the topic and records it as kbench's. Resolves to a note when it could not be recorded
+ * (the broker cannot tell topic IDs): the topic then needs --force to be altered or deleted. */
+export async function createTopic(kafka: Kafka, admin: Admin, topic: string, partitions: number, replicationFactor: number, connectTimeoutMs: number, o: AdminOptions = {}): Promise<{ note: string | null }> {
+  const registry = o.registry ?? DEFAULT_REGISTRY;
+  if (topic === registry.topic) throw usageError(`${registry.topic} is kbench's own registry; choose another name`);
   if (await exists(admin, topic)) throw usageError(`topic ${topic} already exists; use kbench topic alter or pick another name`);
+  // As for a run's own topic (topic-lease.ts): a cluster still getting ready (a freshly formatted
+  // broker on a busy machine) is waited for within the connect timeout, not reported at once, and
+  // kafkajs's waitForLeaders (which retries only LEADER_NOT_AVAILABLE) is not used.
+  const deadline = Date.now() + connectTimeoutMs;
+  let created = false;
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor }] });
+    // kafkajs answers `false` instead of failing when the topic already exists: someone created it
+    // since the check above, and it must not be recorded as kbench's. (An attempt that timed out
+    // after the broker created the topic also ends here: unrecorded, which is the safe side.)
+    const made = await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, replicationFactor }] }), deadline);
+    if (!made) throw usageError(`topic ${topic} already exists (created by someone else just now); kbench has not recorded it as its own`);
+    created = true;
+    await awaitLeaders(admin, topic, partitions, deadline);
   } catch (e) {
+    if (created) throw runError(`created topic ${topic}, but its partitions got no leader within ${connectTimeoutMs / 1000} s: ${describeError(e)}`, e);
+    if (e instanceof KbenchError) throw e;
     throw kafkaFailure(`cannot create topic ${topic}`, e);
   }
-  await markOwned(kafka, admin, topic);
+  let marked;
+  try {
+    marked = await retrying(() => markOwned(kafka, admin, topic, deadline, registry), deadline);
+  } catch (e) {
+    throw runError(`created topic ${topic}, but cannot record it as kbench's in ${registry.topic}: ${describeError(e)}; it needs --force to be altered or deleted`, e);
+  }
+  return { note: marked.recorded ? null : `topic ${topic} is not recorded as kbench's: ${marked.why}; it needs --force to be altered or deleted` };
 }
 
 /** Refuses to touch a topic kbench did not create, unless forced. */
-async function assertMayModify(kafka: Kafka, admin: Admin, topic: string, force: boolean, verb: string): Promise<void> {
+async function assertMayModify(kafka: Kafka, admin: Admin, topic: string, force: boolean, verb: string, registry: Registry): Promise<void> {
   if (!(await exists(admin, topic))) throw usageError(`topic ${topic} does not exist (kbench topic list shows the topics)`);
   if (force) return;
-  if (!(await ownedTopics(kafka, admin)).has(topic)) {
-    throw usageError(`topic ${topic} was not created by kbench; refusing to ${verb} it (add --force if you mean it)`, ERROR_CODES.notOwned);
-  }
+  const verdict = (await ownershipOf(kafka, admin, [topic], registry)).get(topic)!;
+  if (verdict.kind !== 'owned') throw refusal(topic, verb, verdict, registry);
 }
 
-export async function alterTopicPartitions(kafka: Kafka, admin: Admin, topic: string, partitions: number, force: boolean): Promise<{ from: number; to: number }> {
-  await assertMayModify(kafka, admin, topic, force, 'alter');
+export async function alterTopicPartitions(kafka: Kafka, admin: Admin, topic: string, partitions: number, force: boolean, o: AdminOptions = {}): Promise<{ from: number; to: number }> {
+  await assertMayModify(kafka, admin, topic, force, 'alter', o.registry ?? DEFAULT_REGISTRY);
   const current = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions.length;
   if (partitions < current) {
     throw usageError(`topic ${topic} has ${current} partitions; Kafka cannot decrease a partition count (only increase it, or delete and re-create the topic)`);
@@ -69,26 +104,33 @@ export async function alterTopicPartitions(kafka: Kafka, admin: Admin, topic: st
   return { from: current, to: partitions };
 }
 
-export async function deleteTopic(kafka: Kafka, admin: Admin, topic: string, force: boolean): Promise<void> {
-  if (topic === REGISTRY_TOPIC && !force) throw usageError(`${REGISTRY_TOPIC} is kbench's registry; delete it only with --force`, ERROR_CODES.notOwned);
-  await assertMayModify(kafka, admin, topic, force, 'delete');
+export async function deleteTopic(kafka: Kafka, admin: Admin, topic: string, force: boolean, o: AdminOptions = {}): Promise<void> {
+  const registry = o.registry ?? DEFAULT_REGISTRY;
+  if (topic === registry.topic && !force) throw usageError(`${registry.topic} is kbench's registry; delete it only with --force`, ERROR_CODES.notOwned);
+  await assertMayModify(kafka, admin, topic, force, 'delete', registry);
   try {
     await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
   } catch (e) {
     throw kafkaFailure(`cannot delete topic ${topic}`, e);
   }
-  if (topic !== REGISTRY_TOPIC) await unmarkOwned(kafka, admin, topic);
+  if (topic !== registry.topic) await unmarkOwned(kafka, admin, topic, registry);
 }
 
-export async function describeTopic(kafka: Kafka, admin: Admin, topic: string): Promise<TopicInfo> {
+export async function describeTopic(kafka: Kafka, admin: Admin, topic: string, o: AdminOptions = {}): Promise<TopicInfo> {
+  const registry = o.registry ?? DEFAULT_REGISTRY;
   if (!(await exists(admin, topic))) throw usageError(`topic ${topic} does not exist (kbench topic list shows the topics)`);
   const meta = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0];
   const offsets = await admin.fetchTopicOffsets(topic);
   const byPartition = new Map(offsets.map((o) => [o.partition, o]));
-  const owned = (await ownedTopics(kafka, admin)).has(topic);
+  const ids = await currentTopicIds(kafka, [topic]);
+  const verdict = (await ownershipOf(kafka, admin, [topic], registry, ids)).get(topic)!;
+  const note = ownershipNote(verdict, registry);
   return {
     topic,
-    ownedByKbench: owned,
+    topicId: ids.supported ? (ids.ids.get(topic) ?? null) : null,
+    ownedByKbench: verdict.kind === 'owned',
+    ownership: verdict.kind,
+    ...(note ? { ownershipNote: note } : {}),
     partitions: meta.partitions
       .map((p) => ({
         partition: p.partitionId,
@@ -102,13 +144,26 @@ export async function describeTopic(kafka: Kafka, admin: Admin, topic: string): 
   };
 }
 
-export async function listTopics(kafka: Kafka, admin: Admin): Promise<{ topic: string; partitions: number; ownedByKbench: boolean }[]> {
+/** Every topic but Kafka's internal ones, with whether kbench created it; `note` says, once for the
+ * whole list, that ownership could not be judged at all (kbench cannot read its registry). */
+export async function listTopics(kafka: Kafka, admin: Admin, o: AdminOptions = {}): Promise<{ topics: TopicListing[]; note: string | null }> {
+  const registry = o.registry ?? DEFAULT_REGISTRY;
   const names = (await admin.listTopics()).filter((t) => !t.startsWith('__')).sort();
-  if (names.length === 0) return [];
+  if (names.length === 0) return { topics: [], note: null };
   const meta = await admin.fetchTopicMetadata({ topics: names });
-  const owned = await ownedTopics(kafka, admin);
+  const verdicts = await ownershipOf(kafka, admin, names, registry);
   const count = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
-  return names.map((topic) => ({ topic, partitions: count.get(topic) ?? 0, ownedByKbench: owned.has(topic) }));
+  const whole = [...verdicts.values()].find((v) => v.kind === 'registry-unreadable');
+  return {
+    topics: names.map((topic) => ({ topic, partitions: count.get(topic) ?? 0, ownedByKbench: verdicts.get(topic)!.kind === 'owned' })),
+    note: whole?.kind === 'registry-unreadable' ? `${ownershipReason(whole, registry)}; no topic is shown as created by kbench` : null,
+  };
+}
+
+export interface TopicListing {
+  topic: string;
+  partitions: number;
+  ownedByKbench: boolean;
 }
 
 export interface GroupRow {

@@ -1,85 +1,170 @@
 // Which topics kbench created. Kafka has no free-form topic metadata, so kbench keeps a small
-// compacted topic, `kbench.owned-topics`, with one record per topic it created (key = topic name)
-// and a tombstone when it deletes one. kbench alters or deletes a topic only if it is listed there,
-// unless the user says --force.
+// compacted topic, `kbench.owned-topics`, with one record per topic it created (key = topic name,
+// value = JSON with the topic's Kafka topic ID) and a tombstone when it deletes one. A name alone
+// proves nothing (anyone may delete a topic and re-create it under the same name), so ownership is
+// decided in ownership.ts from a record here AND the topic's current ID on the broker.
+//
+// Reading is fail-safe: a registry that is missing or cannot be read means "kbench owns nothing",
+// said as such; a record that cannot be decoded withdraws ownership from its own topic only (it can
+// never grant any: that takes a well-formed record whose ID matches the broker's).
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import { awaitLeaders, isRetriable, withTimeout } from './client.js';
+import { awaitLeaders, describeError, isRetriable, retrying, withTimeout } from './client.js';
+import { fetchTopicIds } from './topic-identity.js';
 
 export const REGISTRY_TOPIC = 'kbench.owned-topics';
 
-export async function ensureRegistry(admin: Admin): Promise<void> {
-  const topics = await admin.listTopics();
-  if (topics.includes(REGISTRY_TOPIC)) return;
+/** Where the registry is and how long reading it may take; tests point it at a topic of their own. */
+export interface Registry {
+  topic: string;
+  readTimeoutMs: number;
+}
+export const DEFAULT_REGISTRY: Registry = { topic: REGISTRY_TOPIC, readTimeoutMs: 30_000 };
+
+/** One topic's latest record: the ID kbench recorded, none (an older kbench wrote no ID), or
+ * something kbench cannot decode. */
+export type RegistryRecord = { kind: 'id'; topicId: string } | { kind: 'no-id' } | { kind: 'damaged'; why: string };
+
+export type RegistryView =
+  | { state: 'read'; records: Map<string, RegistryRecord> }
+  | { state: 'missing' }
+  | { state: 'unreadable'; why: string };
+
+/** Kafka's text form of a topic ID: 16 bytes as URL-safe base64 without padding. */
+const TOPIC_ID = /^[A-Za-z0-9_-]{21}[AQgw]$/;
+
+/** A registry value as kbench writes it. */
+export function encodeRecord(topicId: string, createdAt: Date = new Date()): string {
+  return JSON.stringify({ createdBy: 'kbench', createdAt: createdAt.toISOString(), topicId });
+}
+
+export function parseRecord(value: Buffer): RegistryRecord {
+  let v: unknown;
+  try {
+    v = JSON.parse(value.toString('utf8'));
+  } catch {
+    return { kind: 'damaged', why: 'not JSON' };
+  }
+  if (typeof v !== 'object' || v === null || (v as { createdBy?: unknown }).createdBy !== 'kbench') return { kind: 'damaged', why: 'not a record kbench wrote' };
+  const topicId = (v as { topicId?: unknown }).topicId;
+  if (topicId === undefined) return { kind: 'no-id' };
+  if (typeof topicId !== 'string' || !TOPIC_ID.test(topicId)) return { kind: 'damaged', why: 'its topicId is not a Kafka topic ID' };
+  return { kind: 'id', topicId };
+}
+
+async function registryExists(admin: Admin, registry: Registry): Promise<boolean> {
+  return (await admin.listTopics()).includes(registry.topic);
+}
+
+export async function ensureRegistry(admin: Admin, registry: Registry = DEFAULT_REGISTRY): Promise<void> {
+  if (await registryExists(admin, registry)) return;
   await admin
     .createTopics({
       waitForLeaders: false,
-      topics: [{ topic: REGISTRY_TOPIC, numPartitions: 1, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+      topics: [{ topic: registry.topic, numPartitions: 1, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
     })
     .catch((e: { type?: string }) => {
       if (e?.type !== 'TOPIC_ALREADY_EXISTS') throw e;
     });
   try {
-    await awaitLeaders(admin, REGISTRY_TOPIC, 1, Date.now() + 10_000);
+    await awaitLeaders(admin, registry.topic, 1, Date.now() + 10_000);
   } catch (e) {
     if (!isRetriable(e)) throw e;
-    throw new Error(`the registry topic ${REGISTRY_TOPIC} has no leader 10 s after it was created`, { cause: e });
+    throw new Error(`the registry topic ${registry.topic} has no leader 10 s after it was created`, { cause: e });
   }
 }
 
-async function write(kafka: Kafka, admin: Admin, topic: string, value: string | null): Promise<void> {
-  await ensureRegistry(admin);
+async function write(kafka: Kafka, registry: Registry, topic: string, value: string | null): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
   await producer.connect();
   try {
-    await producer.send({ topic: REGISTRY_TOPIC, acks: -1, messages: [{ key: topic, value }] });
+    await producer.send({ topic: registry.topic, acks: -1, messages: [{ key: topic, value }] });
   } finally {
     await producer.disconnect();
   }
 }
 
-export async function markOwned(kafka: Kafka, admin: Admin, topic: string): Promise<void> {
-  await write(kafka, admin, topic, JSON.stringify({ createdBy: 'kbench', createdAt: new Date().toISOString() }));
+export type MarkOutcome = { recorded: true; topicId: string } | { recorded: false; why: string };
+
+/** Records `topic`, which kbench has just created, with its current topic ID. A broker that cannot
+ * tell topic IDs gets no record (one without an ID would never count as kbench's anyway). The
+ * broker may not list a topic for a moment after creating it: that is waited for until `deadline`. */
+export async function markOwned(kafka: Kafka, admin: Admin, topic: string, deadline: number, registry: Registry = DEFAULT_REGISTRY): Promise<MarkOutcome> {
+  const ids = await retrying(async () => {
+    const r = await fetchTopicIds(kafka, [topic]);
+    if (r.supported && !r.ids.get(topic)) throw Object.assign(new Error(`the broker does not list ${topic} yet`), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    return r;
+  }, deadline);
+  if (!ids.supported) return { recorded: false, why: ids.why };
+  const topicId = ids.ids.get(topic)!;
+  await ensureRegistry(admin, registry);
+  await write(kafka, registry, topic, encodeRecord(topicId));
+  return { recorded: true, topicId };
 }
 
-export async function unmarkOwned(kafka: Kafka, admin: Admin, topic: string): Promise<void> {
-  await write(kafka, admin, topic, null);
-}
-
-/** The set of topics kbench created, read from the start of the registry to its current end. */
-export async function ownedTopics(kafka: Kafka, admin: Admin): Promise<Set<string>> {
-  const topics = await admin.listTopics();
-  if (!topics.includes(REGISTRY_TOPIC)) return new Set();
-  const ends = await admin.fetchTopicOffsets(REGISTRY_TOPIC);
-  const target = new Map(ends.map((o) => [o.partition, BigInt(o.high)]));
-  const owned = new Map<string, boolean>();
-  if ([...target.values()].every((h) => h === 0n)) return new Set();
-  const groupId = `kbench-registry-reader-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-  await consumer.connect();
+/** Tombstones `topic`'s record after kbench deleted the topic. Best effort: a stale record can never
+ * match a later topic's ID, so failing here leaves nothing unsafe (and a missing registry is not
+ * created just to hold a tombstone). */
+export async function unmarkOwned(kafka: Kafka, admin: Admin, topic: string, registry: Registry = DEFAULT_REGISTRY): Promise<void> {
   try {
-    await consumer.subscribe({ topic: REGISTRY_TOPIC, fromBeginning: true });
-    await withTimeout(
-      new Promise<void>((resolve, reject) => {
+    if (await registryExists(admin, registry)) await write(kafka, registry, topic, null);
+  } catch {
+    // see above
+  }
+}
+
+/** Every topic's latest record, read from the start of the registry to its current end; or why it
+ * cannot be had. Never throws. */
+export async function readRegistry(kafka: Kafka, admin: Admin, registry: Registry = DEFAULT_REGISTRY): Promise<RegistryView> {
+  try {
+    if (!(await registryExists(admin, registry))) return { state: 'missing' };
+    return { state: 'read', records: await readRecords(kafka, admin, registry) };
+  } catch (e) {
+    return { state: 'unreadable', why: describeError(e) };
+  }
+}
+
+async function readRecords(kafka: Kafka, admin: Admin, registry: Registry): Promise<Map<string, RegistryRecord>> {
+  // Every step is bounded by one deadline (a step with no time left is not started), and the
+  // consumer is always disconnected (a read that timed out must not leave a consumer running).
+  const deadline = Date.now() + registry.readTimeoutMs;
+  const tooLong = `reading it took longer than ${registry.readTimeoutMs / 1000} s`;
+  const bounded = <T>(step: () => Promise<T>): Promise<T> => {
+    const left = deadline - Date.now();
+    return left > 0 ? withTimeout(step(), left, tooLong) : Promise.reject(new Error(tooLong));
+  };
+  const ends = await bounded(() => admin.fetchTopicOffsets(registry.topic));
+  const target = new Map(ends.map((o) => [o.partition, BigInt(o.high)]));
+  const latest = new Map<string, Buffer | null>();
+  if ([...target.values()].some((h) => h > 0n)) {
+    const groupId = `kbench-registry-reader-${randomUUID()}`;
+    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    try {
+      await bounded(() => consumer.connect());
+      await bounded(() => consumer.subscribe({ topic: registry.topic, fromBeginning: true }));
+      await bounded(() => new Promise<void>((resolve, reject) => {
         const remaining = new Map(target);
         const check = () => { if ([...remaining.values()].every((h) => h <= 0n)) resolve(); };
+        // A consumer that cannot go on (records it cannot decode, a denied read) crashes: that ends
+        // the read at once instead of at the deadline.
+        consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
         consumer
           .run({
             autoCommit: false,
             eachMessage: async ({ partition, message }) => {
-              if (message.key) owned.set(message.key.toString(), message.value !== null);
+              if (message.key) latest.set(message.key.toString(), message.value);
               remaining.set(partition, (target.get(partition) ?? 0n) - BigInt(message.offset) - 1n);
               check();
             },
           })
           .catch(reject);
-      }),
-      30_000,
-      `could not read ${REGISTRY_TOPIC} within 30 s`,
-    );
-  } finally {
-    await consumer.disconnect().catch(() => undefined);
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+      }));
+    } finally {
+      await withTimeout(consumer.disconnect(), 5000, 'disconnect timed out').catch(() => undefined);
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
   }
-  return new Set([...owned].filter(([, alive]) => alive).map(([t]) => t));
+  const records = new Map<string, RegistryRecord>();
+  for (const [topic, value] of latest) if (value !== null) records.set(topic, parseRecord(value));
+  return records;
 }

@@ -1,7 +1,7 @@
 // The run's own topic, from creation to deletion: created with the spec's partitions and marked as
-// kbench's in the registry (so `kbench topic delete` may remove it later without --force), grown
-// when the runner asks, its end and committed offsets read at the end, and deleted with its group
-// unless --keep-topic.
+// kbench's in the registry with its topic ID (so `kbench topic delete` may remove it later without
+// --force), grown when the runner asks, its end and committed offsets read at the end, and deleted
+// with its group unless --keep-topic.
 import type { Admin, Kafka } from 'kafkajs';
 import { runError } from '../../errors.js';
 import { awaitLeaders, connectAdmin, describeError, retrying, withTimeout, type ConnectOptions } from './client.js';
@@ -33,14 +33,20 @@ export class TopicLease {
     // for within --connect-timeout, as Kafka's clients wait, never reported as a failure at once.
     const deadline = Date.now() + this.connect.connectTimeoutMs;
     try {
-      await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic: this.topic, numPartitions: partitions, replicationFactor }] }), deadline);
+      // kafkajs answers `false` instead of failing when the topic already exists: not this run's
+      // topic, so it is neither recorded as kbench's nor deleted at the end.
+      const made = await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic: this.topic, numPartitions: partitions, replicationFactor }] }), deadline);
+      if (!made) throw new Error('a topic of this name already exists');
       this.created = true;
       await awaitLeaders(admin, this.topic, partitions, deadline);
     } catch (e) {
       throw runError(`cannot create topic ${this.topic}${this.created ? ' (its partitions got no leader in time)' : ''}: ${describeError(e)}`);
     }
     try {
-      await retrying(() => markOwned(this.kafka, admin, this.topic), deadline);
+      // Recorded with its topic ID, so that a topic re-created later under this name is not taken
+      // for kbench's. A broker that cannot tell topic IDs gets no record: the run still deletes its
+      // topic (it knows it created it); one kept with --keep-topic then needs --force, as is safe.
+      await retrying(() => markOwned(this.kafka, admin, this.topic, deadline), deadline);
     } catch (e) {
       throw runError(`cannot record ${this.topic} as created by kbench (in ${REGISTRY_TOPIC}): ${describeError(e)}`);
     }
