@@ -1,6 +1,6 @@
 // Examples from ../shared/reference/partitioners.md §9-§10 (Java Javadoc examples, kafkajs spec).
 import { describe, expect, it } from 'vitest';
-import { ASSIGNORS, type Assignment, type GroupMember } from './assignors.js';
+import { ASSIGNORS, javaHashMapOrder, javaStringHashCode, type Assignment, type GroupMember, type TopicPartition } from './assignors.js';
 
 const flat = (a: Assignment) =>
   Object.fromEntries([...a].map(([id, tps]) => [id, tps.map((tp) => `${tp.topic}p${tp.partition}`)]));
@@ -87,5 +87,74 @@ describe('cooperative-sticky', () => {
     const a = ASSIGNORS['cooperative-sticky'].assign(members(['a', 'b', 'c', 'd', 'e'], ['t']), { t: 3 });
     const all = [...a.values()].flat().map((tp) => tp.partition).sort();
     expect(all).toEqual([0, 1, 2]);
+  });
+});
+
+// Membership changes, as Java's CooperativeStickyAssignor handles them (the values below are also rounds of
+// test/fixtures/java-assignors/assignor-scenarios.json, computed by kafka-clients).
+describe('cooperative-sticky membership changes', () => {
+  const sticky = ASSIGNORS['cooperative-sticky'];
+  const t = (...ps: number[]): TopicPartition[] => ps.map((partition) => ({ topic: 't', partition }));
+  const m = (id: string, generation: number | undefined, owned: TopicPartition[]): GroupMember =>
+    ({ id, topics: ['t'], owned, ...(generation === undefined ? {} : { generation }) });
+  const pending = (r: ReturnType<typeof sticky.round>) => r.pending.map((p) => `${p.partition.topic}p${p.partition.partition}→${p.to}`);
+
+  it('join: what moves to the new member is revoked first and handed over in a follow-up round', () => {
+    const first = sticky.round([m('A', 3, t(0, 1, 2, 3)), m('B', 3, t(4, 5)), m('C', undefined, [])], { t: 6 });
+    expect(flat(first.assignment)).toEqual({ A: ['tp0', 'tp1'], B: ['tp4', 'tp5'], C: [] });
+    expect(pending(first)).toEqual(['tp2→C', 'tp3→C']);
+    expect(flat(first.revoked)).toEqual({ A: ['tp2', 'tp3'], B: [], C: [] });
+    expect(first.followUp).toBe(true);
+    expect(flat(first.target)).toEqual({ A: ['tp0', 'tp1'], B: ['tp4', 'tp5'], C: ['tp2', 'tp3'] });
+    const again = sticky.round([...first.assignment].map(([id, owned]) => m(id, 4, owned)), { t: 6 });
+    expect(flat(again.assignment)).toEqual({ A: ['tp0', 'tp1'], B: ['tp4', 'tp5'], C: ['tp2', 'tp3'] });
+    expect(again.followUp).toBe(false);
+  });
+
+  it('leave or crash: nobody owns the departed member\'s partitions, so they are assigned in the same round', () => {
+    const r = sticky.round([m('B', 5, t(3, 4)), m('C', 5, t(5, 6))], { t: 7 });
+    expect(flat(r.assignment)).toEqual({ B: ['tp0', 'tp2', 'tp3', 'tp4'], C: ['tp1', 'tp5', 'tp6'] });
+    expect(r.pending).toEqual([]);
+    expect(r.followUp).toBe(false);
+  });
+
+  it('two members claiming a partition in the same generation both lose it; its new owner waits a round', () => {
+    const r = sticky.round([m('A', 3, t(0, 1, 2)), m('B', 3, t(0, 3, 4)), m('C', 3, t(5))], { t: 6 });
+    expect(flat(r.assignment)).toEqual({ A: ['tp1', 'tp2'], B: ['tp3', 'tp4'], C: ['tp5'] });
+    expect(pending(r)).toEqual(['tp0→C']);
+    expect(flat(r.revoked)).toEqual({ A: ['tp0'], B: ['tp0'], C: [] });
+    // even a claimer that gets it back must first let go of it
+    const back = sticky.round([m('A', 2, t(0)), m('B', 2, t(0, 1, 2, 3))], { t: 4 });
+    expect(flat(back.assignment)).toEqual({ A: [], B: ['tp1', 'tp2'] });
+    expect(pending(back)).toEqual(['tp0→A', 'tp3→A']);
+  });
+
+  it('claims in different generations: the newer generation keeps the partition (no generation counts as -1)', () => {
+    const r = sticky.round([m('A', 3, t(0, 1, 2)), m('B', 2, t(0, 3, 4)), m('C', 3, t(5))], { t: 6 });
+    expect(flat(r.assignment)).toEqual({ A: ['tp0', 'tp1'], B: ['tp3', 'tp4'], C: ['tp5'] });
+    expect(pending(r)).toEqual(['tp2→C']);
+    expect(flat(r.revoked)).toEqual({ A: ['tp2'], B: ['tp0'], C: [] });
+    const none = sticky.round([m('A', 7, t(0, 1)), m('B', undefined, t(1, 2, 3))], { t: 4 });
+    expect(flat(none.assignment)).toEqual({ A: ['tp0', 'tp1'], B: ['tp2', 'tp3'] });
+    expect(none.followUp).toBe(true); // B gives up its stale claim on p1, so it rejoins
+  });
+
+  it('members with different subscriptions are not modelled', () => {
+    expect(() => sticky.assign([{ id: 'A', topics: ['t'] }, { id: 'B', topics: ['t', 'u'] }], { t: 2, u: 2 })).toThrow(/different topics/);
+  });
+
+  it('eager assignors: one round, every owned partition revoked before joining', () => {
+    const r = ASSIGNORS.range.round([m('A', 1, t(0, 1)), m('B', 1, t(2))], { t: 3 });
+    expect(flat(r.assignment)).toEqual({ A: ['tp0', 'tp1'], B: ['tp2'] });
+    expect(flat(r.revoked)).toEqual({ A: ['tp0', 'tp1'], B: ['tp2'] });
+    expect(r.followUp).toBe(false);
+  });
+
+  it('Java HashMap order: String.hashCode buckets, insertion order within a bucket', () => {
+    expect(javaStringHashCode('hello')).toBe(99162322);
+    expect(javaStringHashCode('Aa')).toBe(javaStringHashCode('BB'));
+    expect(javaHashMapOrder(['BB', 'Aa', 'C'])).toEqual(['BB', 'Aa', 'C']);
+    expect(javaHashMapOrder(['Aa', 'BB', 'C'])).toEqual(['Aa', 'BB', 'C']);
+    expect(javaHashMapOrder(['C', 'B', 'A'])).toEqual(['A', 'B', 'C']);
   });
 });
