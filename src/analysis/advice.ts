@@ -30,6 +30,17 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
     out.push({ code: 'records-unconsumed', level: 'warn', message: `${d.unconsumed} acked records were still in the broker's log when the run ended but no consumer had read them (not lost): the group fell behind or stopped; raise --drain-timeout or look at its lag.` });
   }
 
+  // A distributed run's worker that the worker group dropped (it died or was cut off mid-run).
+  const workers = report.model.parameters.workers as { worker: string; host: string; lostAtMs: number | null; sent: number }[] | undefined;
+  for (const w of workers ?? []) {
+    if (w.lostAtMs === null) continue;
+    out.push({
+      code: 'worker-lost',
+      level: 'warn',
+      message: `Worker ${w.worker} (${w.host}) left the run ${(w.lostAtMs / 1000).toFixed(1)} s in (the worker group's session timeout: it died or was cut off). Its producers sent ${w.sent} records until then, all counted above; the records it had yet to send were never sent, and its consumers' partitions went to the other members.`,
+    });
+  }
+
   // A live cluster that stopped acknowledging for a while (a broker restart, a leader election) and
   // came back: the producers retried through it, and the gap is in the time series.
   const gap = longestAckGap(report);

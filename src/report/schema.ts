@@ -118,3 +118,27 @@ export interface RunReport {
   prediction?: import('./prediction.js').Prediction;
   run: { startedAt: string; wallMs: number; simulatedMs: number; error: string | null };
 }
+
+/** One row of a distributed run's per-worker table (model.parameters.workers, live runs with --workers). */
+export interface WorkerRow {
+  worker: string;
+  host: string;
+  pid: number;
+  slice: number;
+  producers: number;
+  consumers: number;
+  sent: number;
+  acked: number;
+  consumed: number;
+  /** Acked records per second over the span from its first to its last ack. */
+  achievedPerSec: number;
+  produceP50Ms: number | null;
+  produceP99Ms: number | null;
+  endToEndP50Ms: number | null;
+  endToEndP99Ms: number | null;
+  /** Its clock minus the coordinator's, ms, as estimated; and the estimate's ± bound. */
+  clockOffsetMs: number;
+  clockUncertaintyMs: number;
+  /** When the worker group dropped it, ms from the start of the run; null if it stayed. */
+  lostAtMs: number | null;
+}

@@ -2,7 +2,7 @@
 import type Table from 'cli-table3';
 import { compactTable } from './table-style.js';
 import { formatDuration } from '../config/units.js';
-import type { PhaseReport, RunReport } from './schema.js';
+import type { PhaseReport, RunReport, WorkerRow } from './schema.js';
 
 const table = (head: string[], opts: Partial<Table.TableConstructorOptions> = {}) => compactTable(head, opts);
 const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
@@ -33,7 +33,9 @@ function summary(r: RunReport): string {
   // Reports written before the producer settings existed lack them.
   if (s.acks !== undefined) t.push(['producer settings', producerSettings(s) + (r.simulated ? ' (not modelled by the simulator)' : '')]);
   const threads = r.model.parameters.threads;
-  if (!r.simulated && typeof threads === 'number') t.push(['threads', `${threads} worker thread${threads > 1 ? 's' : ''} (--threads ${s.threads ?? threads}), one report merged from all`]);
+  const workers = r.model.parameters.workers as WorkerRow[] | undefined;
+  if (workers) t.push(['workers', `${workers.length} kbench worker processes, coordinated through Kafka; one report merged from all`]);
+  else if (!r.simulated && typeof threads === 'number') t.push(['threads', `${threads} worker thread${threads > 1 ? 's' : ''} (--threads ${s.threads ?? threads}), one report merged from all`]);
   if (r.simulated) {
     t.push(['model', `partition capacity ${fmt(s.partitionCapacity)} records/s, produce latency ${s.produceLatencyMs} ms, rebalance round ${formatDuration(s.rebalanceMs)}, metadata refresh ${s.metadataRefreshMs === null ? 'client default' : formatDuration(s.metadataRefreshMs)}`]);
   }
@@ -266,8 +268,23 @@ function advice(r: RunReport): string {
   return title('Advice') + r.advice.map((a) => `  [${a.level}] ${a.code}: ${a.message}`).join('\n');
 }
 
+/** A distributed run's workers: what each sent and read, its own latency, its clock's offset. */
+function workersTable(r: RunReport): string {
+  const rows = r.model.parameters.workers as WorkerRow[] | undefined;
+  if (!rows?.length) return '';
+  const ms = (x: number | null) => (x === null ? '-' : fmt(x));
+  const t = table(['worker', 'host', 'producers', 'consumers', 'sent', 'acked', 'consumed', 'acked/s', 'produce p50/p99 ms', 'e2e p50/p99 ms', 'clock offset ms', 'lost at']);
+  for (const w of rows) {
+    t.push([w.worker, w.host, w.producers, w.consumers, fmt(w.sent), fmt(w.acked), fmt(w.consumed), fmt(w.achievedPerSec),
+      `${ms(w.produceP50Ms)} / ${ms(w.produceP99Ms)}`, `${ms(w.endToEndP50Ms)} / ${ms(w.endToEndP99Ms)}`,
+      `${fmt(w.clockOffsetMs)} ± ${fmt(w.clockUncertaintyMs)}`, w.lostAtMs === null ? '-' : formatDuration(w.lostAtMs)]);
+  }
+  const worst = Math.max(...rows.map((w) => w.clockUncertaintyMs));
+  return title(`Workers (end-to-end latency across workers is corrected by each clock offset; it is good to ± ${fmt(worst)} ms)`) + t.toString();
+}
+
 export function renderReport(r: RunReport): string {
-  const parts = [summary(r), throughput(r)];
+  const parts = [summary(r), workersTable(r), throughput(r)];
   for (const ph of r.phases) parts.push(partitions(ph), r.spec.consumers === 0 ? '' : consumers(ph), topKeys(ph));
   parts.push(latency(r), orderingDelivery(r), beforeAfter(r), growthUptake(r), prediction(r), mixed(r), advice(r));
   return parts.filter(Boolean).join('\n') + '\n';

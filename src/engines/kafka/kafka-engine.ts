@@ -100,6 +100,8 @@ export class KafkaEngine implements Engine {
   private remoteWorkers: RemoteWorker[] = [];
   private workerStats: WorkerStats | null = null;
   private layout: { producers: number[]; consumers: number[] }[] = [];
+  /** Set for a distributed run only: the runner then waits for the workers instead of planning. */
+  readonly produceRemotely?: Engine['produceRemotely'];
   /** The run's zero, ms since the epoch: set when the group has settled and producers are ready,
    * just before the first record. Clock time before it is negative. */
   private originEpochMs = epochMs();
@@ -143,6 +145,7 @@ export class KafkaEngine implements Engine {
         return aheadMs > 1 ? new Promise<void>((resolve) => setTimeout(resolve, aheadMs)) : undefined;
       },
     };
+    if (options.workers !== null) this.produceRemotely = (o) => this.awaitWorkers(o);
     const slices = sliceLayout(spec.producers, spec.consumers, options.threads).length;
     this.info = {
       name: 'kafka',
@@ -243,7 +246,7 @@ export class KafkaEngine implements Engine {
 
   /** A distributed run: the workers plan and send; this waits until every worker's producers are
    * done (or it was lost), grows the topic at its moment, and passes a stop on. */
-  async produceRemotely(o: { shouldStop?: () => boolean; onProgress?: () => void }): Promise<void> {
+  private async awaitWorkers(o: { shouldStop?: () => boolean; onProgress?: () => void }): Promise<void> {
     const growAtUs = this.spec.growTo !== null && this.spec.growAtMs !== null ? this.spec.growAtMs * 1000 : Infinity;
     let grown = growAtUs === Infinity;
     let stopped = false;
@@ -463,7 +466,7 @@ export class KafkaEngine implements Engine {
     })();
     // The group can only be deleted once its members have left.
     await slicesClosed;
-    if (this.remote) this.info.details.workers = this.workerRows();
+    if (this.remote && this.workerStats) this.info.details.workers = this.workerRows();
     await this.lease.release({ deleteGroup: this.spec.consumers > 0, keepTopic: this.options.keepTopic });
     if (this.remote) {
       await this.remote.close();

@@ -21,7 +21,7 @@ async function createOwned(kafka: Kafka, admin: Admin, topic: string, partitions
     }
   }, deadline);
   await awaitLeaders(admin, topic, partitions, deadline);
-  if (created) await retrying(() => markOwned(kafka, admin, topic), deadline);
+  if (created) await markOwned(kafka, admin, topic, deadline);
 }
 
 export async function ensureControlTopic(kafka: Kafka, admin: Admin, deadline: number): Promise<void> {

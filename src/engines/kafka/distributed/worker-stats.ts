@@ -1,30 +1,9 @@
 // Per worker of a distributed run: what its producers sent and got acked, what its consumers read,
 // and its own latency percentiles, from the events it sent up. The report's per-worker table.
 import { LatencyHistogram } from '../../../metrics/histogram.js';
+import type { WorkerRow } from '../../../report/schema.js';
 import type { RemoteWorker } from './remote-workers.js';
 
-export interface WorkerRow {
-  worker: string;
-  host: string;
-  pid: number;
-  slice: number;
-  producers: number;
-  consumers: number;
-  sent: number;
-  acked: number;
-  consumed: number;
-  /** Acked records per second over the span from its first to its last ack. */
-  achievedPerSec: number;
-  produceP50Ms: number | null;
-  produceP99Ms: number | null;
-  endToEndP50Ms: number | null;
-  endToEndP99Ms: number | null;
-  /** Its clock minus the coordinator's, ms, as estimated; and the estimate's ± bound. */
-  clockOffsetMs: number;
-  clockUncertaintyMs: number;
-  /** When the worker group dropped it, ms from the start of the run; null if it stayed. */
-  lostAtMs: number | null;
-}
 
 class Tally {
   sent = 0;

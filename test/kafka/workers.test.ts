@@ -1,0 +1,114 @@
+// --workers: a run spread over `kbench worker` processes, coordinated through Kafka. The workers are
+// real separate processes; the coordinator runs in-process (runCli). The broker's own logs and a
+// simulated run of the same workload (the client profile's placement) are the independent sides.
+import type { ChildProcess } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { RunReport, WorkerRow } from '../../src/report/schema.js';
+import { kbench, simReport } from '../helpers.js';
+import { brokers, kbenchChild, waitFor, type ChildOutcome } from './helpers.js';
+
+const brokerLog = (r: RunReport) => (r.model.parameters.finalOffsets as { logEndOffset: number }[]).map((l) => l.logEndOffset);
+const workersOf = (r: RunReport) => r.model.parameters.workers as WorkerRow[];
+
+interface Worker {
+  name: string;
+  child: ChildProcess | null;
+  done: Promise<ChildOutcome>;
+  stderr: () => string;
+}
+
+/** `n` worker processes that serve one run each (--once) and then exit by themselves. */
+function startWorkers(n: number, prefix: string): Worker[] {
+  return Array.from({ length: n }, (_, i) => {
+    const name = `${prefix}-${i + 1}`;
+    let err = '';
+    const w: Worker = { name, child: null, stderr: () => err, done: Promise.resolve(null as never) };
+    w.done = kbenchChild(['worker', '--brokers', brokers, '--once', '--name', name, '--threads', '1'], (child) => {
+      w.child = child;
+      child.stderr!.on('data', (d) => { err += d; });
+    });
+    return w;
+  });
+}
+
+const waiting = (ws: Worker[]) => waitFor(() => ws.every((w) => /waiting for runs/.test(w.stderr())), 30_000, 'the workers to wait for runs');
+
+describe.skipIf(!brokers)('--workers on a real broker', () => {
+  it('three workers: one merged report, exact delivery, placement as predicted and as the broker logged it, a row per worker', async () => {
+    const ws = startWorkers(3, 'even');
+    await waiting(ws);
+    const args = ['--key', 'user_id', '--users', '2000', '--partitions', '6', '--producers', '3', '--consumers', '3', '--duration', '3s', '--rate', '1000'];
+    const r = await simReport('--brokers', brokers, '--workers', '3', ...args);
+    const outcomes = await Promise.all(ws.map((w) => w.done));
+    expect(outcomes.map((o) => o.code)).toEqual([0, 0, 0]);
+    expect(r.delivery).toEqual({ produced: 3000, acked: 3000, consumed: 3000, lost: 0, duplicated: 0, skipped: 0, misplaced: 0, unconsumed: 0 });
+    expect(brokerLog(r)).toEqual(r.phases[0].perPartition);
+    const predicted = await simReport(...args);
+    expect(r.phases[0].perPartition).toEqual(predicted.phases[0].perPartition);
+    const rows = workersOf(r);
+    expect(rows.map((w) => w.worker).sort()).toEqual(ws.map((w) => w.name));
+    expect(rows.map((w) => w.slice).sort()).toEqual([0, 1, 2]);
+    // Each worker ran one producer and one consumer; together they account for every record.
+    expect(rows.every((w) => w.producers === 1 && w.consumers === 1 && w.sent === 1000 && w.acked === 1000 && w.lostAtMs === null)).toBe(true);
+    expect(rows.reduce((s, w) => s + w.consumed, 0)).toBe(3000);
+    // Same machine: the estimated offset is within its own uncertainty of zero (plus a little for the estimate's rounding).
+    for (const w of rows) expect(Math.abs(w.clockOffsetMs)).toBeLessThanOrEqual(w.clockUncertaintyMs + 1);
+    const c = r.model.parameters.coordination as { controlBytes: number; resultsBytes: number };
+    expect(c.controlBytes).toBeGreaterThan(0);
+    expect(c.resultsBytes).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('growth 3 → 6 over two workers: ordering violations found, delivery exact', async () => {
+    const ws = startWorkers(2, 'grow');
+    await waiting(ws);
+    const r = await simReport('--brokers', brokers, '--workers', '2', '--key', 'user_id', '--users', '300', '--partitions', '3', '--grow-to', '6',
+      '--duration', '6s', '--rate', '800', '--producers', '2', '--consumers', '2', '--metadata-refresh', '1s', '--auto-offset-reset', 'earliest');
+    await Promise.all(ws.map((w) => w.done));
+    expect(r.delivery).toMatchObject({ lost: 0, duplicated: 0, skipped: 0, misplaced: 0 });
+    expect(r.delivery.consumed).toBe(r.delivery.produced);
+    expect(brokerLog(r)).toEqual(r.phases[1].perPartition.map((n, p) => n + (r.phases[0].perPartition[p] ?? 0)));
+    expect(r.phases[1].perPartition.slice(3).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(r.phases[1].ordering.violations).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a worker killed with SIGKILL mid-run is reported by name; the coordinator finishes, nothing acked is lost', async () => {
+    const ws = startWorkers(3, 'kill');
+    await waiting(ws);
+    const started = Date.now();
+    const run = simReport('--brokers', brokers, '--workers', '3', '--key', 'user_id', '--partitions', '6', '--producers', '3', '--consumers', '3',
+      '--duration', '6s', '--rate', '600');
+    const victim = ws[1];
+    await waitFor(() => /slice \d/.test(victim.stderr()), 60_000, 'the victim to get its slice');
+    await new Promise((r) => setTimeout(r, 3000));
+    victim.child!.kill('SIGKILL');
+    const r = await run;
+    // 6 s of run, the groups' session timeouts (6 s workers, 10 s members) and the drain.
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const lost = workersOf(r).filter((w) => w.lostAtMs !== null);
+    expect(lost.map((w) => w.worker)).toEqual([victim.name]);
+    expect(r.advice.some((a) => a.code === 'worker-lost' && a.message.includes(victim.name))).toBe(true);
+    // What the dead worker acked was read by the others after the rebalance, or is still in the log.
+    expect(r.delivery.lost).toBe(0);
+    expect(r.delivery.consumed + r.delivery.unconsumed!).toBeGreaterThanOrEqual(r.delivery.acked);
+    await Promise.all([ws[0].done, ws[2].done]);
+  }, 120_000);
+
+  it('no workers: the coordinator gives up after --worker-timeout with one line', async () => {
+    const started = Date.now();
+    const r = await kbench('--brokers', brokers, '--workers', '2', '--worker-timeout', '2s', '--duration', '2s', '--rate', '100', '--out', '-');
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('kbench:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/only 0 of 2 workers joined within 2 s/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('--workers without a cluster, or with fewer producers and consumers than workers, is refused before anything runs', async () => {
+    const sim = await kbench('--workers', '2');
+    expect(sim.code).toBe(2);
+    expect(sim.stderr).toMatch(/--workers needs a live cluster/);
+    const few = await kbench('--brokers', '127.0.0.1:1', '--workers', '5', '--producers', '1', '--consumers', '2');
+    expect(few.code).toBe(2);
+    expect(few.stderr).toMatch(/--workers 5 needs at least as many producers and consumers together \(1 \+ 2\)/);
+  });
+});
