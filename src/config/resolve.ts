@@ -122,6 +122,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     consumers: o.consumers,
     assignor: o.assignor,
     consumerRate: o.consumerRate,
+    consumerPaced: brokers !== null && given(sources.consumerRate),
     partitionCapacity: o.partitionCapacity,
     produceLatencyMs: o.produceLatency,
     rebalanceMs: o.rebalanceTime,

@@ -51,6 +51,9 @@ export interface RunSpec extends ProducerSettings {
   assignor: AssignorName;
   /** Records/s one consumer can process. */
   consumerRate: number;
+  /** Live engine: each consumer processes at most consumerRate records/s (only when --consumer-rate
+   * is given: otherwise live consumers read as fast as they can, and consumerRate is the simulator's). */
+  consumerPaced: boolean;
   /** Records/s one partition leader can append (simulator model). */
   partitionCapacity: number;
   /** Send → ack latency of an idle partition, ms (simulator model). */

@@ -82,7 +82,8 @@ export interface Engine {
    * workers plan and send, and report each record sent): the runner waits on this instead of
    * planning records. It grows the topic at the spec's moment itself. */
   produceRemotely?(o: { shouldStop?: () => boolean; onProgress?: () => void }): Promise<void>;
-  /** Waits until every sent record is acked and consumed (or can never be). */
-  drain(): Promise<void>;
+  /** Waits until every sent record is acked and consumed (or can never be). Once `shouldStop` says
+   * so (the user stopped the run), it waits only briefly for what is left. */
+  drain(o?: { shouldStop?: () => boolean }): Promise<void>;
   close(): Promise<void>;
 }

@@ -139,7 +139,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
           progress(engine.clock.nowUs(), recorder.totalProduced);
         },
       });
-      await engine.drain();
+      await engine.drain({ shouldStop: options.shouldStop });
       return { spec, engine: engine.info, keys, recorder, startedAt: new Date(started).toISOString(), wallMs: Date.now() - started, error, failure };
     }
     const growAtUs = spec.growAtMs === null ? Infinity : spec.growAtMs * 1000;
@@ -181,7 +181,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
         await new Promise<void>((resolve) => setImmediate(resolve)); // let signals and progress through
       }
     }
-    await engine.drain();
+    await engine.drain({ shouldStop: options.shouldStop });
   } catch (e) {
     failure = e;
     error = e instanceof Error ? e.message : String(e);

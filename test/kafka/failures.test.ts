@@ -58,10 +58,11 @@ describe('bad broker input', () => {
 
 describe.skipIf(!brokers)('failures during a live run', () => {
   // Ctrl-C (SIGINT) and SIGTERM share one handler in src/cli/main.ts; this runs the one CI runners and orchestrators send.
-  it('SIGTERM stops producing, drains, writes the partial report, deletes the topic and group, exits non-zero', async () => {
+  it('SIGTERM stops producing, drains briefly, writes the partial report, deletes the topic and group, exits non-zero; what the slow group had not read is unconsumed, not lost', async () => {
     const out = join(tempDir(), 'terminated.json');
     let topic = '';
-    const r = await kbenchChild(['--brokers', brokers, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out], (child) => {
+    // One consumer that processes 200 records/s against 500/s offered: it is behind when the run stops.
+    const r = await kbenchChild(['--brokers', brokers, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--consumers', '1', '--consumer-rate', '200', '--out', out], (child) => {
       void (async () => {
         await waitFor(async () => (topic = (await runTopics(brokers))[0] ?? '') !== '', 30_000, 'the run to create its topic');
         await waitFor(async () => (await recordsIn(brokers, topic)) >= 500, 30_000, 'the run to produce 500 records');
@@ -72,7 +73,13 @@ describe.skipIf(!brokers)('failures during a live run', () => {
     expect(r.stderr).toMatch(/kbench: the run failed: stopped by the user/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.delivery.acked).toBe(report.delivery.produced);
-    expect(report.delivery.consumed).toBe(report.delivery.acked);
+    expect(report.delivery.lost).toBe(0);
+    expect(report.delivery.unconsumed).toBeGreaterThan(0);
+    expect(report.delivery.consumed + report.delivery.unconsumed).toBe(report.delivery.acked);
+    expect(report.advice.map((a: { code: string }) => a.code)).toContain('records-unconsumed');
+    // The consumer kept to its budget: about 200 records a second.
+    const c = report.phases[0].throughput;
+    expect(c.consumedPerSec).toBeLessThan(260);
     expect(await runTopics(brokers)).not.toContain(topic);
     const groups = spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'tool', 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', '--bootstrap-server', brokers, '--list'], { encoding: 'utf8' }).stdout;
     expect(groups).not.toContain(String(report.model.parameters.groupId));

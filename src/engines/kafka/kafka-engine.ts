@@ -399,14 +399,14 @@ export class KafkaEngine implements Engine {
     }
   }
 
-  async drain(): Promise<void> {
+  async drain(o: { shouldStop?: () => boolean } = {}): Promise<void> {
     // Every slice sends what it holds and waits for its acks.
     for (const s of this.slices) {
       s.flush();
       s.post({ t: 'drain' });
     }
     await this.until(() => this.slices.every((s) => this.drained.has(s.index) || this.closed.has(s.index)), Infinity, 'the producers to finish').catch(() => undefined);
-    if (this.spec.consumers > 0) await this.awaitConsumption();
+    if (this.spec.consumers > 0) await this.awaitConsumption(o.shouldStop);
     const finalOffsets = await this.lease.finalOffsets();
     if (finalOffsets) {
       this.info.details.finalOffsets = finalOffsets;
@@ -432,13 +432,18 @@ export class KafkaEngine implements Engine {
 
   /** Waits until every acked record is consumed or skipped, or nothing has moved for the drain
    * timeout (what is still missing is then reported as lost). */
-  private async awaitConsumption(): Promise<void> {
+  private async awaitConsumption(shouldStop?: () => boolean): Promise<void> {
     let last = -1;
     let lastProgress = Date.now();
-    const patienceMs = this.failure ? Math.min(2000, this.options.drainTimeoutMs) : this.options.drainTimeoutMs;
+    const brief = Math.min(2000, this.options.drainTimeoutMs);
+    const patienceMs = this.failure ? brief : this.options.drainTimeoutMs;
+    let stoppedAt = 0;
     for (;;) {
       this.accountSkipped();
       if (this.ledger.outstanding === 0) return;
+      // Stopped by the user: a brief last look, however fast the group is still reading.
+      if (stoppedAt === 0 && shouldStop?.()) stoppedAt = Date.now();
+      if (stoppedAt > 0 && Date.now() - stoppedAt > brief) return;
       const settled = this.ledger.consumed + this.ledger.skipped;
       if (settled !== last) {
         last = settled;

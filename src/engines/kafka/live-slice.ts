@@ -24,6 +24,24 @@ interface SentRecord extends TrackedFields {
 const EVENTS_PER_MESSAGE = 4096;
 
 
+/** A consumer's processing budget: `rate` records a second, with no credit saved up while idle. */
+class ConsumerPace {
+  private nextAt = 0;
+  constructor(private readonly rate: number) {}
+
+  /** Waits for the next record's turn (heartbeating through long waits); false if `go` turns false. */
+  async turn(heartbeat: () => Promise<void>, go: () => boolean): Promise<boolean> {
+    const now = performance.now();
+    this.nextAt = Math.max(this.nextAt, now) + 1000 / this.rate;
+    for (let wait = this.nextAt - 1000 / this.rate - now; wait > 1; wait = this.nextAt - 1000 / this.rate - performance.now()) {
+      if (!go()) return false;
+      await new Promise((r) => setTimeout(r, Math.min(wait, 500)));
+      await heartbeat().catch(() => undefined);
+    }
+    return go();
+  }
+}
+
 export class LiveSlice {
   private readonly kafka;
   private readonly producers = new Map<number, BatchingProducer<SentRecord>>();
@@ -112,14 +130,26 @@ export class LiveSlice {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: spec.autoOffsetReset === 'earliest' });
     const tracked: TrackedFields = { n: 0, producer: 0, keyIndex: 0, entity: 0, seq: 0, intendedUs: 0 };
+    const pace = spec.consumerPaced ? new ConsumerPace(spec.consumerRate) : null;
     await consumer.run({
       autoCommit: true,
-      eachBatchAutoResolve: true,
-      eachBatch: async ({ batch }) => {
-        const atUs = this.nowUs();
+      // A paced consumer may leave a batch part-way (a rebalance): it then marks what it processed.
+      eachBatchAutoResolve: pace === null,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        let atUs = this.nowUs();
         for (const m of batch.messages) {
-          if (!readTracking(m.headers?.[TRACKING_HEADER] as Buffer | undefined, tracked)) continue; // not a kbench record
+          if (!readTracking(m.headers?.[TRACKING_HEADER] as Buffer | undefined, tracked)) {
+            if (pace) resolveOffset(m.offset);
+            continue; // not a kbench record
+          }
+          if (pace) {
+            // A consumer that can process only so many records a second (--consumer-rate): each
+            // record is consumed when its turn comes, and the batch stops if the group moved on.
+            if (!(await pace.turn(heartbeat, () => isRunning() && !isStale()))) return;
+            atUs = this.nowUs();
+          }
           this.event(CONSUMED, tracked, m.value?.length ?? 0, batch.partition, Number(m.offset), atUs, 0, c);
+          if (pace) resolveOffset(m.offset);
         }
       },
     });
