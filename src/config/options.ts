@@ -66,6 +66,13 @@ export const duration = <const M extends Meta>(minMs: number, maxMs: number, met
   option('string', `${formatDuration(minMs)}–${formatDuration(maxMs)}, e.g. 30s, 500ms, 5m`, (raw, label) => parseDuration(raw, label, { min: minMs, max: maxMs }), meta, { min: minMs, max: maxMs, unit: 'ms' });
 export const choice = <T extends string, const M extends Meta>(values: readonly T[], meta: M) =>
   option('string', values.join(' | '), (raw, label) => parseChoice(raw, label, values), meta);
+/** A worker pool's name: it travels in headers and client ids. */
+export function parseWorkerPool(raw: string, label: string): string {
+  const name = raw.trim();
+  if (!/^[a-zA-Z0-9._-]{1,100}$/.test(name)) throw usageError(`${label} ${shown(raw)} is not a pool name: 1–100 characters of a-z A-Z 0-9 . _ -`, ERROR_CODES.badOption);
+  return name;
+}
+
 export const text = <const M extends Meta>(range: string | undefined, meta: M) =>
   option('string', range, (raw, label) => nonBlank(raw, label), meta);
 export const switchOf = <const M extends Meta>(meta: M) => option('boolean', undefined, parseSwitch, meta);
@@ -179,6 +186,7 @@ export const OPTIONS = {
   threads: integer(1, LIMITS.threads, { describe: 'live: worker threads the producers and consumers are spread over (default: this machine\'s available parallelism)',
     default: String(Math.min(LIMITS.threads, availableParallelism())), inWorkloadFile: true }),
   workers: integer(1, LIMITS.workers, { describe: 'live: spread the run over this many `kbench worker` processes (any machines that reach the cluster), coordinated through Kafka', inWorkloadFile: true }),
+  workerPool: option('string', '1–100 of a-z A-Z 0-9 . _ -', parseWorkerPool, { describe: 'live, with --workers: the pool of workers to use (kbench worker --pool); runs in different pools never share workers', default: 'default', inWorkloadFile: true }),
   workerTimeout: duration(1000, 3_600_000, { describe: 'live, with --workers: give up when the workers have not all joined after this long', default: '60s', inWorkloadFile: true }),
   linger: duration(0, LIMITS.lingerMs, { describe: 'live: how long a producer waits for more records before it sends (linger.ms)', default: '5ms', inWorkloadFile: true }),
   batchSize: option('string', `0–${n(LIMITS.batchBytes)} bytes; 64KiB works`, (raw, label) => parseSize(raw, label, { min: 0, max: LIMITS.batchBytes }),
@@ -234,7 +242,7 @@ export const RUN_OPTIONS = {
   connectTimeout: OPTIONS.connectTimeout, keepTopic: OPTIONS.keepTopic, replicationFactor: OPTIONS.replicationFactor,
   drainTimeout: OPTIONS.drainTimeout, acks: OPTIONS.acks, idempotent: OPTIONS.idempotent, maxInFlight: OPTIONS.maxInFlight,
   linger: OPTIONS.linger, batchSize: OPTIONS.batchSize, compression: OPTIONS.compression, threads: OPTIONS.threads, deliveryTimeout: OPTIONS.deliveryTimeout,
-  workers: OPTIONS.workers, workerTimeout: OPTIONS.workerTimeout,
+  workers: OPTIONS.workers, workerTimeout: OPTIONS.workerTimeout, workerPool: OPTIONS.workerPool,
   producerProps: OPTIONS.producerProps, producerConfig: OPTIONS.producerConfig, description: OPTIONS.description,
   quiet: OPTIONS.quiet, html: OPTIONS.html, out: OPTIONS.out, json: OPTIONS.json,
   ...SECURITY_OPTIONS,

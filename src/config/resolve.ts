@@ -146,6 +146,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     deliveryTimeoutMs: o.deliveryTimeout,
     workers: o.workers ?? null,
     workerTimeoutMs: o.workerTimeout,
+    workerPool: o.workerPool,
   };
   return Object.freeze(spec);
 }

@@ -85,6 +85,8 @@ export interface RunSpec extends ProducerSettings {
   workers: number | null;
   /** Live engine with workers: how long to wait for them all to join, ms. */
   workerTimeoutMs: number;
+  /** Live engine with workers: the pool whose workers serve the run. */
+  workerPool: string;
 }
 
 /** A key spec as a user writes it: "country", "fixed:tenant-1", "file:keys.txt". */

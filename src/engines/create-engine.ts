@@ -21,6 +21,7 @@ export function createEngine(spec: RunSpec, security: ClientSecurity | null = nu
     security,
     workers: spec.workers,
     workerTimeoutMs: spec.workerTimeoutMs,
+    workerPool: spec.workerPool,
     version: kbenchVersion(),
   });
 }

@@ -2,7 +2,10 @@
 // real separate processes; the coordinator runs in-process (runCli). The broker's own logs and a
 // simulated run of the same workload (the client profile's placement) are the independent sides.
 import type { ChildProcess } from 'node:child_process';
+import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { kbenchVersion } from '../../src/cli/version.js';
+import { CONTROL_TOPIC, TYPE_HEADER, WIRE_PROTOCOL } from '../../src/engines/kafka/distributed/wire.js';
 import type { RunReport, WorkerRow } from '../../src/report/schema.js';
 import { kbench, simReport } from '../helpers.js';
 import { brokers, kbenchChild, waitFor, type ChildOutcome } from './helpers.js';
@@ -18,12 +21,16 @@ interface Worker {
 }
 
 /** `n` worker processes that serve one run each (--once) and then exit by themselves. */
+/** Each test's workers form their own pool: a run of another test (or a benchmark on the same
+ * broker) never takes them. */
+const poolOf = (prefix: string) => `test-${prefix}-${process.pid}`;
+
 function startWorkers(n: number, prefix: string): Worker[] {
   return Array.from({ length: n }, (_, i) => {
     const name = `${prefix}-${i + 1}`;
     let err = '';
     const w: Worker = { name, child: null, stderr: () => err, done: Promise.resolve(null as never) };
-    w.done = kbenchChild(['worker', '--brokers', brokers, '--once', '--name', name, '--threads', '1'], (child) => {
+    w.done = kbenchChild(['worker', '--brokers', brokers, '--once', '--name', name, '--threads', '1', '--pool', poolOf(prefix)], (child) => {
       w.child = child;
       child.stderr!.on('data', (d) => { err += d; });
     });
@@ -38,7 +45,7 @@ describe.skipIf(!brokers)('--workers on a real broker', () => {
     const ws = startWorkers(3, 'even');
     await waiting(ws);
     const args = ['--key', 'user_id', '--users', '2000', '--partitions', '6', '--producers', '3', '--consumers', '3', '--duration', '3s', '--rate', '1000'];
-    const r = await simReport('--brokers', brokers, '--workers', '3', ...args);
+    const r = await simReport('--brokers', brokers, '--workers', '3', '--worker-pool', poolOf('even'), ...args);
     const outcomes = await Promise.all(ws.map((w) => w.done));
     expect(outcomes.map((o) => o.code)).toEqual([0, 0, 0]);
     expect(r.delivery).toEqual({ produced: 3000, acked: 3000, consumed: 3000, lost: 0, duplicated: 0, skipped: 0, misplaced: 0, unconsumed: 0 });
@@ -61,7 +68,7 @@ describe.skipIf(!brokers)('--workers on a real broker', () => {
   it('growth 3 → 6 over two workers: ordering violations found, delivery exact', async () => {
     const ws = startWorkers(2, 'grow');
     await waiting(ws);
-    const r = await simReport('--brokers', brokers, '--workers', '2', '--key', 'user_id', '--users', '300', '--partitions', '3', '--grow-to', '6',
+    const r = await simReport('--brokers', brokers, '--workers', '2', '--worker-pool', poolOf('grow'), '--key', 'user_id', '--users', '300', '--partitions', '3', '--grow-to', '6',
       '--duration', '6s', '--rate', '800', '--producers', '2', '--consumers', '2', '--metadata-refresh', '1s', '--auto-offset-reset', 'earliest');
     await Promise.all(ws.map((w) => w.done));
     expect(r.delivery).toMatchObject({ lost: 0, duplicated: 0, skipped: 0, misplaced: 0 });
@@ -75,7 +82,7 @@ describe.skipIf(!brokers)('--workers on a real broker', () => {
     const ws = startWorkers(3, 'kill');
     await waiting(ws);
     const started = Date.now();
-    const run = simReport('--brokers', brokers, '--workers', '3', '--key', 'user_id', '--partitions', '6', '--producers', '3', '--consumers', '3',
+    const run = simReport('--brokers', brokers, '--workers', '3', '--worker-pool', poolOf('kill'), '--key', 'user_id', '--partitions', '6', '--producers', '3', '--consumers', '3',
       '--duration', '6s', '--rate', '600');
     const victim = ws[1];
     await waitFor(() => /slice \d/.test(victim.stderr()), 60_000, 'the victim to get its slice');
@@ -93,13 +100,38 @@ describe.skipIf(!brokers)('--workers on a real broker', () => {
     await Promise.all([ws[0].done, ws[2].done]);
   }, 120_000);
 
+  it('a worker refuses, in one line each, a run from another kbench version or from a coordinator on another cluster', async () => {
+    const [w] = startWorkers(1, 'picky');
+    await waiting([w]);
+    const kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    await Promise.all([admin.connect(), producer.connect()]);
+    try {
+      const clusterId = (await admin.describeCluster()).clusterId;
+      const announce = (runId: string, version: string, cluster: string) => ({
+        value: JSON.stringify({ t: 'announce', runId, pool: poolOf('picky'), protocol: WIRE_PROTOCOL, version, clusterId: cluster, workers: 1, joinByEpochMs: Date.now() + 30_000, coordinator: 'test-host' }),
+        headers: { [TYPE_HEADER]: 'announce', run: runId },
+      });
+      await producer.send({ topic: CONTROL_TOPIC, messages: [announce('oldver01', '0.0.1-other', clusterId), announce('elsewhere', kbenchVersion(), 'another-cluster')] });
+      await waitFor(() => (w.stderr().match(/refusing run/g) ?? []).length === 2, 20_000, 'two refusals');
+      const refusals = w.stderr().split('\n').filter((l) => l.includes('refusing run'));
+      expect(refusals[0]).toMatch(/refusing run oldver01 from test-host: the coordinator runs kbench 0\.0\.1-other .* run the same version on both/);
+      expect(refusals[1]).toMatch(/refusing run elsewhere from test-host: the coordinator is connected to cluster another-cluster, this worker to /);
+    } finally {
+      await Promise.all([admin.disconnect(), producer.disconnect()]);
+      w.child!.kill('SIGTERM');
+    }
+    expect((await w.done).code).toBe(0);
+  });
+
   it('no workers: the coordinator gives up after --worker-timeout with one line', async () => {
     const started = Date.now();
-    const r = await kbench('--brokers', brokers, '--workers', '2', '--worker-timeout', '2s', '--duration', '2s', '--rate', '100', '--out', '-');
+    const r = await kbench('--brokers', brokers, '--workers', '2', '--worker-pool', poolOf('nobody'), '--worker-timeout', '2s', '--duration', '2s', '--rate', '100', '--out', '-');
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('kbench:'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/only 0 of 2 workers joined within 2 s/);
+    expect(lines[0]).toMatch(/only 0 of 2 workers of pool test-nobody-\d+ joined within 2 s/);
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 

@@ -13,6 +13,7 @@ export const workerCommand = defineCommand({
   options: {
     ...BROKER_OPTIONS,
     name: text('1–100 characters', { describe: 'this worker\'s name in reports (default: host-pid)' }),
+    pool: OPTIONS.workerPool,
     once: switchOf({ describe: 'serve one run, then exit', default: false }),
     threads: OPTIONS.threads,
   },
@@ -23,7 +24,7 @@ export const workerCommand = defineCommand({
     if (name.length > 100) throw usageError('--name is longer than 100 characters', ERROR_CODES.badOption);
     const security = securityOf(a, options.sources);
     const agent = new WorkerAgent({
-      brokers: a.brokers, connectTimeoutMs: a.connectTimeout, security, name, version: kbenchVersion(), once: a.once, threads: a.threads,
+      brokers: a.brokers, connectTimeoutMs: a.connectTimeout, security, name, pool: a.pool, version: kbenchVersion(), once: a.once, threads: a.threads,
       shouldStop: io.stopRequested, say: (line) => io.stderr(`${line}\n`),
     });
     await agent.serve();

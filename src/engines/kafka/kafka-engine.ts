@@ -36,6 +36,7 @@ export interface KafkaEngineOptions {
    * wait for them, and this kbench's version (workers of another refuse the run). */
   workers: number | null;
   workerTimeoutMs: number;
+  workerPool: string;
   version: string;
 }
 
@@ -216,7 +217,7 @@ export class KafkaEngine implements Engine {
     const kafka = createKafka(connect);
     const admin = await connectAdmin(kafka, connect);
     this.remote = new RemoteWorkers({
-      kafka, admin, runId: this.clientId.slice('kbench-'.length), workers, timeoutMs: this.options.workerTimeoutMs, version: this.options.version,
+      kafka, admin, runId: this.clientId.slice('kbench-'.length), pool: this.options.workerPool, workers, timeoutMs: this.options.workerTimeoutMs, version: this.options.version,
       onMessage: (slice, m) => {
         // A worker's clock is its own: its joins are moved to the coordinator's.
         const handle = this.slices[slice];

@@ -31,6 +31,7 @@ export interface RemoteWorkersOptions {
   kafka: Kafka;
   admin: Admin;
   runId: string;
+  pool: string;
   workers: number;
   timeoutMs: number;
   version: string;
@@ -71,12 +72,12 @@ export class RemoteWorkers {
     this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
     await this.producer.connect();
     await this.readAnswers();
-    await this.down({ t: 'announce', runId: this.o.runId, protocol: WIRE_PROTOCOL, version: this.o.version, clusterId: this.clusterId, workers, joinByEpochMs: epochMs() + timeoutMs, coordinator: hostname() } satisfies Announcement);
+    await this.down({ t: 'announce', runId: this.o.runId, pool: this.o.pool, protocol: WIRE_PROTOCOL, version: this.o.version, clusterId: this.clusterId, workers, joinByEpochMs: epochMs() + timeoutMs, coordinator: hostname() } satisfies Announcement);
     for (;;) {
       if (this.hellos.size === workers) break;
       if (Date.now() > deadline) {
         const refused = this.refusals.length ? `; refused: ${this.refusals.join('; ')}` : '';
-        throw runError(`only ${this.hellos.size} of ${workers} workers joined within ${Math.round(timeoutMs / 1000)} s (start them with kbench worker --brokers …, or raise --worker-timeout)${refused}`);
+        throw runError(`only ${this.hellos.size} of ${workers} workers of pool ${this.o.pool} joined within ${Math.round(timeoutMs / 1000)} s (start them with kbench worker --brokers … --pool ${this.o.pool}, or raise --worker-timeout)${refused}`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -31,6 +31,8 @@ export type Announcement =
   | {
       t: 'announce';
       runId: string;
+      /** Only workers of this pool serve the run (kbench worker --pool). */
+      pool: string;
       protocol: number;
       version: string;
       /** The cluster the coordinator is connected to (a worker on another cluster, through a mirrored

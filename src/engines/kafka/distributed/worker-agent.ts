@@ -23,6 +23,8 @@ export interface WorkerAgentOptions {
   connectTimeoutMs: number;
   security: ClientSecurity | null;
   name: string;
+  /** Serve only runs of this pool. */
+  pool: string;
   version: string;
   /** Serve one run, then exit. */
   once: boolean;
@@ -119,7 +121,7 @@ export class WorkerAgent {
       this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
       await this.producer.connect();
       await this.readControl();
-      this.o.say(`kbench worker ${this.o.name}: waiting for runs on ${this.o.brokers.join(',')} (cluster ${clusterId})`);
+      this.o.say(`kbench worker ${this.o.name}: waiting for runs of pool ${this.o.pool} on ${this.o.brokers.join(',')} (cluster ${clusterId})`);
       for (;;) {
         while (!this.pending && !this.o.shouldStop()) await new Promise((r) => setTimeout(r, 50));
         if (this.o.shouldStop()) break;
@@ -168,7 +170,7 @@ export class WorkerAgent {
         }
         return;
       }
-      if (a.t !== 'announce' || this.ended.has(a.runId) || a.joinByEpochMs < epochMs() || this.current || this.refused.has(a.runId)) return;
+      if (a.t !== 'announce' || a.pool !== this.o.pool || this.ended.has(a.runId) || a.joinByEpochMs < epochMs() || this.current || this.refused.has(a.runId)) return;
       const why = this.refusal(a);
       if (why) {
         this.refused.add(a.runId);
