@@ -1,14 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests that talk to the broker (or measure rebalances, lag and latency on it) run one file at a
+// time, after everything else, so nothing competes with them for the machine's two cores. The rest
+// run first, two files at a time.
+const BROKER_TESTS = ['test/kafka/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/analyze.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['./test/broker-setup.ts'],
     reporters: ['default', './test/plain-summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Broker tests share one broker: run files one at a time so timing-sensitive measurements
-    // (rebalances, lag) do not compete for the machine's two cores.
-    fileParallelism: false,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: BROKER_TESTS, sequence: { groupOrder: 0 }, fileParallelism: true, maxWorkers: 2 },
+      },
+      {
+        extends: true,
+        test: { name: 'broker', include: BROKER_TESTS, sequence: { groupOrder: 1 }, fileParallelism: false },
+      },
+    ],
   },
 });

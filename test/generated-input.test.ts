@@ -25,7 +25,7 @@ const FREE_TEXT = new Set(['description', 'out', 'html', 'keys']);
 /** Options whose every value passes parsing and is judged later (a file path, a name). */
 const PATH_LIKE = new Set(['workload', 'keysFile', 'reports', 'file', 'saslUsername', 'saslPassword', 'sslTruststoreLocation', 'sslTruststorePassword',
   'sslKeystoreLocation', 'sslKeystorePassword', 'sslKeyPassword']);
-const NAMES = new Set(['topic', 'name', 'group']);
+const NAMES = new Set(['topic', 'name', 'group', 'pool', 'workerPool']);
 
 /** Text that no option accepts: blanks, control characters, words no parser reads as its kind. */
 const garbage = fc.oneof(
@@ -63,7 +63,7 @@ interface BadOption { name: string; value: string; surface: Surface }
 const VALID: Record<string, { positionals: string[]; flags?: Record<string, string> }> = {
   run: { positionals: [] }, partition: { positionals: ['k'], flags: { partitions: '3' } }, compare: { positionals: ['a.json', 'b.json'] },
   plan: { positionals: [] }, analyze: { positionals: [] }, report: { positionals: ['r.json'] }, topic: { positionals: ['list'] },
-  group: { positionals: ['list'] }, produce: { positionals: [], flags: { topic: 't' } }, consume: { positionals: [], flags: { topic: 't', group: 'g' } },
+  group: { positionals: ['list'] }, worker: { positionals: [], flags: { brokers: '127.0.0.1:1' } }, produce: { positionals: [], flags: { topic: 't' } }, consume: { positionals: [], flags: { topic: 't', group: 'g' } },
 };
 
 function caseFor(command: (typeof COMMANDS)[number]) {

@@ -66,10 +66,10 @@ export const duration = <const M extends Meta>(minMs: number, maxMs: number, met
   option('string', `${formatDuration(minMs)}–${formatDuration(maxMs)}, e.g. 30s, 500ms, 5m`, (raw, label) => parseDuration(raw, label, { min: minMs, max: maxMs }), meta, { min: minMs, max: maxMs, unit: 'ms' });
 export const choice = <T extends string, const M extends Meta>(values: readonly T[], meta: M) =>
   option('string', values.join(' | '), (raw, label) => parseChoice(raw, label, values), meta);
-/** A worker pool's name: it travels in headers and client ids. */
+/** A worker pool's (or worker's) name: it travels in headers, client ids and reports. */
 export function parseWorkerPool(raw: string, label: string): string {
   const name = raw.trim();
-  if (!/^[a-zA-Z0-9._-]{1,100}$/.test(name)) throw usageError(`${label} ${shown(raw)} is not a pool name: 1–100 characters of a-z A-Z 0-9 . _ -`, ERROR_CODES.badOption);
+  if (!/^[a-zA-Z0-9._-]{1,100}$/.test(name) || name === '.' || name === '..') throw usageError(`${label} ${shown(raw)} is not a valid name: 1–100 characters of a-z A-Z 0-9 . _ -`, ERROR_CODES.badOption);
   return name;
 }
 

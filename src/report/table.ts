@@ -45,7 +45,10 @@ function summary(r: RunReport): string {
 
 /** The producer settings as Kafka's properties name them. */
 export function producerSettings(s: RunReport['spec']): string {
-  return `acks=${s.acks}, enable.idempotence=${s.idempotent}, max.in.flight=${s.maxInFlight}, linger=${formatDuration(s.lingerMs)}, batch=${fmt(s.batchBytes)} B per producer, compression=${s.compression}`;
+  // A report file may lack some of them (written before they existed, or edited): '?' for those.
+  const known = <T>(v: T | undefined, show: (v: T) => string) => (v === undefined ? '?' : show(v));
+  return `acks=${s.acks}, enable.idempotence=${known(s.idempotent, String)}, max.in.flight=${known(s.maxInFlight, String)}, linger=${known(s.lingerMs, formatDuration)}, ` +
+    `batch=${known(s.batchBytes, fmt)} B per producer, compression=${known(s.compression, String)}`;
 }
 
 function countClients(clients: string[]): string {

@@ -1,18 +1,22 @@
 // `kbench worker`: one of the processes a distributed run (`kbench --workers N …`) is spread over.
 // It needs only the cluster: runs find it through Kafka (see engines/kafka/distributed/).
 import { securityOf } from '../../config/connection.js';
-import { BROKER_OPTIONS, OPTIONS, switchOf, text } from '../../config/options.js';
+import { option } from '../../config/option.js';
+import { BROKER_OPTIONS, OPTIONS, parseWorkerPool, switchOf } from '../../config/options.js';
 import { ERROR_CODES, EXIT, usageError } from '../../errors.js';
 import { defaultWorkerName, WorkerAgent } from '../../engines/kafka/distributed/worker-agent.js';
 import { defineCommand } from '../command.js';
 import { kbenchVersion } from '../version.js';
+
+/** Worker names travel in client ids, logs and reports: the same characters as pool names. */
+const parseWorkerName = parseWorkerPool;
 
 export const workerCommand = defineCommand({
   name: 'worker',
   describe: 'wait for distributed runs (kbench --workers N …) on the cluster and run a share of each',
   options: {
     ...BROKER_OPTIONS,
-    name: text('1–100 characters', { describe: 'this worker\'s name in reports (default: host-pid)' }),
+    name: option('string', '1–100 of a-z A-Z 0-9 . _ -', parseWorkerName, { describe: 'this worker\'s name in reports and logs (default: host-pid)' }),
     pool: OPTIONS.workerPool,
     once: switchOf({ describe: 'serve one run, then exit', default: false }),
     threads: OPTIONS.threads,
@@ -20,8 +24,7 @@ export const workerCommand = defineCommand({
   async handler(options, io) {
     const a = options.values;
     if (!a.brokers) throw usageError('kbench worker needs the cluster: --brokers host:port (or KBENCH_BROKERS)', ERROR_CODES.badOption);
-    const name = a.name?.trim() || defaultWorkerName();
-    if (name.length > 100) throw usageError('--name is longer than 100 characters', ERROR_CODES.badOption);
+    const name = a.name ?? defaultWorkerName();
     const security = securityOf(a, options.sources);
     const agent = new WorkerAgent({
       brokers: a.brokers, connectTimeoutMs: a.connectTimeout, security, name, pool: a.pool, version: kbenchVersion(), once: a.once, threads: a.threads,
