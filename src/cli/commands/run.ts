@@ -55,8 +55,7 @@ export const runCommand = defineCommand({
       if (predicted.failure === null) {
         report.prediction = predictionOf(buildReport(predicted, kbenchVersion()));
         report.prediction.comparison = compareWithPrediction(report);
-      }
-      else if (predicted.failure instanceof KbenchError) io.stderr(`kbench: no prediction in this report: ${predicted.failure.message}\n`);
+      } else if (predicted.failure instanceof KbenchError) io.stderr(`kbench: no prediction in this report: ${predicted.failure.message}\n`);
       else throw predicted.failure;
     }
     // stdout first: if a file write fails, the report is still on the terminal.
