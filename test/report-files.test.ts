@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, KbenchError } from '../src/errors.js';
 import { compareReports, loadReport, renderComparison } from '../src/report/compare.js';
 import { renderHtml } from '../src/report/html.js';
-import { predictionOf } from '../src/report/prediction.js';
+import { compareWithPrediction, predictionOf } from '../src/report/prediction.js';
 import type { RunReport } from '../src/report/schema.js';
 import { renderReport } from '../src/report/table.js';
 import { checkRules, parseFailOn, renderChecks } from '../src/report/thresholds.js';
@@ -21,6 +21,7 @@ beforeAll(async () => {
   // Two phases (growth), key movement, mixed partitioners; a prediction as a live report carries.
   base = await simReport('--key', 'user_id', '--partitions', '3', '--grow-to', '6', '--grow-at', '1s', '--producers', 'java:1,librdkafka:1', '--duration', '2s', '--rate', '500');
   base.prediction = predictionOf(base);
+  base.prediction.comparison = compareWithPrediction(base);
   expect(base.mixedPartitioners).not.toBeNull();
   expect(base.keyMovement).not.toBeNull();
   expect(base.phases).toHaveLength(2);

@@ -2,6 +2,7 @@
 import type Table from 'cli-table3';
 import { compactTable } from './table-style.js';
 import { formatDuration } from '../config/units.js';
+import { compareWithPrediction } from './prediction.js';
 import type { PhaseReport, RunReport, WorkerRow } from './schema.js';
 
 const table = (head: string[], opts: Partial<Table.TableConstructorOptions> = {}) => compactTable(head, opts);
@@ -247,23 +248,32 @@ function mixed(r: RunReport): string {
   return title(`Mixed partitioners: ${fmt(m.keysSplit)} of ${fmt(m.keysTotal)} keys split across partitions (${pct(m.trafficShareSplit)} of traffic)`) + (m.examples.length ? t.toString() : '');
 }
 
+/** How the prediction table names and shows each compared metric. */
+const PREDICTED_METRICS: Record<string, { label: string; show: (x: number) => string }> = {
+  maxMeanRatio: { label: 'max/mean', show: String },
+  hottestShare: { label: 'hottest share', show: pct },
+  emptyPartitions: { label: 'empty partitions', show: fmt },
+  fractionKeysMoved: { label: 'keys moved', show: pct },
+  violations: { label: 'ordering violations', show: fmt },
+  skipped: { label: 'skipped', show: fmt },
+  'produce.p50': { label: 'produce p50 (ms)', show: fmt },
+  'produce.p99': { label: 'produce p99 (ms)', show: fmt },
+  'endToEnd.p50': { label: 'end-to-end p50 (ms)', show: fmt },
+  'endToEnd.p99': { label: 'end-to-end p99 (ms)', show: fmt },
+  peakLag: { label: 'peak partition lag', show: (x) => fmt(Math.round(x)) },
+  achievedPerSec: { label: 'achieved records/s', show: fmt },
+};
+
+/** The simulator's prediction for the same workload beside the measurement (live runs). */
 function prediction(r: RunReport): string {
-  const pr = r.prediction;
-  if (!pr) return '';
-  const t = table(['measured vs simulated', ...r.phases.flatMap((p) => [`${p.name} measured`, `${p.name} simulated`])]);
-  const simPhases = pr.phases;
-  const row = (label: string, live: (p: PhaseReport) => number | string, sim: (p: (typeof simPhases)[number]) => number | string) =>
-    t.push([label, ...r.phases.flatMap((p, i) => [live(p), simPhases[i] ? sim(simPhases[i]) : '-'])]);
-  row('max/mean', (p) => p.skew.maxMeanRatio, (p) => p.skew.maxMeanRatio);
-  row('hottest share', (p) => pct(p.skew.hottestShare), (p) => pct(p.skew.hottestShare));
-  row('empty partitions', (p) => p.skew.emptyPartitions, (p) => p.skew.emptyPartitions);
-  row('ordering violations', (p) => fmt(p.ordering.violations), (p) => fmt(p.ordering.violations));
-  row('skipped', (p) => fmt(p.delivery.skipped), (p) => fmt(p.skipped));
-  let text = title('The simulator\'s prediction for the same workload') + t.toString();
-  if (r.keyMovement && pr.keyMovement) {
-    text += `\nKeys moved: measured ${pct(r.keyMovement.fractionKeysMoved)}, simulated ${pct(pr.keyMovement.fractionKeysMoved)}.`;
+  if (!r.prediction) return '';
+  const t = table(['metric', 'phase', 'predicted', 'measured', 'ratio']);
+  for (const row of compareWithPrediction(r)) {
+    const m = PREDICTED_METRICS[row.metric] ?? { label: row.metric, show: fmt };
+    const show = (x: number | null) => (x === null ? '-' : m.show(x));
+    t.push([m.label, row.phase, show(row.predicted), show(row.measured), row.ratio === null ? '-' : row.ratio.toFixed(2)]);
   }
-  return text;
+  return title('Prediction vs measurement (the simulator on the same workload; ratio = measured / predicted)') + t.toString();
 }
 
 function advice(r: RunReport): string {

@@ -171,6 +171,13 @@ function prediction(v: unknown, path: string): void {
       skew: (s, r) => fields(obj(s, r), r, { maxMeanRatio: num, hottestShare: num, emptyPartitions: num }),
       ordering: (o, r) => fields(obj(o, r), r, { violations: count }),
       skipped: count,
+      // Latency, peak lag and throughput came later in v1: absent from older predictions, checked when present.
+      latency: optional((l, r) => fields(obj(l, r), r, {
+        produce: (x, q2) => fields(obj(x, q2), q2, { p50: num, p99: num }),
+        endToEnd: (x, q2) => fields(obj(x, q2), q2, { p50: num, p99: num }),
+      })),
+      peakLag: optional(num),
+      throughput: optional((t, r) => fields(obj(t, r), r, { achievedPerSec: num })),
     })),
     keyMovement: nullable((k, p) => fields(obj(k, p), p, { fractionKeysMoved: num })),
   });

@@ -31,6 +31,9 @@ describe.skipIf(!brokers)('live run on a real broker', () => {
     expect(r.prediction?.engine).toBe('sim');
     // Same seed, same plan, same partitioner: the simulator predicted every partition's count exactly.
     expect(r.prediction!.phases[0].perPartition).toEqual(ph.perPartition);
+    // … so the comparison's skew rows agree exactly, and every row has a measurement.
+    expect(r.prediction!.comparison!.find((c) => c.metric === 'maxMeanRatio' && c.phase === 'all')).toMatchObject({ measured: ph.skew.maxMeanRatio, ratio: 1 });
+    expect(r.prediction!.comparison!.every((c) => c.measured !== null)).toBe(true);
     const topic = String(r.model.parameters.topic);
     const list = await kbench('topic', 'list', '--brokers', brokers, '--json');
     expect(JSON.parse(list.stdout).map((t: { topic: string }) => t.topic)).not.toContain(topic);

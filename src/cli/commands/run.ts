@@ -10,7 +10,7 @@ import { createEngine } from '../../engines/create-engine.js';
 import { ERROR_CODES, EXIT, KbenchError, usageError, type ExitCode } from '../../errors.js';
 import { buildReport } from '../../report/build.js';
 import { renderHtml } from '../../report/html.js';
-import { predictionOf } from '../../report/prediction.js';
+import { compareWithPrediction, predictionOf } from '../../report/prediction.js';
 import type { RunReport } from '../../report/schema.js';
 import { renderReport } from '../../report/table.js';
 import { checkOutputFolder, checkOutputsDistinct, checkOutputTarget, defaultReportPath, htmlPathFor, writeJsonAtomic, writeTextAtomic, type NamedFile } from '../../report/write.js';
@@ -52,8 +52,10 @@ export const runCommand = defineCommand({
       if (spec.maxRate) simSpec.messages = Math.max(1, report.delivery.produced);
       const predicted = await runWorkload(simSpec, createEngine(simSpec), createRng(spec.seed));
       // A prediction the simulator could not finish (its backlog bound) is left out, not shown half-made.
-      if (predicted.failure === null) report.prediction = predictionOf(buildReport(predicted, kbenchVersion()));
-      else if (predicted.failure instanceof KbenchError) io.stderr(`kbench: no prediction in this report: ${predicted.failure.message}\n`);
+      if (predicted.failure === null) {
+        report.prediction = predictionOf(buildReport(predicted, kbenchVersion()));
+        report.prediction.comparison = compareWithPrediction(report);
+      } else if (predicted.failure instanceof KbenchError) io.stderr(`kbench: no prediction in this report: ${predicted.failure.message}\n`);
       else throw predicted.failure;
     }
     // stdout first: if a file write fails, the report is still on the terminal.
