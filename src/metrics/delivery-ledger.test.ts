@@ -64,5 +64,10 @@ describe('DeliveryLedger unread records', () => {
     expect(l.isOutstanding(2)).toBe(true);
     expect(l.unconsumed).toBe(1);
     expect(l.outstanding).toBe(2); // records 2 and 3: lost unless found in the log
+    // Record 1's consumption arrives after all (it was on its way when the run ended): consumed, not unconsumed.
+    expect(l.consume(1, 0)).toBe(true);
+    expect(l.unconsumed).toBe(0);
+    expect(l.consumed).toBe(2);
+    expect(l.outstanding).toBe(2);
   });
 });

@@ -25,6 +25,13 @@ class Bits {
     this.bytes[byte] |= bit;
     return true;
   }
+
+  /** Clears bit n; true when it was set. */
+  delete(n: number): boolean {
+    if (!this.has(n)) return false;
+    this.bytes[n >>> 3] &= ~(1 << (n & 7));
+    return true;
+  }
 }
 
 /** The partition each record was first acked on or consumed from, stored as partition + 1 (0 = not
@@ -104,6 +111,8 @@ export class DeliveryLedger {
     }
     this.consumed++;
     if (this.ackedBits.has(n) && !wasSettled) this.outstanding--;
+    // Found unread at the end, and read after all (its consumption was still on its way): consumed.
+    if (this.unreadBits.delete(n)) this.unconsumed--;
     return true;
   }
 

@@ -100,7 +100,9 @@ export class Recorder implements EngineListener {
   totalSkipped = 0;
   totalDuplicated = 0;
   /** Acked records the run ended without reading that were still in the broker's log (live runs). */
-  totalUnconsumed = 0;
+  get totalUnconsumed(): number {
+    return this.ledger?.unconsumed ?? 0;
+  }
   /** Ordering over the whole run: violations, and distinct entities with at least one (an entity
    * that violates in both phases counts once here, once in each phase). */
   totalViolations = 0;
@@ -253,7 +255,7 @@ export class Recorder implements EngineListener {
   }
 
   unread(rec: PlannedRecord, _partition: number, _offset: number): void {
-    if (this.ledger?.unread(rec.n)) this.totalUnconsumed++;
+    this.ledger?.unread(rec.n);
   }
 
   skipped(rec: PlannedRecord, partition: number, _offset: number, atUs: number): void {

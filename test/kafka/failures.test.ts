@@ -62,9 +62,11 @@ describe.skipIf(!brokers)('failures during a live run', () => {
     const out = join(tempDir(), 'terminated.json');
     let topic = '';
     // One consumer that processes 200 records/s against 500/s offered: it is behind when the run stops.
+    // The shared broker may hold other runs' topics: this run's is the one that was not there before.
+    const before = new Set(await runTopics(brokers));
     const r = await kbenchChild(['--brokers', brokers, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--consumers', '1', '--consumer-rate', '200', '--out', out], (child) => {
       void (async () => {
-        await waitFor(async () => (topic = (await runTopics(brokers))[0] ?? '') !== '', 30_000, 'the run to create its topic');
+        await waitFor(async () => (topic = (await runTopics(brokers)).find((t) => !before.has(t)) ?? '') !== '', 30_000, 'the run to create its topic');
         await waitFor(async () => (await recordsIn(brokers, topic)) >= 500, 30_000, 'the run to produce 500 records');
         child.kill('SIGTERM');
       })();
