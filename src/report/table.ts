@@ -143,7 +143,7 @@ function consumers(ph: PhaseReport): string {
       t.push([`… ${fmt(omitted.length)} more`, idle ? `${fmt(idle)} idle` : '', lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`, '']);
     }
     const c = ph.consumers[i];
-    t.push([c.id, c.idle ? '(idle)' : partitionRanges(c.partitions), fmt(c.records), fmt(Math.round(c.maxLag))]);
+    t.push([c.id, c.left ? `(${c.left})` : c.idle ? '(idle)' : partitionRanges(c.partitions), fmt(c.records), fmt(Math.round(c.maxLag))]);
   });
   const note = omitted.length ? `\n${fmt(ph.consumers.length)} consumers, the ${HOTTEST_ROWS} busiest and ${COLDEST_ROWS} least busy shown` : '';
   return title(`Consumers [${ph.name}] max/mean ${ph.consumerSkew.maxMeanRatio}`) + t.toString() + note;
