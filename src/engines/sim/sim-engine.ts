@@ -13,6 +13,9 @@
 //   refresh; the group notices after its own refresh, then rebalances: eager stops every consumer for
 //   one round, cooperative moves only the partitions that change owner (two rounds). New partitions
 //   start at auto.offset.reset.
+// - Group changes (--scale-consumers, --kill-consumer) are planned before the run (group-schedule.ts): joins,
+//   leaves and crashes, rebalances with the assignor's rounds; a crashed consumer's work since its last commit
+//   is read again by the next owner (a duplicate).
 import { LIMITS } from '../../config/options.js';
 import { consumerSlots, type RunSpec } from '../../config/run-spec.js';
 import { runError } from '../../errors.js';
