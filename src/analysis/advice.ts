@@ -156,6 +156,22 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
     });
   }
 
+  // Consumer-group changes (simulated): crashes read uncommitted work again; eager rebalances stop the whole group.
+  const changes = (report.model.parameters.groupChanges ?? []) as { change: string; kind: string; atMs: number; rebalanceAtMs: number; settledAtMs: number; partitionsMoved: number; redelivered?: number; lastCommitMs?: number }[];
+  for (const g of changes.filter((c) => c.kind === 'crash')) {
+    out.push({
+      code: 'consumer-crashed',
+      level: (g.redelivered ?? 0) > 0 ? 'warn' : 'info',
+      message: `${g.change} ${(g.atMs / 1000).toFixed(1)} s in: its partitions stood still until the group noticed (session timeout) and settled ${((g.settledAtMs - g.atMs) / 1000).toFixed(1)} s later, `
+        + `and ${g.redelivered ?? 0} records it processed after its last commit (${((g.lastCommitMs ?? 0) / 1000).toFixed(1)} s) were processed again by the new owners (duplicates). `
+        + 'Make processing idempotent, commit more often (or after each batch), and keep session.timeout.ms as short as the heartbeats allow.',
+    });
+  }
+  const eagerStops = changes.filter((c) => c.kind !== 'crash').length;
+  if (eagerStops > 0 && spec.assignor !== 'cooperative-sticky') {
+    out.push({ code: 'eager-rebalance', level: 'info', message: `Each of the ${eagerStops} scaling change(s) stopped every consumer of the group for a rebalance round (${spec.assignor} is eager); cooperative-sticky keeps the partitions that stay and moves only the others.` });
+  }
+
   // Consumers.
   const idle = last.consumers.filter((c) => c.idle).length;
   if (idle > 0) {
@@ -163,7 +179,7 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
   }
   const busiest = [...last.consumers].sort((a, b) => b.maxLag - a.maxLag)[0];
   const lagLimit = Math.max(1000, spec.rate); // more than a second of traffic behind
-  if (busiest && busiest.maxLag > lagLimit) {
+  if (busiest && busiest.maxLag > lagLimit && changes.length === 0) {
     out.push({
       code: 'consumer-lag',
       level: 'warn',

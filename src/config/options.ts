@@ -14,7 +14,7 @@ import { readClientConfigFile, SASL_MECHANISMS, SECURITY_PROTOCOLS, STORE_TYPES 
 import { KEY_KINDS, type KeySpec, type UserDistribution } from './run-spec.js';
 import { option, type Meta, type OptionTable } from './option.js';
 import {
-  formatDuration, nonBlank, parseChoice, parseCount, parseDuration, parseList, parsePercent, parseRunPoint, parseSize, parseSwitch,
+  formatDuration, nonBlank, parseChoice, parseCount, parseDuration, parseList, parsePercent, parseRunPoint, parseSize, parseSwitch, type RunPoint,
 } from './units.js';
 
 const bad = (message: string) => usageError(message, ERROR_CODES.badOption);
@@ -130,6 +130,18 @@ export function parseProducers(raw: string, label: string): ProducersSpec {
   return { mix };
 }
 
+/** One entry of --scale-consumers (`count` consumers) or --kill-consumer (`count` = the member number, 1-based) at a point of the run. */
+export type GroupChangeEntry = { count: number; at: RunPoint };
+
+/** `N@T[,N@T…]`: a number and a point of the run (a percentage, or a time from its start). */
+export function parseGroupChanges(raw: string, label: string, min: number, what: string): GroupChangeEntry[] {
+  return parseList(raw, label, LIMITS.listEntries, (part, l) => {
+    const m = /^([^@]*)@(.*)$/.exec(part);
+    if (!m) throw bad(`${label} entry ${shown(part)} is not ${what}@<time>; e.g. ${min === 0 ? '6@30s or 3@50%' : '2@30s or 1@50%'}`);
+    return { count: parseCount(m[1].trim(), `${l} ${what}`, intRange(min, LIMITS.consumers)), at: parseRunPoint(m[2], `${l} time`, LIMITS.durationMs) };
+  });
+}
+
 /** `--rate`: records/s, or `max` (closed loop, live only). */
 export type RateSpec = number | 'max';
 
@@ -171,6 +183,12 @@ export const OPTIONS = {
   growTo: integer(2, LIMITS.partitions, { describe: 'raise the partition count to this mid-run', inWorkloadFile: true }),
   growAt: option('string', 'a percentage of the run, or a time from its start', (raw, label) => parseRunPoint(raw, label, LIMITS.durationMs),
     { describe: 'when to grow, e.g. 50% or 30s', default: '50%', inWorkloadFile: true }),
+  scaleConsumers: option('string', 'N@T[,N@T…]: N consumers (1–1,000) from T, a percentage of the run or a time', (raw, label) => parseGroupChanges(raw, label, 1, '<consumers>'),
+    { describe: 'simulator: change the group to N consumers at T (new members join; or the highest-numbered leave, committing), e.g. 6@30s,3@60s', list: true, inWorkloadFile: true }),
+  killConsumer: option('string', 'i@T[,i@T…]: member number i (consumer-i) at T, a percentage of the run or a time', (raw, label) => parseGroupChanges(raw, label, 1, '<member>'),
+    { describe: 'simulator: consumer-i crashes at T without committing; the group rebalances after --session-timeout, e.g. 2@40%', list: true, inWorkloadFile: true }),
+  sessionTimeout: duration(1, 3_600_000, { describe: 'simulator: how long the group takes to notice a crashed consumer (session.timeout.ms; kbench live uses 10 s)', default: '10s', inWorkloadFile: true }),
+  autoCommitInterval: duration(1, 3_600_000, { describe: 'simulator: consumers commit what they processed this often (auto.commit.interval.ms, Java\'s 5 s), and at every rebalance', default: '5s', inWorkloadFile: true }),
   metadataRefresh: duration(0, 3_600_000, { describe: 'metadata max age of producers and consumers (default: each client\'s own)', inWorkloadFile: true }),
   autoOffsetReset: choice(['latest', 'earliest'] as const, { describe: 'where a consumer starts on a partition without committed offsets', default: 'latest', inWorkloadFile: true }),
   brokers: option('string', `host:port[,host:port…], up to ${LIMITS.brokers}`, (raw, label) => parseBrokers(raw, label, LIMITS.brokers),
@@ -238,6 +256,7 @@ export const RUN_OPTIONS = {
   client: OPTIONS.client, recordSize: OPTIONS.recordSize, seed: OPTIONS.seed, consumers: OPTIONS.consumers,
   assignor: OPTIONS.assignor, consumerRate: OPTIONS.consumerRate, partitionCapacity: OPTIONS.partitionCapacity,
   produceLatency: OPTIONS.produceLatency, rebalanceTime: OPTIONS.rebalanceTime, growTo: OPTIONS.growTo, growAt: OPTIONS.growAt,
+  scaleConsumers: OPTIONS.scaleConsumers, killConsumer: OPTIONS.killConsumer, sessionTimeout: OPTIONS.sessionTimeout, autoCommitInterval: OPTIONS.autoCommitInterval,
   metadataRefresh: OPTIONS.metadataRefresh, autoOffsetReset: OPTIONS.autoOffsetReset, brokers: OPTIONS.brokers,
   connectTimeout: OPTIONS.connectTimeout, keepTopic: OPTIONS.keepTopic, replicationFactor: OPTIONS.replicationFactor,
   drainTimeout: OPTIONS.drainTimeout, acks: OPTIONS.acks, idempotent: OPTIONS.idempotent, maxInFlight: OPTIONS.maxInFlight,

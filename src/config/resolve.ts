@@ -3,9 +3,9 @@
 import { ERROR_CODES } from '../errors.js';
 import { given, resolveOptions, type Resolved } from './collect.js';
 import { kebab, Problems, type ArgsOf, type Source } from './option.js';
-import { LIMITS, RUN_OPTIONS } from './options.js';
+import { LIMITS, RUN_OPTIONS, type GroupChangeEntry } from './options.js';
 import { PRODUCER_PROPERTIES } from './producer-settings.js';
-import { keyLabel, type RunSpec } from './run-spec.js';
+import { keyLabel, type GroupChange, type RunSpec } from './run-spec.js';
 import { formatDuration, runPointMs } from './units.js';
 
 export type RunOptions = Resolved<typeof RUN_OPTIONS>;
@@ -81,6 +81,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
   if (growAtMs !== null && (growAtMs <= 0 || growAtMs >= durationMs)) {
     conflict(`${label('growAt')} must fall inside the run (0 < t < ${durationMs} ms)`);
   }
+  const groupChanges = resolveGroupChanges(o, durationMs, brokers !== null, growTo !== null, label, conflict);
   if (brokers !== null && o.assignor === 'cooperative-sticky') {
     conflict(`${label('assignor')} cooperative-sticky needs the cooperative rebalance protocol, which kafkajs lacks; use it with the simulator, or range, roundrobin or kafkajs against a broker`);
   }
@@ -128,6 +129,9 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     rebalanceMs: o.rebalanceTime,
     growTo,
     growAtMs,
+    groupChanges,
+    sessionTimeoutMs: o.sessionTimeout,
+    autoCommitIntervalMs: o.autoCommitInterval,
     metadataRefreshMs: o.metadataRefresh ?? null,
     autoOffsetReset: o.autoOffsetReset,
     brokers,
@@ -149,6 +153,50 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     workerPool: o.workerPool,
   };
   return Object.freeze(spec);
+}
+
+/** --scale-consumers and --kill-consumer as one list in time order (at one moment, scaling first), checked against the
+ * group as it stands at each change. */
+function resolveGroupChanges(o: RunOptions['values'], durationMs: number, live: boolean, grows: boolean,
+  label: (name: keyof typeof RUN_OPTIONS) => string, conflict: (line: string) => void): GroupChange[] {
+  const out: GroupChange[] = [];
+  const at = (name: 'scaleConsumers' | 'killConsumer', e: GroupChangeEntry) => {
+    const ms = runPointMs(e.at, durationMs);
+    if (!(ms > 0 && ms < durationMs)) conflict(`${label(name)} ${e.count}@${'percent' in e.at ? `${e.at.percent}%` : formatDuration(e.at.ms)} must fall inside the run (0 < t < ${formatDuration(durationMs)})`);
+    return ms;
+  };
+  for (const e of o.scaleConsumers ?? []) out.push({ kind: 'scale', atMs: at('scaleConsumers', e), consumers: e.count });
+  for (const e of o.killConsumer ?? []) out.push({ kind: 'kill', atMs: at('killConsumer', e), member: e.count });
+  if (out.length === 0) return out;
+  out.sort((a, b) => a.atMs - b.atMs || (a.kind === b.kind ? 0 : a.kind === 'scale' ? -1 : 1));
+  const name = o.scaleConsumers?.length ? 'scaleConsumers' : 'killConsumer';
+  if (live) conflict(`${label(name)} is simulator-only for now; run without --brokers`);
+  else if (o.consumers === 0) conflict(`${label(name)} needs a consumer group; ${label('consumers')} is 0`);
+  else if (grows) conflict(`${label(name)} cannot be combined with ${label('growTo')} yet; simulate the growth and the group change in separate runs`);
+  else {
+    const alive = new Set(Array.from({ length: o.consumers }, (_, i) => i + 1));
+    let slots = o.consumers;
+    for (const g of out) {
+      const when = formatDuration(g.atMs);
+      if (g.kind === 'kill') {
+        if (!alive.has(g.member)) {
+          conflict(`${label('killConsumer')} ${g.member}@${when}: consumer ${g.member} is not in the group then (members: ${[...alive].sort((a, b) => a - b).join(', ') || 'none'})`);
+          return out;
+        }
+        alive.delete(g.member);
+      } else if (g.consumers > alive.size) {
+        for (let k = alive.size; k < g.consumers; k++) alive.add(++slots);
+        if (slots > LIMITS.consumers) {
+          conflict(`${label('scaleConsumers')} would start ${slots} consumers over the run; at most ${LIMITS.consumers} are supported`);
+          return out;
+        }
+      } else {
+        const leaving = [...alive].sort((a, b) => b - a).slice(0, alive.size - g.consumers);
+        for (const m of leaving) alive.delete(m);
+      }
+    }
+  }
+  return out;
 }
 
 /** A RunSpec from typed run options (the rest are defaults), for programs that build runs themselves

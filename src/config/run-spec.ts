@@ -63,6 +63,12 @@ export interface RunSpec extends ProducerSettings {
   growTo: number | null;
   /** When the partition count grows, ms from the start. */
   growAtMs: number | null;
+  /** Simulator: consumer-group changes in time order (--scale-consumers, --kill-consumer); empty for none. */
+  groupChanges: GroupChange[];
+  /** Simulator: how long the group takes to notice a crashed member, ms (session.timeout.ms). */
+  sessionTimeoutMs: number;
+  /** Simulator: how often consumers commit what they processed, ms (auto.commit.interval.ms). */
+  autoCommitIntervalMs: number;
   /** Producers' (and consumers') metadata max age, ms; null = each client's own default. */
   metadataRefreshMs: number | null;
   autoOffsetReset: 'latest' | 'earliest';
@@ -87,6 +93,25 @@ export interface RunSpec extends ProducerSettings {
   workerTimeoutMs: number;
   /** Live engine with workers: the pool whose workers serve the run. */
   workerPool: string;
+}
+
+/** A consumer-group change: the group scales to `consumers` members, or member number `member` (consumer-<member>,
+ * 1-based) crashes, at `atMs` from the start. */
+export type GroupChange = { kind: 'scale'; atMs: number; consumers: number } | { kind: 'kill'; atMs: number; member: number };
+
+/** Consumer slots a run uses: the initial members plus every member that joins later (members that leave or crash
+ * keep their slot and id). Without group changes, `consumers`. Reports written before group changes lack them. */
+export function consumerSlots(spec: Pick<RunSpec, 'consumers'> & { groupChanges?: GroupChange[] }): number {
+  let alive = spec.consumers;
+  let slots = spec.consumers;
+  for (const g of spec.groupChanges ?? []) {
+    if (g.kind === 'kill') alive--;
+    else {
+      if (g.consumers > alive) slots += g.consumers - alive;
+      alive = g.consumers;
+    }
+  }
+  return slots;
 }
 
 /** A key spec as a user writes it: "country", "fixed:tenant-1", "file:keys.txt". */

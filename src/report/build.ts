@@ -2,6 +2,7 @@
 import { adviseOn } from '../analysis/advice.js';
 import { analyzeKeyMovement } from '../analysis/movement.js';
 import { analyzeSkew } from '../analysis/skew.js';
+import { consumerSlots } from '../config/run-spec.js';
 import { memberId } from '../groups/assignors.js';
 import { createKeyTable, type KeyTable } from '../metrics/key-table.js';
 import type { PhaseAccumulator } from '../metrics/recorder.js';
@@ -52,10 +53,17 @@ function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): 
   const lag = recorder.peakLag(w.startUs, isLast ? Infinity : w.endUs);
   const owners = recorder.ownersAt(isLast ? Infinity : w.endUs - 1);
   const consumerRecords = Array.from(ph.consumerRecords);
+  // Members that left the group or crashed by the end of the phase (simulated group changes).
+  const gone = new Map<string, 'left' | 'crashed'>();
+  const changes = (result.engine.details.groupChanges ?? []) as { kind: string; members: string[]; atMs: number }[];
+  for (const g of changes) if (g.kind !== 'join' && g.atMs * 1000 < (isLast ? Infinity : w.endUs)) for (const id of g.members) gone.set(id, g.kind === 'crash' ? 'crashed' : 'left');
+  const slots = consumerSlots(spec);
   const consumers = consumerRecords.map((records, c) => {
     const partitions: number[] = [];
     owners.forEach((o, p) => { if (o === c) partitions.push(p); });
-    return { id: memberId(c, spec.consumers), partitions, records, maxLag: lag.perConsumer[c], idle: partitions.length === 0 };
+    const id = memberId(c, slots);
+    const left = gone.get(id);
+    return { id, partitions, records, maxLag: lag.perConsumer[c], idle: partitions.length === 0 && left === undefined, ...(left ? { left } : {}) };
   });
   const top: { k: number; v: number }[] = [];
   let distinct = 0;
@@ -210,7 +218,7 @@ export function buildReport(result: RunResult, kbenchVersion: string): RunReport
     },
     phases,
     keyMovement,
-    delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: recorder.totalDuplicated, skipped: recorder.totalSkipped, misplaced: recorder.misplaced,
+    delivery: { produced: recorder.totalProduced, acked: recorder.totalAcked, consumed: recorder.totalConsumed, lost, duplicated: recorder.totalDuplicated, skipped: recorder.totalSkipped, misplaced: result.engine.simulated ? null : recorder.misplaced,
       unconsumed: result.engine.simulated || !result.engine.details.finalOffsets ? null : recorder.totalUnconsumed },
     ordering: { violations: recorder.totalViolations, keysAffected: recorder.keysAffected },
     growth: growthReport(result),

@@ -34,7 +34,9 @@ function label(r: RunReport, i: number, many: boolean): string {
 }
 
 function growthMarkers(r: RunReport): { x: number; label: string }[] {
-  return r.timeline?.growthAtMs != null ? [{ x: r.timeline.growthAtMs / 1000, label: `growth → ${r.spec.growTo}` }] : [];
+  const growth = r.timeline?.growthAtMs != null ? [{ x: r.timeline.growthAtMs / 1000, label: `growth → ${r.spec.growTo}` }] : [];
+  const group = ((r.model.parameters.groupChanges ?? []) as { atMs: number; change: string }[]).map((g) => ({ x: g.atMs / 1000, label: g.change }));
+  return [...growth, ...group];
 }
 
 function charts(reports: RunReport[]): string {

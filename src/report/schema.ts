@@ -14,7 +14,10 @@ export interface ConsumerReport {
   records: number;
   /** Peak records appended to its partitions but not yet consumed (sampled each second). */
   maxLag: number;
+  /** Owns no partition though in the group. */
   idle: boolean;
+  /** Simulated group changes: the member had left the group, or crashed, by the end of the phase. */
+  left?: 'left' | 'crashed';
 }
 
 export interface PhaseReport {

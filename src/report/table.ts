@@ -147,7 +147,7 @@ function consumers(ph: PhaseReport): string {
       t.push([`… ${fmt(omitted.length)} more`, idle ? `${fmt(idle)} idle` : '', lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`, '']);
     }
     const c = ph.consumers[i];
-    t.push([c.id, c.idle ? '(idle)' : partitionRanges(c.partitions), fmt(c.records), fmt(Math.round(c.maxLag))]);
+    t.push([c.id, c.left ? `(${c.left})` : c.idle ? '(idle)' : partitionRanges(c.partitions), fmt(c.records), fmt(Math.round(c.maxLag))]);
   });
   const note = omitted.length ? `\n${fmt(ph.consumers.length)} consumers, the ${HOTTEST_ROWS} busiest and ${COLDEST_ROWS} least busy shown` : '';
   return title(`Consumers [${ph.name}] max/mean ${ph.consumerSkew.maxMeanRatio}`) + t.toString() + note;
@@ -281,6 +281,43 @@ function advice(r: RunReport): string {
   return title('Advice') + r.advice.map((a) => `  [${a.level}] ${a.code}: ${a.message}`).join('\n');
 }
 
+/** A simulated change of the consumer group (model.parameters.groupChanges, see src/engines/sim/group-schedule.ts). */
+export interface GroupChangeRow {
+  change: string;
+  kind: 'join' | 'leave' | 'crash';
+  members: string[];
+  atMs: number;
+  rebalanceAtMs: number;
+  settledAtMs: number;
+  rounds: number;
+  partitionsMoved: number;
+  stoppedPartitionSeconds: number;
+  redelivered?: number;
+  lastCommitMs?: number;
+}
+
+/** Peak total lag (timeline buckets) from `fromMs` until `toMs`. */
+export function peakLagBetween(r: RunReport, fromMs: number, toMs: number): number {
+  const tl = r.timeline;
+  let peak = 0;
+  tl.lag.forEach((lag, i) => { if ((i + 1) * tl.bucketMs > fromMs && i * tl.bucketMs < toMs && lag > peak) peak = lag; });
+  return peak;
+}
+
+/** The group's membership changes and the rebalances they caused (simulated runs with --scale-consumers or --kill-consumer). */
+function groupChangesTable(r: RunReport): string {
+  const rows = r.model.parameters.groupChanges as GroupChangeRow[] | undefined;
+  if (!rows?.length) return '';
+  const t = table(['change', 'at', 'rebalance', 'settled', 'rounds', 'partitions moved', 'stopped partition-s', 'peak lag', 'read again']);
+  rows.forEach((g, i) => {
+    const until = rows[i + 1]?.atMs ?? Infinity;
+    t.push([g.change, formatDuration(g.atMs), formatDuration(g.rebalanceAtMs), formatDuration(g.settledAtMs), g.rounds, g.partitionsMoved,
+      fmt(g.stoppedPartitionSeconds), fmt(peakLagBetween(r, g.atMs, until)), g.redelivered === undefined ? '-' : `${fmt(g.redelivered)} (since ${formatDuration(g.lastCommitMs!)})`]);
+  });
+  const s = r.spec;
+  return title(`Consumer group changes (${s.assignor}: ${s.assignor === 'cooperative-sticky' ? 'only moved partitions stop' : 'eager, every partition stops for a round'}; round ${formatDuration(s.rebalanceMs)}, session timeout ${formatDuration(s.sessionTimeoutMs)}, auto-commit every ${formatDuration(s.autoCommitIntervalMs)}; records read again after a crash count as duplicated; peak lag until the next change)`) + t.toString();
+}
+
 /** A distributed run's workers: what each sent and read, its own latency, its clock's offset. */
 function workersTable(r: RunReport): string {
   const rows = r.model.parameters.workers as WorkerRow[] | undefined;
@@ -299,6 +336,6 @@ function workersTable(r: RunReport): string {
 export function renderReport(r: RunReport): string {
   const parts = [summary(r), workersTable(r), throughput(r)];
   for (const ph of r.phases) parts.push(partitions(ph), r.spec.consumers === 0 ? '' : consumers(ph), topKeys(ph));
-  parts.push(latency(r), orderingDelivery(r), beforeAfter(r), growthUptake(r), prediction(r), mixed(r), advice(r));
+  parts.push(groupChangesTable(r), latency(r), orderingDelivery(r), beforeAfter(r), growthUptake(r), prediction(r), mixed(r), advice(r));
   return parts.filter(Boolean).join('\n') + '\n';
 }

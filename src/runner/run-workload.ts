@@ -1,7 +1,7 @@
 // Drives one run: plans records from the workload, paces them on the engine's clock, grows the
 // partition count at the chosen moment, drains, and hands the recorder to analysis.
 // It never asks which engine it is driving.
-import type { RunSpec } from '../config/run-spec.js';
+import { consumerSlots, type RunSpec } from '../config/run-spec.js';
 import type { Engine, EngineInfo, EngineListener, PlannedRecord } from '../engines/types.js';
 import { Recorder, type PhaseWindow } from '../metrics/recorder.js';
 import { keyBytes } from '../partitioners/profiles.js';
@@ -102,7 +102,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     trackDuplicates: engine.info.mayDuplicate,
     phases: phaseWindows(spec),
     maxPartitions: spec.growTo ?? spec.partitions,
-    consumers: spec.consumers,
+    consumers: consumerSlots(spec),
     keyCardinality: keys.cardinality,
     entityCardinality: keys.entityCardinality,
   });

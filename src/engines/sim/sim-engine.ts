@@ -13,8 +13,11 @@
 //   refresh; the group notices after its own refresh, then rebalances: eager stops every consumer for
 //   one round, cooperative moves only the partitions that change owner (two rounds). New partitions
 //   start at auto.offset.reset.
+// - Group changes (--scale-consumers, --kill-consumer) are planned before the run (group-schedule.ts): joins,
+//   leaves and crashes, rebalances with the assignor's rounds; a crashed consumer's work since its last commit
+//   is read again by the next owner (a duplicate).
 import { LIMITS } from '../../config/options.js';
-import type { RunSpec } from '../../config/run-spec.js';
+import { consumerSlots, type RunSpec } from '../../config/run-spec.js';
 import { runError } from '../../errors.js';
 import { ASSIGNORS, memberId, type GroupMember } from '../../groups/assignors.js';
 import { createProducerPartitioner, type ProducerPartitioner } from '../../partitioners/producer-partitioner.js';
@@ -22,13 +25,8 @@ import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.j
 import type { Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { MinHeap } from './min-heap.js';
+import { planGroup, type GroupChangeReport, type Ownership } from './group-schedule.js';
 
-/** One stretch of a partition's ownership: consumer `owner` (or -1, nobody) during [from, to). */
-interface Ownership {
-  from: number;
-  to: number;
-  owner: number;
-}
 
 /** rec.flags bit: the record's ack was reported (it may come back to the queue when its consumer changes). */
 const ACKED = 1;
@@ -59,6 +57,8 @@ export class SimEngine implements Engine {
   private producers: { partitioner: ProducerPartitioner; knows: number; refreshAtUs: number; maxAgeMs: number }[] = [];
   private readonly consumerFreeAt: Float64Array;
   private readonly ownership: Ownership[][];
+  /** The group's assignments over the run when its membership changes (planned in the constructor), else null. */
+  private readonly groupAssignments: { atUs: number; owners: Int32Array; reason: string }[] | null = null;
   private readonly memberIds: string[];
   /** Records waiting to become available to their consumer: at their ack, or when their partition gets an owner. */
   private readonly inFlight = new MinHeap<PlannedRecord>();
@@ -91,11 +91,21 @@ export class SimEngine implements Engine {
     this.appendServiceUs = 1e6 / spec.partitionCapacity;
     this.produceLatencyUs = spec.produceLatencyMs * 1000;
     this.consumeServiceUs = 1e6 / spec.consumerRate;
-    this.consumerFreeAt = new Float64Array(spec.consumers);
-    this.memberIds = Array.from({ length: spec.consumers }, (_, i) => memberId(i, spec.consumers));
+    const slots = consumerSlots(spec); // members that join later get slots after the initial ones
+    this.consumerFreeAt = new Float64Array(slots);
+    this.memberIds = Array.from({ length: spec.consumers }, (_, i) => memberId(i, slots));
     this.ownership = Array.from({ length: this.maxPartitions }, () => []);
-    this.outputs = Array.from({ length: spec.consumers }, () => []);
-    this.outputHeads = new Array(spec.consumers).fill(0);
+    this.outputs = Array.from({ length: slots }, () => []);
+    this.outputHeads = new Array(slots).fill(0);
+    let groupChanges: GroupChangeReport[] = [];
+    if (spec.groupChanges.length > 0) {
+      if (this.maxPartitions > spec.partitions || this.plannedGrowth) throw new Error('simulator: consumer-group changes and partition growth in one run are not modelled');
+      const plan = planGroup({ partitions: spec.partitions, consumers: spec.consumers, slots, assignor: spec.assignor, changes: spec.groupChanges,
+        rebalanceUs: spec.rebalanceMs * 1000, sessionTimeoutUs: spec.sessionTimeoutMs * 1000, autoCommitIntervalUs: spec.autoCommitIntervalMs * 1000 });
+      this.ownership = plan.ownership;
+      this.groupAssignments = plan.assignments;
+      groupChanges = plan.changes;
+    }
     this.revisable = spec.consumers > 0 && this.maxPartitions > spec.partitions && this.plannedGrowth === null;
     this.availableAt = this.revisable ? Array.from({ length: spec.consumers }, () => []) : [];
     this.revokePlaces = this.revisable ? Array.from({ length: spec.consumers }, () => []) : [];
@@ -111,6 +121,7 @@ export class SimEngine implements Engine {
         rebalanceMs: spec.rebalanceMs,
         metadataRefreshMs: spec.producerClients.map((c) => metadataMaxAgeMs(spec.metadataRefreshMs, c)),
         autoOffsetReset: spec.autoOffsetReset,
+        ...(groupChanges.length ? { sessionTimeoutMs: spec.sessionTimeoutMs, autoCommitIntervalMs: spec.autoCommitIntervalMs, groupChanges } : {}),
       },
       notes: [
         'Simulated in virtual time by kbench\'s queueing model; no broker was involved.',
@@ -118,9 +129,14 @@ export class SimEngine implements Engine {
         `Each consumer processes ${spec.consumerRate} records/s, in the order records became available on its partitions.`,
         'Producers use the exact partitioners of their client profiles; the group uses the exact assignor.',
         'The live producer settings (acks, idempotence, in-flight sends, linger, batch size, compression) are not modelled.',
+        ...(groupChanges.length ? [
+          'Group changes: a join or a clean leave rebalances at once (a leaving member commits first); a crashed member stops without committing, '
+          + `the group rebalances after the session timeout (${spec.sessionTimeoutMs / 1000} s), and the records it processed since its last commit `
+          + `(every ${spec.autoCommitIntervalMs / 1000} s, and at each rebalance) are read again by the next owners: counted as duplicated, not as ordering violations.`,
+        ] : []),
         ...(spec.consumers === 0 ? ['Produce-only run (--consumers 0): no consumer group; latency is produce latency only, and nothing is counted as lost for not being read.'] : []),
       ],
-      mayDuplicate: false,
+      mayDuplicate: groupChanges.some((g) => g.kind === 'crash'),
     };
   }
 
@@ -135,9 +151,13 @@ export class SimEngine implements Engine {
         maxAgeMs: metadataMaxAgeMs(this.spec.metadataRefreshMs, name),
       };
     });
-    const owners = this.assign(this.initialPartitions, null);
-    for (let p = 0; p < this.initialPartitions; p++) this.ownership[p].push({ from: 0, to: Infinity, owner: owners[p] });
-    listener.assigned(0, owners, 'initial assignment');
+    if (this.groupAssignments) {
+      for (const a of this.groupAssignments) listener.assigned(a.atUs, a.owners, a.reason);
+    } else {
+      const owners = this.assign(this.initialPartitions, null);
+      for (let p = 0; p < this.initialPartitions; p++) this.ownership[p].push({ from: 0, to: Infinity, owner: owners[p] });
+      listener.assigned(0, owners, 'initial assignment');
+    }
     if (this.plannedGrowth) this.planGrowth(this.plannedGrowth.to, this.plannedGrowth.atUs);
   }
 
@@ -357,8 +377,18 @@ export class SimEngine implements Engine {
       return;
     }
     const done = start + this.consumeServiceUs;
+    if (stretch.crash && done > stretch.to) {
+      this.inFlight.push(stretch.to, rec); // still in progress when its consumer crashed: the next owner reads it
+      return;
+    }
     this.consumerFreeAt[c] = done;
     rec.atUs = done;
+    if (stretch.crash && done > stretch.crash.commitUs) {
+      // Processed after the crashed consumer's last commit: the next owner reads it again from the committed offset.
+      this.inFlight.push(stretch.to, { ...rec });
+      this.held++;
+      stretch.crash.report.redelivered!++;
+    }
     const out = this.outputs[c];
     if (out.length === this.outputHeads[c]) this.outputOrder.push(done, c);
     out.push(rec);
