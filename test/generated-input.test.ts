@@ -122,7 +122,8 @@ function toYaml(d: unknown): string {
   return lines.join('\n') + '\n';
 }
 
-describe('generated bad input', () => {
+// Hundreds of in-process runs each: generous time, since the unit files run two at a time on two cores.
+describe('generated bad input', { timeout: 120_000 }, () => {
   for (const command of COMMANDS) {
     const runs = command.name === 'run' ? 200 : 50;
     it(`${command.name}: ${runs} inputs with 1–3 bad options each → exit 2, one line per problem`, async () => {
