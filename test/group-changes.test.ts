@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kbench, simReport, tempDir } from './helpers.js';
 import { planGroup } from '../src/engines/sim/group-schedule.js';
-import type { GroupChangeRow } from '../src/report/table.js';
-import type { RunReport } from '../src/report/schema.js';
+import type { GroupChangeRow, RunReport } from '../src/report/schema.js';
 
 const changesOf = (r: RunReport) => r.model.parameters.groupChanges as GroupChangeRow[];
 const lagAt = (r: RunReport, ms: number) => r.timeline.lag[Math.floor(ms / r.timeline.bucketMs)];

@@ -145,3 +145,25 @@ export interface WorkerRow {
   /** When the worker group dropped it, ms from the start of the run; null if it stayed. */
   lostAtMs: number | null;
 }
+
+/** One change of a simulated consumer group (model.parameters.groupChanges; src/engines/sim/group-schedule.ts). */
+export interface GroupChangeRow {
+  /** What happened, e.g. "consumer-2 crashed", "consumer-4, consumer-5 joined". */
+  change: string;
+  kind: 'join' | 'leave' | 'crash';
+  /** The members that joined, left or crashed. */
+  members: string[];
+  atMs: number;
+  /** When the rebalance it caused began (a crash: after the session timeout) and when its last round ended. */
+  rebalanceAtMs: number;
+  settledAtMs: number;
+  /** Rounds (cooperative: 2 when partitions changed hands) and distinct partitions whose owner changed. */
+  rounds: number;
+  partitionsMoved: number;
+  /** Partition-seconds during which a partition had no consuming owner, from the change to the settled group. */
+  stoppedPartitionSeconds: number;
+  /** A crash: records it processed after its last commit, read again by the next owners (duplicates). */
+  redelivered?: number;
+  /** A crash: its last commit, ms from the start of the run. */
+  lastCommitMs?: number;
+}

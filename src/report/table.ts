@@ -3,7 +3,7 @@ import type Table from 'cli-table3';
 import { compactTable } from './table-style.js';
 import { formatDuration } from '../config/units.js';
 import { compareWithPrediction } from './prediction.js';
-import type { PhaseReport, RunReport, WorkerRow } from './schema.js';
+import type { GroupChangeRow, PhaseReport, RunReport, WorkerRow } from './schema.js';
 
 const table = (head: string[], opts: Partial<Table.TableConstructorOptions> = {}) => compactTable(head, opts);
 const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
@@ -281,20 +281,6 @@ function advice(r: RunReport): string {
   return title('Advice') + r.advice.map((a) => `  [${a.level}] ${a.code}: ${a.message}`).join('\n');
 }
 
-/** A simulated change of the consumer group (model.parameters.groupChanges, see src/engines/sim/group-schedule.ts). */
-export interface GroupChangeRow {
-  change: string;
-  kind: 'join' | 'leave' | 'crash';
-  members: string[];
-  atMs: number;
-  rebalanceAtMs: number;
-  settledAtMs: number;
-  rounds: number;
-  partitionsMoved: number;
-  stoppedPartitionSeconds: number;
-  redelivered?: number;
-  lastCommitMs?: number;
-}
 
 /** Peak total lag (timeline buckets) from `fromMs` until `toMs`. */
 export function peakLagBetween(r: RunReport, fromMs: number, toMs: number): number {

@@ -18,7 +18,7 @@ import { RemoteWorkers, type RemoteWorker } from './distributed/remote-workers.j
 import { WorkerStats } from './distributed/worker-stats.js';
 import { GroupTracker } from './group-tracker.js';
 import { SliceThread } from './slice-thread.js';
-import { ACKED, EVENT, EVENT_STRIDE, SENT, epochMs, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
+import { ACKED, EVENT, EVENT_STRIDE, SENT, epochMs, wallClock, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
 import { TopicLease } from './topic-lease.js';
 
 export interface KafkaEngineOptions {
@@ -138,14 +138,7 @@ export class KafkaEngine implements Engine {
     const connect = { brokers: options.brokers, connectTimeoutMs: options.connectTimeoutMs, clientId: this.clientId, security: options.security };
     this.lease = new TopicLease(createKafka(connect), this.topic, this.groupId, connect);
     this.group = new GroupTracker(this.topic, spec.consumers, spec.partitions);
-    const engine = this;
-    this.clock = {
-      nowUs: () => (epochMs() - engine.originEpochMs) * 1000,
-      waitUntil(us: number) {
-        const aheadMs = (us - this.nowUs()) / 1000;
-        return aheadMs > 1 ? new Promise<void>((resolve) => setTimeout(resolve, aheadMs)) : undefined;
-      },
-    };
+    this.clock = wallClock(() => this.originEpochMs);
     if (options.workers !== null) this.produceRemotely = (o) => this.awaitWorkers(o);
     const slices = sliceLayout(spec.producers, spec.consumers, options.threads).length;
     this.info = {

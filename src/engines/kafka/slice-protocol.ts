@@ -3,6 +3,7 @@
 // than copied; the few control messages are plain objects.
 import type { ClientSecurity } from '../../config/client-security.js';
 import type { RunSpec } from '../../config/run-spec.js';
+import type { Clock } from '../types.js';
 
 /** One slice's share of a run: which producers and consumers it runs, and where. */
 export interface SliceSetup {
@@ -78,6 +79,17 @@ export type FromSlice =
   | { t: 'failed'; message: string; code: string }
   | { t: 'drained' }
   | { t: 'closed' };
+
+/** The live engines' clock: µs since the run's zero (`origin()`, ms since the epoch), waiting with timers. */
+export function wallClock(origin: () => number): Clock {
+  return {
+    nowUs: () => (epochMs() - origin()) * 1000,
+    waitUntil(us: number) {
+      const aheadMs = (us - this.nowUs()) / 1000;
+      return aheadMs > 1 ? new Promise<void>((resolve) => setTimeout(resolve, aheadMs)) : undefined;
+    },
+  };
+}
 
 /** Milliseconds since the epoch with sub-millisecond precision, comparable between threads (each
  * thread's performance.now() has its own origin). */

@@ -14,6 +14,7 @@
 //   got, and when the round says so a follow-up round hands over the partitions held back;
 // - a rebalance asked for while another runs starts when that one ends; one that would start while a crashed member
 //   is still unnoticed waits for its session timeout (the group waits for every known member to rejoin).
+import type { GroupChangeRow } from '../../report/schema.js';
 import type { GroupChange } from '../../config/run-spec.js';
 import { ASSIGNORS, memberId, type AssignorName, type GroupMember, type TopicPartition } from '../../groups/assignors.js';
 
@@ -24,35 +25,14 @@ export interface Ownership {
   from: number;
   to: number;
   owner: number;
-  crash?: { commitUs: number; report: GroupChangeReport };
+  crash?: { commitUs: number; report: GroupChangeRow };
 }
 
-/** One change of the group as the report shows it (model.parameters.groupChanges). */
-export interface GroupChangeReport {
-  /** What happened, e.g. "consumer-2 crashed", "consumer-4, consumer-5 joined". */
-  change: string;
-  kind: 'join' | 'leave' | 'crash';
-  /** The members that joined, left or crashed. */
-  members: string[];
-  atMs: number;
-  /** When the rebalance it caused began (a crash: after the session timeout) and when its last round ended. */
-  rebalanceAtMs: number;
-  settledAtMs: number;
-  /** Rounds (cooperative: 2 when partitions changed hands) and distinct partitions whose owner changed. */
-  rounds: number;
-  partitionsMoved: number;
-  /** Partition-seconds during which a partition had no consuming owner, from the change to the settled group. */
-  stoppedPartitionSeconds: number;
-  /** A crash: records it processed after its last commit, read again by the next owners (duplicates). */
-  redelivered?: number;
-  /** A crash: its last commit, ms from the start of the run. */
-  lastCommitMs?: number;
-}
 
 export interface GroupSchedule {
   ownership: Ownership[][];
   assignments: { atUs: number; owners: Int32Array; reason: string }[];
-  changes: GroupChangeReport[];
+  changes: GroupChangeRow[];
 }
 
 interface Member {
@@ -86,7 +66,7 @@ export function planGroup(o: GroupScheduleInput): GroupSchedule {
   const cooperative = assignor.rebalance === 'cooperative';
   const ownership: Ownership[][] = Array.from({ length: o.partitions }, () => [{ from: 0, to: Infinity, owner: -1 }]);
   const assignments: GroupSchedule['assignments'] = [];
-  const changes: GroupChangeReport[] = [];
+  const changes: GroupChangeRow[] = [];
   const members: Member[] = [];
   /** The group's view: which member (slot) holds each partition, -1 none. */
   const holder = new Int32Array(o.partitions).fill(-1);
@@ -186,7 +166,7 @@ export function planGroup(o: GroupScheduleInput): GroupSchedule {
   }
 
   let busyUntil = 0;
-  const pending: { at: number; report: GroupChangeReport; atUs: number }[] = [];
+  const pending: { at: number; report: GroupChangeRow; atUs: number }[] = [];
   const queue = [...o.changes];
   const startRebalance = (trigger: number) => {
     // Waits for any running rebalance and for crashed members still in the group (their session timeout),
@@ -213,8 +193,8 @@ export function planGroup(o: GroupScheduleInput): GroupSchedule {
   function apply(g: GroupChange): void {
     const at = g.atMs * 1000;
     const alive = members.filter((m) => m.inGroup && m.crashedUs === null);
-    const report = (change: string, kind: GroupChangeReport['kind'], ids: string[]): GroupChangeReport => {
-      const r: GroupChangeReport = { change, kind, members: ids, atMs: g.atMs, rebalanceAtMs: g.atMs, settledAtMs: g.atMs, rounds: 0, partitionsMoved: 0, stoppedPartitionSeconds: 0 };
+    const report = (change: string, kind: GroupChangeRow['kind'], ids: string[]): GroupChangeRow => {
+      const r: GroupChangeRow = { change, kind, members: ids, atMs: g.atMs, rebalanceAtMs: g.atMs, settledAtMs: g.atMs, rounds: 0, partitionsMoved: 0, stoppedPartitionSeconds: 0 };
       changes.push(r);
       return r;
     };

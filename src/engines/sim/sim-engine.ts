@@ -25,7 +25,8 @@ import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.j
 import type { Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { MinHeap } from './min-heap.js';
-import { planGroup, type GroupChangeReport, type Ownership } from './group-schedule.js';
+import type { GroupChangeRow } from '../../report/schema.js';
+import { planGroup, type Ownership } from './group-schedule.js';
 
 
 /** rec.flags bit: the record's ack was reported (it may come back to the queue when its consumer changes). */
@@ -97,7 +98,7 @@ export class SimEngine implements Engine {
     this.ownership = Array.from({ length: this.maxPartitions }, () => []);
     this.outputs = Array.from({ length: slots }, () => []);
     this.outputHeads = new Array(slots).fill(0);
-    let groupChanges: GroupChangeReport[] = [];
+    let groupChanges: GroupChangeRow[] = [];
     if (spec.groupChanges.length > 0) {
       if (this.maxPartitions > spec.partitions || this.plannedGrowth) throw new Error('simulator: consumer-group changes and partition growth in one run are not modelled');
       const plan = planGroup({ partitions: spec.partitions, consumers: spec.consumers, slots, assignor: spec.assignor, changes: spec.groupChanges,

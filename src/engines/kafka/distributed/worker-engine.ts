@@ -10,7 +10,7 @@ import { runError } from '../../../errors.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../../types.js';
 import { bufferLimit } from '../batching-producer.js';
 import { spreadOver } from '../kafka-engine.js';
-import { ACKED, EVENT, EVENT_STRIDE, SENT, epochMs, writeEvent, type FromSlice } from '../slice-protocol.js';
+import { ACKED, EVENT, EVENT_STRIDE, SENT, epochMs, wallClock, writeEvent, type FromSlice } from '../slice-protocol.js';
 import { SliceThread } from '../slice-thread.js';
 import type { Down, SliceOrder, Up } from './wire.js';
 
@@ -52,14 +52,7 @@ export class WorkerEngine implements Engine {
 
   constructor(private readonly o: WorkerEngineOptions) {
     this.spec = o.order.spec;
-    const engine = this;
-    this.clock = {
-      nowUs: () => (epochMs() - engine.originEpochMs) * 1000,
-      waitUntil(us: number) {
-        const aheadMs = (us - this.nowUs()) / 1000;
-        return aheadMs > 1 ? new Promise<void>((resolve) => setTimeout(resolve, aheadMs)) : undefined;
-      },
-    };
+    this.clock = wallClock(() => this.originEpochMs);
   }
 
   /** Whether the coordinator has said the run is over. */
