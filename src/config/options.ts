@@ -110,7 +110,7 @@ export function parseUserDist(raw: string, label: string): UserDistribution {
 export function parseModelFile(raw: string, label: string): ModelRef {
   const path = nonBlank(raw, label);
   if (path === '-') throw bad(`${label} reads a model file, not standard input; give its path`);
-  return { path, model: readModelFile(path) };
+  return { path, model: readModelFile(path, `${label} model file`) };
 }
 
 /** "3" (that many of --client) or "java:2,librdkafka:1" (a client mix). */

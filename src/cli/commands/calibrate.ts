@@ -3,12 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { BROKER_OPTIONS, duration, integer, LIMITS, OPTIONS, text } from '../../config/options.js';
 import { EXIT, runError } from '../../errors.js';
+import { option } from '../../config/option.js';
 import { calibrate } from '../../engines/kafka/calibrate.js';
 import { describeError } from '../../engines/kafka/client.js';
 import { validateModel } from '../../engines/sim/model.js';
 import { kbenchVersion } from '../version.js';
 import { defineCommand } from '../command.js';
-import { withCluster } from './kafka-common.js';
+import { parseTopicName, withCluster } from './kafka-common.js';
 
 export const calibrateCommand = defineCommand({
   name: 'calibrate',
@@ -19,12 +20,12 @@ export const calibrateCommand = defineCommand({
     duration: duration(3000, 600_000, { describe: 'about how long to measure, all phases together', default: '30s' }),
     partitions: integer(1, LIMITS.partitions, { describe: 'partitions of the calibration topic (the cluster-wide ceiling is measured over them)', default: '6' }),
     replicationFactor: OPTIONS.replicationFactor,
-    name: text(undefined, { describe: 'the model\'s name, shown in reports (default: the bootstrap address)' }),
+    name: option('string', '1–249 of a-z A-Z 0-9 . _ -', parseTopicName, { describe: 'the model\'s name, shown in reports (default: the bootstrap address)' }),
     quiet: OPTIONS.quiet,
   },
   async handler(options, io) {
     const a = options.values;
-    const command = `kbench calibrate --brokers ${(a.brokers ?? []).join(',')} --duration ${a.duration / 1000}s --partitions ${a.partitions}${a.replicationFactor !== 1 ? ` --replication-factor ${a.replicationFactor}` : ''}${a.out !== '-' ? ` --out ${a.out}` : ''}`;
+    const command = `kbench calibrate --brokers ${(a.brokers ?? []).join(',')} --duration ${a.duration / 1000}s --partitions ${a.partitions}${a.replicationFactor !== 1 ? ` --replication-factor ${a.replicationFactor}` : ''}${a.name !== undefined ? ` --name ${a.name}` : ''}${a.out !== '-' ? ` --out ${a.out}` : ''}`;
     const model = await withCluster(options, async ({ kafka, admin, brokers, connectTimeoutMs }) => {
       try {
         return await calibrate({

@@ -68,14 +68,16 @@ export interface SimModel {
   notes: string[];
 }
 
-const bad = (path: string, what: string) => usageError(`model file ${shown(path)}: ${what}`, ERROR_CODES.badInput);
+const bad = (path: string, what: string, file = 'model file') => usageError(`${file} ${shown(path)}: ${what}`, ERROR_CODES.badInput);
 
 type Obj = Record<string, unknown>;
 
 /** Checks a parsed document; the first problem is thrown as one line naming the field. */
-export function validateModel(doc: unknown, path: string): SimModel {
+export function validateModel(doc: unknown, path: string, file = 'model file'): SimModel {
+  const bad0 = bad;
+  const badHere = (p: string, what: string) => bad0(p, what, file);
   const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-  const fail = (field: string, want: string) => { throw bad(path, `${field} must be ${want}`); };
+  const fail = (field: string, want: string) => { throw badHere(path, `${field} must be ${want}`); };
   const field = (o: Obj, name: string, _at: string) => (Object.hasOwn(o, name) ? o[name] : undefined);
   const obj = (o: Obj, name: string, at: string): Obj => { const v = field(o, name, at); if (!isObj(v)) fail(`${at}${name}`, 'an object'); return v as Obj; };
   const str = (o: Obj, name: string, at: string): string => { const v = field(o, name, at); if (typeof v !== 'string' || v === '') fail(`${at}${name}`, 'a non-empty string'); return v as string; };
@@ -87,8 +89,8 @@ export function validateModel(doc: unknown, path: string): SimModel {
   };
   const intOrNull = (o: Obj, name: string, at: string): number | null => { const v = field(o, name, at); if (v !== null && !Number.isInteger(v)) fail(`${at}${name}`, 'an integer or null'); return v as number | null; };
 
-  if (!isObj(doc)) throw bad(path, `is not a JSON object (a ${MODEL_FORMAT} document)`);
-  if (doc.format !== MODEL_FORMAT) throw bad(path, `format is ${shown(String(doc.format))}, not ${MODEL_FORMAT} (write one with kbench calibrate)`);
+  if (!isObj(doc)) throw badHere(path, `is not a JSON object (a ${MODEL_FORMAT} document)`);
+  if (doc.format !== MODEL_FORMAT) throw badHere(path, `format is ${shown(String(doc.format))}, not ${MODEL_FORMAT} (write one with kbench calibrate)`);
   const cluster = obj(doc, 'cluster', '');
   const bootstrap = field(cluster, 'bootstrap', 'cluster.');
   if (!Array.isArray(bootstrap) || bootstrap.length === 0 || !bootstrap.every((b) => typeof b === 'string')) fail('cluster.bootstrap', 'a list of host:port strings');
@@ -147,15 +149,15 @@ export function validateModel(doc: unknown, path: string): SimModel {
 export const MODEL_FILE_LIMIT = INPUT_LIMITS.workloadFile;
 
 /** A model file, read and checked: one line per problem (missing, too large, not JSON, bad field). */
-export function readModelFile(path: string): SimModel {
-  const text = readInputText(path, 'model file', MODEL_FILE_LIMIT);
+export function readModelFile(path: string, file = 'model file'): SimModel {
+  const text = readInputText(path, file, MODEL_FILE_LIMIT);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw bad(path, `is not JSON (${(e as Error).message.split('\n')[0]})`);
+    throw bad(path, `is not JSON (${(e as Error).message.split('\n')[0]})`, file);
   }
-  return validateModel(doc, path);
+  return validateModel(doc, path, file);
 }
 
 /** The model shipped with kbench (models/local-broker.json, found from src/ or dist/src/). */
