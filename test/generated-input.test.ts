@@ -64,6 +64,7 @@ const VALID: Record<string, { positionals: string[]; flags?: Record<string, stri
   run: { positionals: [] }, partition: { positionals: ['k'], flags: { partitions: '3' } }, compare: { positionals: ['a.json', 'b.json'] },
   plan: { positionals: [] }, analyze: { positionals: [] }, report: { positionals: ['r.json'] }, topic: { positionals: ['list'] },
   group: { positionals: ['list'] }, worker: { positionals: [], flags: { brokers: '127.0.0.1:1' } }, produce: { positionals: [], flags: { topic: 't' } }, consume: { positionals: [], flags: { topic: 't', group: 'g' } },
+  calibrate: { positionals: [] },
 };
 
 function caseFor(command: (typeof COMMANDS)[number]) {

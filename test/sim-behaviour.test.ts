@@ -64,7 +64,8 @@ describe('latency model', () => {
     const spread = await simReport('--key', 'user_id', '--partition-capacity', '8000', '--rate', '10000', '--duration', '10s');
     // 2000 records/s pile up for 10 s on one partition: the last waits ~2.5 s.
     expect(hot.phases[0].latency.produce.max).toBeGreaterThan(2000);
-    expect(spread.phases[0].latency.produce.p99).toBeLessThan(5);
+    // Spread: the time model's own latency only (java's 5 ms linger plus the measured request p99, ~10 ms).
+    expect(spread.phases[0].latency.produce.p99).toBeLessThan(25);
     expect(hot.phases[0].throughput.achievedPerSec).toBeLessThan(8100);
   });
 });

@@ -8,6 +8,7 @@ import { camel, envName, kebab, Problems, type OptionTable } from '../config/opt
 import { ERROR_CODES, EXIT, KbenchError, shown, usageError, type ExitCode } from '../errors.js';
 import { declareOptions, usageOf, type AnyCommand } from './command.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import { compareCommand } from './commands/compare.js';
 import { consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
@@ -25,7 +26,7 @@ import { describeError } from '../engines/kafka/client.js';
 /** Every command, in help order. `kbench` alone is `kbench run` without a workload file. */
 export const COMMANDS: readonly AnyCommand[] = [
   runCommand, partitionCommand, compareCommand, planCommand, analyzeCommand, reportCommand,
-  topicCommand, groupCommand, produceCommand, consumeCommand, workerCommand,
+  topicCommand, groupCommand, produceCommand, consumeCommand, workerCommand, calibrateCommand,
 ];
 
 // yargs drops a lone "-" (the usual name of stdin, and a key like any other); it travels under this

@@ -12,6 +12,7 @@ import { formatBytes, INPUT_LIMITS } from './input-files.js';
 import { ACKS, COMPRESSIONS, parseProducerProps, readPropertiesFile } from './producer-settings.js';
 import { readClientConfigFile, SASL_MECHANISMS, SECURITY_PROTOCOLS, STORE_TYPES } from './client-security.js';
 import { KEY_KINDS, type KeySpec, type UserDistribution } from './run-spec.js';
+import { MODEL_FILE_LIMIT, MODEL_FORMAT, readModelFile, type ModelRef } from '../engines/sim/model.js';
 import { option, type Meta, type OptionTable } from './option.js';
 import {
   formatDuration, nonBlank, parseChoice, parseCount, parseDuration, parseList, parsePercent, parseRunPoint, parseSize, parseSwitch, type RunPoint,
@@ -112,6 +113,13 @@ export function parseUserDist(raw: string, label: string): UserDistribution {
   throw bad(`unknown ${label} ${shown(raw)}; use uniform or zipf:<s>, e.g. zipf:0.8`);
 }
 
+/** `--model file.json`: the file, read and checked (one line per problem). */
+export function parseModelFile(raw: string, label: string): ModelRef {
+  const path = nonBlank(raw, label);
+  if (path === '-') throw bad(`${label} reads a model file, not standard input; give its path`);
+  return { path, model: readModelFile(path, `${label} model file`) };
+}
+
 /** "3" (that many of --client) or "java:2,librdkafka:1" (a client mix). */
 export type ProducersSpec = { count: number } | { mix: ClientName[] };
 
@@ -177,8 +185,10 @@ export const OPTIONS = {
   consumers: integer(0, LIMITS.consumers, { describe: 'consumers in the group; 0 for a produce-only run (no group, produce latency only)', default: '3', inWorkloadFile: true }),
   assignor: choice(ASSIGNOR_NAMES, { describe: 'partition assignor of the group', default: 'range', inWorkloadFile: true }),
   consumerRate: rate({ describe: 'records/s one consumer can process', default: '5000', inWorkloadFile: true }),
-  partitionCapacity: rate({ describe: 'simulator: records/s one partition can append', default: SHARED_DEFAULTS.partitionCapacity, inWorkloadFile: true }),
-  produceLatency: duration(0, 60_000, { describe: 'simulator: ack latency of an idle partition', default: '2ms', inWorkloadFile: true }),
+  partitionCapacity: rate({ describe: 'simulator: records/s one partition can append, instead of the model\'s per-partition ceiling (records/s and bytes/s)', inWorkloadFile: true }),
+  produceLatency: duration(0, 60_000, { describe: 'simulator: every produce request takes this long, instead of the model\'s measured latency distribution', inWorkloadFile: true }),
+  model: option('string', `a ${MODEL_FORMAT} JSON file (kbench calibrate --out), up to ${formatBytes(MODEL_FILE_LIMIT)}`, parseModelFile,
+    { describe: 'simulator: the time model (produce latency, ceilings) measured on a cluster by kbench calibrate (default: the model shipped with kbench, measured on its local broker)', inWorkloadFile: true }),
   rebalanceTime: duration(0, 600_000, { describe: 'simulator: how long one rebalance round stops consumers', default: '1s', inWorkloadFile: true }),
   growTo: integer(2, LIMITS.partitions, { describe: 'raise the partition count to this mid-run', inWorkloadFile: true }),
   growAt: option('string', 'a percentage of the run, or a time from its start', (raw, label) => parseRunPoint(raw, label, LIMITS.durationMs),
@@ -206,9 +216,9 @@ export const OPTIONS = {
   workers: integer(1, LIMITS.workers, { describe: 'live: spread the run over this many `kbench worker` processes (any machines that reach the cluster), coordinated through Kafka', inWorkloadFile: true }),
   workerPool: option('string', '1–100 of a-z A-Z 0-9 . _ -', parseWorkerPool, { describe: 'live, with --workers: the pool of workers to use (kbench worker --pool); runs in different pools never share workers', default: 'default', inWorkloadFile: true }),
   workerTimeout: duration(1000, 3_600_000, { describe: 'live, with --workers: give up when the workers have not all joined after this long', default: '60s', inWorkloadFile: true }),
-  linger: duration(0, LIMITS.lingerMs, { describe: 'live: how long a producer waits for more records before it sends (linger.ms)', default: '5ms', inWorkloadFile: true }),
+  linger: duration(0, LIMITS.lingerMs, { describe: 'how long a producer waits for more records before it sends (linger.ms); live default 5ms, simulator default: each client profile\'s own', default: '5ms', inWorkloadFile: true }),
   batchSize: option('string', `0–${n(LIMITS.batchBytes)} bytes; 64KiB works`, (raw, label) => parseSize(raw, label, { min: 0, max: LIMITS.batchBytes }),
-    { describe: 'live: bytes (keys and values) a producer buffers before it sends them in one request, over all partitions', default: '512KiB', inWorkloadFile: true }, { min: 0, max: LIMITS.batchBytes, unit: '' }),
+    { describe: 'bytes (keys and values) a producer buffers before it sends them: live, in one request over all partitions (default 512KiB); simulator, per partition (batch.size; default: each client profile\'s own)', default: '512KiB', inWorkloadFile: true }, { min: 0, max: LIMITS.batchBytes, unit: '' }),
   compression: choice(COMPRESSIONS, { describe: 'live: compression of the producers\' record batches', default: 'none', inWorkloadFile: true }),
   producerProps: option('string', 'key=value[,key=value…] with Kafka producer property names', parseProducerProps,
     { describe: 'producer settings in Kafka\'s syntax (acks, enable.idempotence, linger.ms, batch.size, compression.type, …); the named options win', list: true, inWorkloadFile: true }),
@@ -255,7 +265,7 @@ export const RUN_OPTIONS = {
   rate: OPTIONS.rate, duration: OPTIONS.duration, messages: OPTIONS.messages, producers: OPTIONS.producers,
   client: OPTIONS.client, recordSize: OPTIONS.recordSize, seed: OPTIONS.seed, consumers: OPTIONS.consumers,
   assignor: OPTIONS.assignor, consumerRate: OPTIONS.consumerRate, partitionCapacity: OPTIONS.partitionCapacity,
-  produceLatency: OPTIONS.produceLatency, rebalanceTime: OPTIONS.rebalanceTime, growTo: OPTIONS.growTo, growAt: OPTIONS.growAt,
+  produceLatency: OPTIONS.produceLatency, model: OPTIONS.model, rebalanceTime: OPTIONS.rebalanceTime, growTo: OPTIONS.growTo, growAt: OPTIONS.growAt,
   scaleConsumers: OPTIONS.scaleConsumers, killConsumer: OPTIONS.killConsumer, sessionTimeout: OPTIONS.sessionTimeout, autoCommitInterval: OPTIONS.autoCommitInterval,
   metadataRefresh: OPTIONS.metadataRefresh, autoOffsetReset: OPTIONS.autoOffsetReset, brokers: OPTIONS.brokers,
   connectTimeout: OPTIONS.connectTimeout, keepTopic: OPTIONS.keepTopic, replicationFactor: OPTIONS.replicationFactor,

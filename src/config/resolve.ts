@@ -7,6 +7,7 @@ import { LIMITS, RUN_OPTIONS, type GroupChangeEntry } from './options.js';
 import { PRODUCER_PROPERTIES } from './producer-settings.js';
 import { keyLabel, type GroupChange, type RunSpec } from './run-spec.js';
 import { formatDuration, runPointMs } from './units.js';
+import { defaultModel, idleMedianMs } from '../engines/sim/model.js';
 
 export type RunOptions = Resolved<typeof RUN_OPTIONS>;
 
@@ -102,6 +103,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
   }
   problems.throwIfAny();
 
+  const model = o.model ?? { path: null, model: defaultModel() };
   const spec: RunSpec = {
     key: keyLabel(o.key),
     keySpec: o.key,
@@ -124,8 +126,10 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     assignor: o.assignor,
     consumerRate: o.consumerRate,
     consumerPaced: brokers !== null && given(sources.consumerRate),
-    partitionCapacity: o.partitionCapacity,
-    produceLatencyMs: o.produceLatency,
+    partitionCapacity: o.partitionCapacity ?? model.model.ceilings.partition.recordsPerSec,
+    produceLatencyMs: o.produceLatency ?? idleMedianMs(model.model),
+    model,
+    simGiven: { produceLatency: o.produceLatency !== undefined, partitionCapacity: o.partitionCapacity !== undefined, linger: given(sources.linger), batchSize: given(sources.batchSize) },
     rebalanceMs: o.rebalanceTime,
     growTo,
     growAtMs,

@@ -3,6 +3,7 @@
 import type { AssignorName } from '../groups/assignors.js';
 import type { ClientName } from '../partitioners/profiles.js';
 import type { ProducerSettings } from './producer-settings.js';
+import type { ModelRef } from '../engines/sim/model.js';
 
 export const KEY_KINDS = ['user_id', 'country', 'none', 'device_id', 'order_id', 'fixed', 'file'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
@@ -54,10 +55,16 @@ export interface RunSpec extends ProducerSettings {
   /** Live engine: each consumer processes at most consumerRate records/s (only when --consumer-rate
    * is given: otherwise live consumers read as fast as they can, and consumerRate is the simulator's). */
   consumerPaced: boolean;
-  /** Records/s one partition leader can append (simulator model). */
+  /** Records/s one partition leader can append (simulator): --partition-capacity, else the model's ceiling. */
   partitionCapacity: number;
-  /** Send → ack latency of an idle partition, ms (simulator model). */
+  /** Send → ack latency of an idle partition, ms (simulator): --produce-latency, else the median the
+   * model measured at its lowest load (the simulator then draws from the whole distribution). */
   produceLatencyMs: number;
+  /** Simulator: the time model (--model, or the default shipped with kbench; path null) and where it came from. */
+  model: ModelRef;
+  /** Simulator: which of its settings were given, replacing the model's values (produce latency,
+   * partition capacity) or the client profiles' defaults (linger, batch size). */
+  simGiven: { produceLatency: boolean; partitionCapacity: boolean; linger: boolean; batchSize: boolean };
   /** How long one rebalance round stops the affected consumers, ms (simulator model). */
   rebalanceMs: number;
   growTo: number | null;

@@ -26,7 +26,14 @@ export interface ClientProfile {
   nullKey: NullKeyStrategy;
   /** The client's default metadata max age (how late it notices new partitions), ms. */
   metadataMaxAgeMs: number;
+  /** The client's default linger (how long a batch waits for more records before it is sent), ms. */
+  lingerMs: number;
+  /** The client's default batch size: a partition's batch is sent once it holds this many bytes. */
+  batchBytes: number;
 }
+
+/** kafkajs has neither linger nor batch size: each send() call is one request with what it was given. */
+const UNBOUNDED_BATCH = 16 * 1024 * 1024;
 
 const javaMurmur = (key: Uint8Array, n: number) => maskedModulo(murmur2(key), n);
 
@@ -40,6 +47,9 @@ export const CLIENT_PROFILES: Record<ClientName, ClientProfile> = {
     // The record that crosses batch.size still goes to the old partition (BuiltInPartitioner).
     nullKey: { kind: 'sticky-bytes', limitBytes: 16384, switchAfterCrossing: true },
     metadataMaxAgeMs: 300_000,
+    // Kafka 4.0 KIP-1030: linger.ms default 0 → 5; batch.size 16384 (ProducerConfig).
+    lingerMs: 5,
+    batchBytes: 16384,
   },
   kafkajs: {
     name: 'kafkajs',
@@ -49,6 +59,9 @@ export const CLIENT_PROFILES: Record<ClientName, ClientProfile> = {
     emptyKeyIsNull: false,
     nullKey: { kind: 'round-robin', start: 'random' },
     metadataMaxAgeMs: 300_000,
+    // kafkajs 2.2.4: no linger.ms nor batch.size; producer.send() sends what it is given at once.
+    lingerMs: 0,
+    batchBytes: UNBOUNDED_BATCH,
   },
   'kafkajs-legacy': {
     name: 'kafkajs-legacy',
@@ -58,6 +71,9 @@ export const CLIENT_PROFILES: Record<ClientName, ClientProfile> = {
     emptyKeyIsNull: false,
     nullKey: { kind: 'round-robin', start: 'random' },
     metadataMaxAgeMs: 300_000,
+    // kafkajs 2.2.4: no linger.ms nor batch.size; producer.send() sends what it is given at once.
+    lingerMs: 0,
+    batchBytes: UNBOUNDED_BATCH,
   },
   librdkafka: {
     name: 'librdkafka',
@@ -67,6 +83,10 @@ export const CLIENT_PROFILES: Record<ClientName, ClientProfile> = {
     emptyKeyIsNull: true,
     nullKey: { kind: 'sticky-time', lingerMs: 10 },
     metadataMaxAgeMs: 300_000,
+    // CONFIGURATION.md: linger.ms (queue.buffering.max.ms) 5 since v1.5.0 (was 0.5); batch.size
+    // 1000000 bytes (and batch.num.messages 10000, not modelled).
+    lingerMs: 5,
+    batchBytes: 1_000_000,
   },
   sarama: {
     name: 'sarama',
@@ -76,6 +96,10 @@ export const CLIENT_PROFILES: Record<ClientName, ClientProfile> = {
     emptyKeyIsNull: false,
     nullKey: { kind: 'random' },
     metadataMaxAgeMs: 600_000,
+    // sarama Config: Producer.Flush.Frequency 0 and Flush.Bytes 0 ("as fast as possible"); a request
+    // is bounded by Producer.MaxMessageBytes 1000000. (Defaults as read, not re-verified here.)
+    lingerMs: 0,
+    batchBytes: 1_000_000,
   },
   'franz-go': {
     name: 'franz-go',
@@ -86,6 +110,10 @@ export const CLIENT_PROFILES: Record<ClientName, ClientProfile> = {
     // franz-go resets its byte count *including* the crossing record, which goes to the new partition.
     nullKey: { kind: 'sticky-bytes', limitBytes: 65536, switchAfterCrossing: false },
     metadataMaxAgeMs: 300_000,
+    // kgo: ProducerLinger default 0 in the 1.x releases read for the partitioner; ProducerBatchMaxBytes
+    // 1000012. (Not re-verified here: newer releases may linger by default.)
+    lingerMs: 0,
+    batchBytes: 1_000_012,
   },
   platformatic: {
     name: 'platformatic',
@@ -95,6 +123,9 @@ export const CLIENT_PROFILES: Record<ClientName, ClientProfile> = {
     emptyKeyIsNull: false,
     nullKey: { kind: 'round-robin', start: 'zero' },
     metadataMaxAgeMs: 5_000,
+    // @platformatic/kafka: no linger by default (each send is a request); not re-verified here.
+    lingerMs: 0,
+    batchBytes: UNBOUNDED_BATCH,
   },
 };
 

@@ -22,6 +22,8 @@ export interface PlanOptions {
   rate: number;
   /** Records/s one partition can take. */
   partitionCapacity: number;
+  /** The capacity is the time model's ceiling (not given): the simulated rows then use the whole model. */
+  capacityFromModel?: boolean;
   consumerRate: number;
   /** Consumers in the group; null = one per partition. */
   consumers: number | null;
@@ -79,7 +81,7 @@ function consumerLoads(spread: Spread, consumers: number, assignor: RunSpec['ass
 export function planSpec(o: Omit<PlanOptions, 'keys'>, key: KeySpec, partitions: number): Readonly<RunSpec> {
   return runSpecWith({
     ...o.base, key, partitions, rate: o.rate, duration: o.simulateMs, consumers: o.consumers ?? partitions,
-    consumerRate: o.consumerRate, partitionCapacity: o.partitionCapacity,
+    consumerRate: o.consumerRate, partitionCapacity: o.capacityFromModel ? undefined : o.partitionCapacity,
   }, {
     duration: '--simulate', partitions: '--partitions entry', consumers: o.consumers === null ? `one consumer per partition at ${partitions} partitions (give --consumers)` : '--consumers',
     partitionCapacity: '--partition-capacity (in records/s)',

@@ -8,6 +8,7 @@ import { planCapacity, planSpec, type PlanResult } from '../../planning/capacity
 import { compactTable } from '../../report/table-style.js';
 import { createPayloads } from '../../workload/payload.js';
 import { defineCommand } from '../command.js';
+import { defaultModel, describeModel } from '../../engines/sim/model.js';
 
 /** What one partition can take: records/s, or a byte rate (turned into records/s with the workload's record size). */
 type Capacity = { recordsPerSec: number } | { bytesPerSec: number };
@@ -30,7 +31,8 @@ export const planCommand = defineCommand({
     partitions: OPTIONS.partitionCounts,
     rate: rate({ describe: 'target records/s', default: SHARED_DEFAULTS.rate }),
     partitionCapacity: option('string', 'records/s, or a byte rate such as 5MB/s', parseCapacity,
-      { describe: 'what one partition can take', default: SHARED_DEFAULTS.partitionCapacity }),
+      { describe: 'what one partition can take (default: the time model\'s per-partition ceiling, records/s and bytes/s)' }),
+    model: OPTIONS.model,
     consumerRate: OPTIONS.consumerRate,
     consumers: integer(1, LIMITS.consumers, { describe: 'consumers in the group (default: one per partition)' }),
     headroom: OPTIONS.headroom,
@@ -48,17 +50,20 @@ export const planCommand = defineCommand({
     let bytes = 0;
     for (let n = 0; n < 512; n++) bytes += payloads.sizeOf(n);
     const recordBytes = bytes / 512 + 12; // value plus a typical key
+    const model = a.model ?? { path: null, model: defaultModel() };
     const options = {
       keys: a.key,
       partitionCounts: a.partitions,
       rate: a.rate,
-      partitionCapacity: 'recordsPerSec' in a.partitionCapacity ? a.partitionCapacity.recordsPerSec : a.partitionCapacity.bytesPerSec / recordBytes,
+      partitionCapacity: a.partitionCapacity === undefined ? Math.min(model.model.ceilings.partition.recordsPerSec, model.model.ceilings.partition.bytesPerSec / recordBytes)
+        : 'recordsPerSec' in a.partitionCapacity ? a.partitionCapacity.recordsPerSec : a.partitionCapacity.bytesPerSec / recordBytes,
+      capacityFromModel: a.partitionCapacity === undefined,
       consumerRate: a.consumerRate,
       consumers: a.consumers ?? null,
       headroom: a.headroom,
       from: a.from ?? null,
       simulateMs: a.simulate,
-      base: { users: a.users, userDist: a.userDist, client: a.client, assignor: a.assignor, seed: a.seed },
+      base: { users: a.users, userDist: a.userDist, client: a.client, assignor: a.assignor, seed: a.seed, model: a.model },
     };
     // The whole plan's size first, then every row's simulated run, before any work: a bad combination fails at once.
     const simulated = options.keys.length * options.partitionCounts.length * options.rate * (options.simulateMs / 1000);
@@ -69,7 +74,8 @@ export const planCommand = defineCommand({
     for (const key of options.keys) for (const n of options.partitionCounts) problems.try(() => planSpec(options, key, n));
     problems.throwIfAny();
     const result = await planCapacity(options);
-    io.stdout(a.json ? JSON.stringify(result, null, 2) + '\n' : renderPlan(result));
+    io.stdout(a.json ? JSON.stringify({ ...result, model: { name: model.model.name, source: model.path ?? 'default (shipped with kbench)', described: describeModel(model) } }, null, 2) + '\n'
+      : renderPlan(result) + `Time model: ${describeModel(model)}.\n`);
     return EXIT.ok;
   },
 });

@@ -5,8 +5,13 @@
 // Model (also in the README):
 // - Producer k sends record n at its intended time and partitions it with its client profile,
 //   using the partition count it knows (metadata refreshes after growth are per producer).
-// - Each partition leader appends FIFO at `partitionCapacity` records/s; ack = append end + base
-//   produce latency. A partition offered more than its capacity builds a queue and produce latency.
+// - Each producer batches per partition as its client does (model.ts, profiles.ts): a batch closes
+//   when it holds batch.size bytes or when it has waited linger.ms; a record's produce latency
+//   includes its wait in the batch.
+// - A closed batch is appended by its partition leader FIFO within the partition's ceiling (records/s
+//   and bytes/s), and by the cluster within its ceiling; ack = append end + one request latency drawn
+//   from the model's distribution for the run's load and record size (a seeded stream). A partition
+//   or cluster offered more than its ceiling builds a queue and produce latency.
 // - Each consumer processes records one at a time at `consumerRate` records/s, in the order they
 //   became available on the partitions it owns. A consumer owning a hot partition builds lag.
 // - Growth N → M, when the runner calls growPartitions: producers switch after their metadata
@@ -21,13 +26,26 @@ import { consumerSlots, type RunSpec } from '../../config/run-spec.js';
 import { runError } from '../../errors.js';
 import { ASSIGNORS, memberId, type GroupMember } from '../../groups/assignors.js';
 import { createProducerPartitioner, type ProducerPartitioner } from '../../partitioners/producer-partitioner.js';
-import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
+import { CLIENT_PROFILES, metadataMaxAgeMs, type ClientName } from '../../partitioners/profiles.js';
 import type { Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { MinHeap } from './min-heap.js';
 import type { GroupChangeRow } from '../../report/schema.js';
 import { planGroup, type Ownership } from './group-schedule.js';
+import { describeModel, LatencySampler } from './model.js';
 
+/** Records one producer has for one partition, not yet sent. */
+interface Batch {
+  producer: number;
+  partition: number;
+  closeUs: number;
+  bytes: number;
+  recs: PlannedRecord[];
+  open: boolean;
+}
+
+
+const fmtBytes = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} kB` : `${Math.round(b)} B`);
 
 /** rec.flags bit: the record's ack was reported (it may come back to the queue when its consumer changes). */
 const ACKED = 1;
@@ -52,8 +70,19 @@ export class SimEngine implements Engine {
   private readonly initialPartitions: number;
   private readonly nextOffset: Float64Array;
   private readonly appendFreeAt: Float64Array;
-  private readonly appendServiceUs: number;
-  private readonly produceLatencyUs: number;
+  private readonly recordServiceUs: number;
+  private readonly byteServiceUs: number;
+  private readonly clusterRecordServiceUs: number;
+  private readonly clusterByteServiceUs: number;
+  private clusterFreeAt = 0;
+  private readonly ackedUpTo: Float64Array;
+  private readonly produceLatencyUs: number | null;
+  private readonly latency: LatencySampler;
+  private readonly latencyRng: Rng;
+  /** Per producer, its open batch per partition; and every open batch by the time its linger ends. */
+  private batches: (Batch | null)[][] = [];
+  private readonly lingering = new MinHeap<Batch>();
+  private batching: { lingerUs: number; batchBytes: number }[] = [];
   private readonly consumeServiceUs: number;
   private producers: { partitioner: ProducerPartitioner; knows: number; refreshAtUs: number; maxAgeMs: number }[] = [];
   private readonly consumerFreeAt: Float64Array;
@@ -89,8 +118,17 @@ export class SimEngine implements Engine {
     this.maxPartitions = Math.max(options.maxPartitions ?? spec.growTo ?? spec.partitions, spec.partitions, this.plannedGrowth?.to ?? 0);
     this.nextOffset = new Float64Array(this.maxPartitions);
     this.appendFreeAt = new Float64Array(this.maxPartitions);
-    this.appendServiceUs = 1e6 / spec.partitionCapacity;
-    this.produceLatencyUs = spec.produceLatencyMs * 1000;
+    this.ackedUpTo = new Float64Array(this.maxPartitions);
+    const model = spec.model.model;
+    const given = spec.simGiven ?? { produceLatency: true, partitionCapacity: true, linger: false, batchSize: false };
+    this.recordServiceUs = 1e6 / spec.partitionCapacity;
+    // --partition-capacity replaces the model's per-partition ceiling, bytes/s included.
+    this.byteServiceUs = given.partitionCapacity ? 0 : 1e6 / model.ceilings.partition.bytesPerSec;
+    this.clusterRecordServiceUs = 1e6 / model.ceilings.cluster.recordsPerSec;
+    this.clusterByteServiceUs = 1e6 / model.ceilings.cluster.bytesPerSec;
+    this.produceLatencyUs = given.produceLatency ? spec.produceLatencyMs * 1000 : null;
+    this.latency = new LatencySampler(model, spec.rate);
+    this.latencyRng = rng.fork('produce-latency');
     this.consumeServiceUs = 1e6 / spec.consumerRate;
     const slots = consumerSlots(spec); // members that join later get slots after the initial ones
     this.consumerFreeAt = new Float64Array(slots);
@@ -116,8 +154,12 @@ export class SimEngine implements Engine {
       name: 'sim',
       simulated: true,
       details: {
+        model: { name: model.name, source: spec.model.path ?? 'default (shipped with kbench)', measuredAt: model.measuredAt, command: model.command, bootstrap: model.cluster.bootstrap },
         partitionCapacityPerSec: spec.partitionCapacity,
-        produceLatencyMs: spec.produceLatencyMs,
+        partitionCapacityBytesPerSec: given.partitionCapacity ? null : model.ceilings.partition.bytesPerSec,
+        clusterCeiling: { recordsPerSec: model.ceilings.cluster.recordsPerSec, bytesPerSec: model.ceilings.cluster.bytesPerSec },
+        produceLatencyMs: given.produceLatency ? spec.produceLatencyMs : 'drawn from the model',
+        batching: spec.producerClients.map((c) => this.batchingOf(c, given)),
         consumerRatePerSec: spec.consumerRate,
         rebalanceMs: spec.rebalanceMs,
         metadataRefreshMs: spec.producerClients.map((c) => metadataMaxAgeMs(spec.metadataRefreshMs, c)),
@@ -126,10 +168,15 @@ export class SimEngine implements Engine {
       },
       notes: [
         'Simulated in virtual time by kbench\'s queueing model; no broker was involved.',
-        `Each partition appends at most ${spec.partitionCapacity} records/s; an idle partition acks in ${spec.produceLatencyMs} ms.`,
+        `Time model: ${describeModel(spec.model)}.`,
+        given.produceLatency
+          ? `Every produce request takes ${spec.produceLatencyMs} ms (--produce-latency), plus any queue at its partition.`
+          : `Produce request latency is drawn from the model's distribution measured near ${spec.rate.toLocaleString('en-US')} records/s (median ${spec.produceLatencyMs} ms at its lowest load), plus any queue at its partition or the cluster.`,
+        `Each partition appends at most ${spec.partitionCapacity.toLocaleString('en-US')} records/s${given.partitionCapacity ? ' (--partition-capacity)' : ` and ${fmtBytes(model.ceilings.partition.bytesPerSec)}/s`}; the cluster at most ${model.ceilings.cluster.recordsPerSec.toLocaleString('en-US')} records/s and ${fmtBytes(model.ceilings.cluster.bytesPerSec)}/s.`,
+        `Producers batch per partition: ${[...new Set(spec.producerClients)].map((c) => { const b = this.batchingOf(c, given); return `${c} linger ${b.lingerMs} ms, batch ${fmtBytes(b.batchBytes)}`; }).join('; ')}${given.linger || given.batchSize ? ' (as given)' : ' (each client\'s defaults)'}.`,
         `Each consumer processes ${spec.consumerRate} records/s, in the order records became available on its partitions.`,
         'Producers use the exact partitioners of their client profiles; the group uses the exact assignor.',
-        'The live producer settings (acks, idempotence, in-flight sends, linger, batch size, compression) are not modelled.',
+        'The other live producer settings (acks, idempotence, in-flight sends, compression) are those the model was measured with, not the run\'s.',
         ...(groupChanges.length ? [
           'Group changes: a join or a clean leave rebalances at once (a leaving member commits first); a crashed member stops without committing, '
           + `the group rebalances after the session timeout (${spec.sessionTimeoutMs / 1000} s), and the records it processed since its last commit `
@@ -143,8 +190,15 @@ export class SimEngine implements Engine {
 
   async start(listener: EngineListener, workload: WorkloadInfo): Promise<void> {
     this.listener = listener;
+    const given = this.spec.simGiven ?? { produceLatency: true, partitionCapacity: true, linger: false, batchSize: false };
+    this.batching = this.spec.producerClients.map((c) => { const b = this.batchingOf(c, given); return { lingerUs: b.lingerMs * 1000, batchBytes: b.batchBytes }; });
+    this.batches = this.spec.producerClients.map(() => new Array<Batch | null>(this.maxPartitions).fill(null));
     this.producers = this.spec.producerClients.map((name, k) => {
-      const profile = CLIENT_PROFILES[name];
+      let profile = CLIENT_PROFILES[name];
+      // Java's built-in partitioner switches a null key's partition after batch.size bytes.
+      if (name === 'java' && given.batchSize && profile.nullKey.kind === 'sticky-bytes') {
+        profile = { ...profile, nullKey: { ...profile.nullKey, limitBytes: Math.max(1, this.spec.batchBytes) } };
+      }
       return {
         partitioner: createProducerPartitioner(profile, this.rng.fork(`producer-${k}`), this.spec.explicitPartition, workload.keyCardinality),
         knows: this.spec.partitions,
@@ -169,6 +223,7 @@ export class SimEngine implements Engine {
       throw runError(`the simulated consumer backlog passed ${this.maxHeldRecords.toLocaleString('en-US')} records (about 200 B of memory each); the run stops here: raise --consumer-rate or --consumers, lower --rate, or shorten --duration`);
     }
     const t = rec.intendedUs;
+    this.closeLingering(t);
     this.advance(t);
     this.now = t;
     this.listener.sent(rec);
@@ -176,12 +231,55 @@ export class SimEngine implements Engine {
     if (t >= producer.refreshAtUs) producer.knows = this.brokerPartitions;
     // Only null keys use the record size (byte-sticky strategies), and their key adds no bytes.
     const partition = producer.partitioner.partition(rec.key, producer.knows, rec.sizeBytes, t, rec.keyIndex);
-    const start = Math.max(t, this.appendFreeAt[partition]);
-    const appended = start + this.appendServiceUs;
-    this.appendFreeAt[partition] = appended;
     rec.partition = partition;
-    rec.offset = this.nextOffset[partition]++;
-    this.inFlight.push(appended + this.produceLatencyUs, rec);
+    const { lingerUs, batchBytes } = this.batching[rec.producer];
+    const open = this.batches[rec.producer];
+    let batch = open[partition];
+    if (batch === null) {
+      batch = { producer: rec.producer, partition, closeUs: t + lingerUs, bytes: 0, recs: [], open: true };
+      open[partition] = batch;
+      if (lingerUs > 0) this.lingering.push(batch.closeUs, batch);
+    }
+    batch.recs.push(rec);
+    batch.bytes += rec.sizeBytes + (rec.key?.length ?? 0);
+    if (lingerUs === 0 || batch.bytes >= batchBytes) this.sendBatch(rec.producer, batch, t);
+  }
+
+  /** The batch leaves its producer at `atUs`: appended within the partition's and the cluster's
+   * ceilings, acked one drawn request latency later. Offsets are given in append order. */
+  private sendBatch(producer: number, batch: Batch, atUs: number): void {
+    batch.open = false;
+    this.batches[producer][batch.partition] = null;
+    const n = batch.recs.length;
+    const p = batch.partition;
+    const start = Math.max(atUs, this.appendFreeAt[p]);
+    const clusterStart = Math.max(atUs, this.clusterFreeAt);
+    this.clusterFreeAt = clusterStart + Math.max(n * this.clusterRecordServiceUs, batch.bytes * this.clusterByteServiceUs);
+    const appended = Math.max(start + Math.max(n * this.recordServiceUs, batch.bytes * this.byteServiceUs), this.clusterFreeAt);
+    this.appendFreeAt[p] = appended;
+    // A partition's records become readable in offset order: a batch is not acked before the one appended ahead of it.
+    const ack = Math.max(this.ackedUpTo[p], appended + (this.produceLatencyUs ?? this.latency.sampleMs(batch.bytes / n, this.latencyRng.next()) * 1000));
+    this.ackedUpTo[p] = ack;
+    for (const rec of batch.recs) {
+      rec.offset = this.nextOffset[p]++;
+      this.inFlight.push(ack, rec);
+    }
+    batch.recs = [];
+  }
+
+  /** Sends, in time order, every batch whose linger ended by `untilUs`. */
+  private closeLingering(untilUs: number): void {
+    while (this.lingering.size && this.lingering.peekTime() <= untilUs) {
+      const batch = this.lingering.pop()!;
+      if (!batch.open) continue; // sent when it filled up
+      this.sendBatch(batch.producer, batch, batch.closeUs);
+    }
+  }
+
+  /** The linger and batch size a producer of client `c` uses: --linger / --batch-size when given, else its client's defaults. */
+  private batchingOf(c: ClientName, given: { linger: boolean; batchSize: boolean }): { lingerMs: number; batchBytes: number } {
+    const profile = CLIENT_PROFILES[c];
+    return { lingerMs: given.linger ? this.spec.lingerMs : profile.lingerMs, batchBytes: given.batchSize ? Math.max(1, this.spec.batchBytes) : profile.batchBytes };
   }
 
   /**
@@ -299,6 +397,7 @@ export class SimEngine implements Engine {
   }
 
   async drain(): Promise<void> {
+    this.closeLingering(Infinity);
     this.advance(Infinity);
   }
 

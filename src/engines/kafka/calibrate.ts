@@ -1,0 +1,221 @@
+// `kbench calibrate`: measures one cluster, briefly, on a topic of its own (created, marked as kbench's
+// and deleted at the end, as a run's), and returns a kbench.model/v1 document for the simulator.
+//
+// Phases, each given a share of --duration:
+//  1. ceilings: --rate max bursts through the live BatchingProducer (512 KiB batches, 5 sends in
+//     flight, acks=all, not idempotent) to one partition and to every partition, with small records
+//     (for records/s) and large ones (for bytes/s). These are what one kafkajs client in this process
+//     can push: on a large cluster the client, not the broker, may be the limit (noted in the file);
+//  2. produce latency: at 3 loads (5%, 25%, 60% of the cluster ceiling for the size) × 2 record sizes,
+//     one produce request every 5 ms (the batching of linger 5 ms) carrying the load's records, one
+//     request in flight (acks=all, idempotent: the live defaults); each request timed send → ack;
+//  3. consumer fetch: one kafkajs consumer reads back everything written, records/s and bytes/s;
+//  4. rebalance round: a second member joins the group; time until both have their assignment;
+//  5. metadata propagation: partitions added; time until the cluster's metadata shows them with leaders.
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
+import { CLIENT_PROFILES } from '../../partitioners/profiles.js';
+import { createRng } from '../../workload/rng.js';
+import { MODEL_FORMAT, MODEL_QUANTILES, type LatencyPoint, type SimModel } from '../sim/model.js';
+import { BatchingProducer } from './batching-producer.js';
+import { withTimeout, type ConnectOptions } from './client.js';
+import { TopicLease } from './topic-lease.js';
+
+export interface CalibrateOptions {
+  kafka: Kafka;
+  admin: Admin;
+  connect: ConnectOptions;
+  durationMs: number;
+  partitions: number;
+  replicationFactor: number;
+  name: string;
+  command: string;
+  version: string;
+  /** One line per phase, for progress. */
+  log(line: string): void;
+}
+
+const SMALL = 100;
+const LARGE = 1000;
+const BULK = 10_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
+  const id = randomBytes(4).toString('hex');
+  const topic = `kbench-calibrate-${id}`;
+  const groupId = `kbench-calibrate-${id}`;
+  const lease = new TopicLease(o.kafka, topic, groupId, o.connect);
+  const notes: string[] = [];
+  const share = (f: number) => Math.max(300, o.durationMs * f);
+  let consumers: Consumer[] = [];
+  try {
+    const cluster = await o.admin.describeCluster();
+    await lease.create(o.partitions, o.replicationFactor);
+    o.log(`calibrate: topic ${topic} (${o.partitions} partitions) on ${cluster.brokers.length} broker(s)`);
+
+    // 1. ceilings
+    const burst = async (bytes: number, onlyPartition: number | null, ms: number) => {
+      let records = 0;
+      let failure: unknown = null;
+      const value = Buffer.alloc(bytes, 0x61);
+      const producer = new BatchingProducer<number>({
+        kafka: o.kafka, topic,
+        settings: { acks: 'all', idempotent: false, maxInFlight: 5, lingerMs: 5, batchBytes: 512 * 1024, compression: 'none' },
+        partitioner: createProducerPartitioner(CLIENT_PROFILES.kafkajs, createRng(1), onlyPartition),
+        metadataMaxAgeMs: 300_000,
+        nowUs: () => performance.now() * 1000,
+        onAcked: () => { records++; },
+        onFailed: (e) => { failure ??= e; },
+      });
+      await producer.connect();
+      try {
+        const start = performance.now();
+        let n = 0;
+        while (performance.now() - start < ms && failure === null) {
+          const full = producer.add({ key: null, value, tag: n++ });
+          if (full) await full;
+          else if (n % 2000 === 0) await new Promise((r) => setImmediate(r));
+        }
+        await producer.drain();
+        const seconds = (performance.now() - start) / 1000;
+        if (failure) throw failure;
+        return { recordsPerSec: Math.round(records / seconds), bytesPerSec: Math.round((records * bytes) / seconds) };
+      } finally {
+        await producer.disconnect().catch(() => undefined);
+      }
+    };
+    const pRec = await burst(SMALL, 0, share(0.08));
+    const pBytes = await burst(BULK, 0, share(0.08));
+    const cRec = await burst(SMALL, null, share(0.08));
+    const cBytes = await burst(BULK, null, share(0.08));
+    const partition = { recordsPerSec: pRec.recordsPerSec, bytesPerSec: Math.max(pBytes.bytesPerSec, pRec.bytesPerSec) };
+    const clusterCeiling = { recordsPerSec: Math.max(cRec.recordsPerSec, partition.recordsPerSec), bytesPerSec: Math.max(cBytes.bytesPerSec, cRec.bytesPerSec, partition.bytesPerSec), partitions: o.partitions };
+    o.log(`calibrate: ceilings: partition ${partition.recordsPerSec} records/s, ${partition.bytesPerSec} B/s; cluster ${clusterCeiling.recordsPerSec} records/s, ${clusterCeiling.bytesPerSec} B/s`);
+    notes.push('Ceilings are what one kafkajs producer in one process could push (512 KiB batches, 5 sends in flight): on a cluster faster than that client, they are the client\'s, not the brokers\'.');
+
+    // 2. produce latency
+    const producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await producer.connect();
+    const points: LatencyPoint[] = [];
+    try {
+      for (const bytes of [SMALL, LARGE]) {
+        const ceiling = Math.min(clusterCeiling.recordsPerSec, clusterCeiling.bytesPerSec / bytes);
+        for (const f of [0.05, 0.25, 0.6]) {
+          const load = Math.max(200, Math.round(ceiling * f));
+          const tickMs = 5;
+          const perRequest = Math.max(1, Math.round((load * tickMs) / 1000));
+          const value = Buffer.alloc(bytes, 0x62);
+          const times: number[] = [];
+          const start = performance.now();
+          let k = 0;
+          while (performance.now() - start < share(0.05)) {
+            const due = start + k * tickMs;
+            const wait = due - performance.now();
+            if (wait > 0) await sleep(wait);
+            const messages = Array.from({ length: perRequest }, (_, i) => ({ value, partition: (k * perRequest + i) % o.partitions }));
+            const t0 = performance.now();
+            await producer.send({ topic, acks: -1, messages });
+            times.push(performance.now() - t0);
+            k++;
+          }
+          times.sort((a, b) => a - b);
+          const q = (x: number) => Math.round(times[Math.min(times.length - 1, Math.floor(x * times.length))] * 1000) / 1000;
+          const actual = Math.round((k * perRequest) / ((performance.now() - start) / 1000));
+          points.push({ recordsPerSec: actual, recordBytes: bytes, requests: times.length, ms: MODEL_QUANTILES.map(q) });
+          o.log(`calibrate: latency at ${actual} records/s × ${bytes} B: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms (${times.length} requests)`);
+        }
+      }
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+    notes.push('Produce latency is one request, send → ack (acks=all, idempotent, one request in flight), one request every 5 ms; it excludes time in the client\'s batch, which the simulator adds from linger and batch size.');
+
+    // 3. consumer fetch
+    const ends = await o.admin.fetchTopicOffsets(topic);
+    const total = ends.reduce((s, e) => s + Number(e.high), 0);
+    const reader = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 300, sessionTimeout: 10_000, allowAutoTopicCreation: false });
+    consumers.push(reader);
+    await reader.connect();
+    await reader.subscribe({ topic, fromBeginning: true });
+    let read = 0;
+    let readBytes = 0;
+    let first = 0;
+    let last = 0;
+    const readLimitMs = share(0.15);
+    const readStart = performance.now();
+    await reader.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (first === 0) first = performance.now();
+        read += batch.messages.length;
+        for (const m of batch.messages) readBytes += m.value?.length ?? 0;
+        last = performance.now();
+      },
+    });
+    while (read < total && performance.now() - readStart < readLimitMs + 10_000 && (first === 0 || performance.now() - first < readLimitMs)) await sleep(20);
+    const readSeconds = Math.max(0.001, (last - first) / 1000);
+    const consumer = { fetchRecordsPerSec: Math.max(1, Math.round(read / readSeconds)), fetchBytesPerSec: Math.max(1, Math.round(readBytes / readSeconds)) };
+    o.log(`calibrate: consumer read ${read} of ${total} records: ${consumer.fetchRecordsPerSec} records/s, ${consumer.fetchBytesPerSec} B/s`);
+    notes.push('Consumer fetch throughput is one kafkajs consumer reading back the calibration topic from the beginning, doing nothing with the records.');
+
+    // 4. rebalance round
+    let joinsA = 0;
+    reader.on(reader.events.GROUP_JOIN, () => { joinsA++; });
+    const second = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 300, sessionTimeout: 10_000, allowAutoTopicCreation: false });
+    consumers.push(second);
+    let joinedB = false;
+    second.on(second.events.GROUP_JOIN, () => { joinedB = true; });
+    await second.connect();
+    await second.subscribe({ topic, fromBeginning: false });
+    const joinStart = performance.now();
+    await second.run({ autoCommit: false, eachBatch: async () => undefined });
+    await withTimeout((async () => { while (!(joinedB && joinsA > 0)) await sleep(5); })(), 30_000, 'the rebalance did not finish within 30 s');
+    const rebalanceMs = Math.round(performance.now() - joinStart);
+    o.log(`calibrate: rebalance round ${rebalanceMs} ms`);
+    notes.push('The rebalance round is from a second kafkajs member starting to both members having their assignment (heartbeat 300 ms, the cluster\'s own group.initial.rebalance.delay.ms).');
+
+    // 5. metadata propagation
+    const grown = o.partitions + 2;
+    const growStart = performance.now();
+    await o.admin.createPartitions({ topicPartitions: [{ topic, count: grown }] });
+    await withTimeout((async () => {
+      for (;;) {
+        const md = await o.admin.fetchTopicMetadata({ topics: [topic] });
+        const parts = md.topics[0]?.partitions ?? [];
+        if (parts.length >= grown && parts.every((p) => p.leader >= 0)) return;
+        await sleep(5);
+      }
+    })(), 30_000, 'the new partitions got no leader within 30 s');
+    const metadataPropagationMs = Math.round(performance.now() - growStart);
+    o.log(`calibrate: metadata propagation ${metadataPropagationMs} ms`);
+    notes.push('Metadata propagation is from CreatePartitions until the metadata shows the new partitions with leaders; a client sees them at its next refresh (metadata.max.age.ms) after that.');
+
+    return {
+      format: MODEL_FORMAT,
+      name: o.name,
+      measuredAt: new Date().toISOString(),
+      kbenchVersion: o.version,
+      command: o.command,
+      cluster: {
+        bootstrap: o.connect.brokers,
+        brokers: cluster.brokers.length,
+        clusterId: cluster.clusterId ?? null,
+        controller: cluster.controller ?? null,
+        brokerVersion: null,
+        replicationFactor: o.replicationFactor,
+      },
+      client: 'kafkajs 2.2.4 in kbench (Node.js), acks=all',
+      produceLatency: { quantiles: [...MODEL_QUANTILES], points },
+      ceilings: { partition, cluster: clusterCeiling },
+      consumer,
+      rebalanceMs,
+      metadataPropagationMs,
+      notes: [...notes, 'The broker version is not recorded: kafkajs does not report it.'],
+    };
+  } finally {
+    for (const c of consumers) await withTimeout(c.disconnect(), 5_000, 'disconnect').catch(() => undefined);
+    consumers = [];
+    await lease.release({ deleteGroup: true, keepTopic: false });
+  }
+}
