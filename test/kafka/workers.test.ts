@@ -85,8 +85,8 @@ describe.skipIf(!brokers)('--workers on a real broker', () => {
     const run = simReport('--brokers', brokers, '--workers', '3', '--worker-pool', poolOf('kill'), '--key', 'user_id', '--partitions', '6', '--producers', '3', '--consumers', '3',
       '--duration', '6s', '--rate', '600');
     const victim = ws[1];
-    await waitFor(() => /slice \d/.test(victim.stderr()), 60_000, 'the victim to get its slice');
-    await new Promise((r) => setTimeout(r, 3000));
+    await waitFor(() => /run \w+ starts/.test(victim.stderr()), 60_000, 'the run to start on the victim');
+    await new Promise((r) => setTimeout(r, 2000));
     victim.child!.kill('SIGKILL');
     const r = await run;
     // 6 s of run, the groups' session timeouts (6 s workers, 10 s members) and the drain.

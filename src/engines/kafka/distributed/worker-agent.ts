@@ -102,7 +102,12 @@ export class WorkerAgent {
   private identity!: Omit<WorkerIdentity, 'memberId'>;
   private readonly ended = new Set<string>();
   private readonly refused = new Set<string>();
-  private pending: RunState | null = null;
+  /** Announced runs this worker may serve, oldest first (a run that ends or expires is dropped). */
+  private readonly pending: RunState[] = [];
+  /** The control topic's end when this worker started: runs are taken only once the history up to
+   * it is read, so that a finished run (its end is further on) is never taken for a waiting one. */
+  private historyEnd = 0n;
+  private readUpTo = -1n;
   private current: RunState | null = null;
 
   constructor(private readonly o: WorkerAgentOptions) {
@@ -123,11 +128,13 @@ export class WorkerAgent {
       await this.readControl();
       this.o.say(`kbench worker ${this.o.name}: waiting for runs of pool ${this.o.pool} on ${this.o.brokers.join(',')} (cluster ${clusterId})`);
       for (;;) {
-        while (!this.pending && !this.o.shouldStop()) await new Promise((r) => setTimeout(r, 50));
-        if (this.o.shouldStop()) break;
-        const run = this.pending!;
-        this.pending = null;
-        if (this.ended.has(run.announcement.runId)) continue;
+        const next = () => {
+          while (this.pending.length && (this.ended.has(this.pending[0].announcement.runId) || this.pending[0].announcement.joinByEpochMs < epochMs())) this.pending.shift();
+          return this.readUpTo + 1n >= this.historyEnd ? this.pending.shift() : undefined;
+        };
+        let run: RunState | undefined;
+        while (!(run = next()) && !this.o.shouldStop()) await new Promise((r) => setTimeout(r, 50));
+        if (!run) break;
         this.current = run;
         try {
           if (await this.serveRun(run)) served++;
@@ -150,8 +157,15 @@ export class WorkerAgent {
     this.control = control;
     await control.connect();
     await control.subscribe({ topic: CONTROL_TOPIC, fromBeginning: true });
+    this.historyEnd = BigInt((await this.admin!.fetchTopicOffsets(CONTROL_TOPIC))[0]?.high ?? '0');
     // No offsets are committed: the group vanishes with the worker.
-    await control.run({ autoCommit: false, eachMessage: async ({ message }) => this.onControl(message.headers ?? {}, message.value) });
+    await control.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        this.onControl(message.headers ?? {}, message.value);
+        this.readUpTo = BigInt(message.offset);
+      },
+    });
   }
 
   private onControl(headers: Record<string, unknown>, value: Buffer | null): void {
@@ -163,14 +177,15 @@ export class WorkerAgent {
       if (!a) return;
       if (a.t === 'end') {
         this.ended.add(a.runId);
-        if (this.pending?.announcement.runId === a.runId) this.pending = null;
+        const waiting = this.pending.findIndex((r) => r.announcement.runId === a.runId);
+        if (waiting >= 0) this.pending.splice(waiting, 1);
         if (this.current?.announcement.runId === a.runId) {
           this.current.ended = true;
           this.current.engine?.order({ t: 'close' });
         }
         return;
       }
-      if (a.t !== 'announce' || a.pool !== this.o.pool || this.ended.has(a.runId) || a.joinByEpochMs < epochMs() || this.current || this.refused.has(a.runId)) return;
+      if (a.t !== 'announce' || a.pool !== this.o.pool || this.ended.has(a.runId) || a.joinByEpochMs < epochMs() || this.refused.has(a.runId)) return;
       const why = this.refusal(a);
       if (why) {
         this.refused.add(a.runId);
@@ -179,7 +194,7 @@ export class WorkerAgent {
         void this.producer!.send({ topic: runTopics(a.runId).results, acks: -1, messages: [{ partition: 0, value: encodeJson({ t: 'refused', worker, reason: why } satisfies Up), headers: { [TYPE_HEADER]: 'refused' } }] }).catch(() => undefined);
         return;
       }
-      this.pending = { announcement: a, slice: null, order: null, engine: null, ended: false, uplink: null };
+      this.pending.push({ announcement: a, slice: null, order: null, engine: null, ended: false, uplink: null });
       return;
     }
     const run = this.current;
@@ -188,7 +203,10 @@ export class WorkerAgent {
     if (!m) return;
     if (m.t === 'ping') run.uplink?.answer({ t: 'pong', id: m.id, sentAtEpochMs: m.sentAtEpochMs, workerEpochMs: epochMs() });
     else if (m.t === 'setup') run.order = m.order;
-    else run.engine?.order(m);
+    else {
+      if (m.t === 'run') this.o.say(`kbench worker ${this.o.name}: run ${runId} starts`);
+      run.engine?.order(m);
+    }
   }
 
   private refusal(a: Extract<Announcement, { t: 'announce' }>): string | null {
@@ -221,7 +239,9 @@ export class WorkerAgent {
       await group.run({ autoCommit: false, eachMessage: async () => {} });
       // Either a slice and its order arrive, or the run goes on without this worker (more workers
       // than slices), or it ends.
-      const giveUpAt = Math.max(joinByEpochMs, epochMs()) + 60_000;
+      // The coordinator hands out slices once all have joined, by joinBy at the latest (plus its clock
+      // measurements); a run whose coordinator died before that is given up soon after.
+      const giveUpAt = Math.max(joinByEpochMs, epochMs()) + 15_000;
       while (!run.order && !run.ended && !this.o.shouldStop() && epochMs() < giveUpAt) await new Promise((r) => setTimeout(r, 20));
       if (!run.order || run.ended || this.o.shouldStop()) return false;
       const order = { ...run.order, threads: this.o.threads };
