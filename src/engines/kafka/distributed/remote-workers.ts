@@ -51,6 +51,8 @@ export class RemoteWorkers {
   private readonly pongs = new Map<number, ClockSample[]>();
   readonly workers: RemoteWorker[] = [];
   private watch: NodeJS.Timeout | null = null;
+  /** Slices told to close (or that said they closed): leaving the group is what they do next. */
+  private readonly closing = new Set<number>();
   private clusterId = '';
   /** Bytes of control messages sent and of answers and events received (values, keys and headers). */
   bytesDown = 0;
@@ -132,6 +134,7 @@ export class RemoteWorkers {
         if (m.id >= 0) (this.pongs.get(slice) ?? this.pongs.set(slice, []).get(slice)!).push({ sentAtEpochMs: m.sentAtEpochMs, workerEpochMs: m.workerEpochMs, receivedAtEpochMs: epochMs() });
         return;
       default:
+        if (m.t === 'closed') this.closing.add(slice);
         this.o.onMessage(slice, m);
     }
   }
@@ -155,7 +158,7 @@ export class RemoteWorkers {
       const { groups } = await this.o.admin.describeGroups([this.topics.workersGroup]);
       const members = new Set((groups[0]?.members ?? []).map((m) => m.memberId));
       for (const w of this.workers) {
-        if (w.lostAtEpochMs === null && !members.has(w.identity.memberId)) {
+        if (w.lostAtEpochMs === null && !this.closing.has(w.slice) && !members.has(w.identity.memberId)) {
           w.lostAtEpochMs = epochMs();
           this.o.onLost(w.slice, w);
         }
@@ -186,6 +189,7 @@ export class RemoteWorkers {
   post(slice: number, m: ToSlice): void {
     const w = this.workers.find((x) => x.slice === slice);
     if (!w || w.lostAtEpochMs !== null) return;
+    if (m.t === 'close') this.closing.add(slice);
     const order: Down | null = m.t === 'run' ? { t: 'run', originEpochMs: m.originEpochMs + w.clock.offsetMs } : m.t === 'close' ? { t: 'close' } : null;
     if (order) void this.send(slice, order).catch(() => undefined);
   }

@@ -39,6 +39,10 @@ export interface WorkerAgentOptions {
 /** How much a worker sends up in one request: below the broker's default message.max.bytes (1 MiB). */
 const UPLINK_BYTES_PER_REQUEST = 768 * 1024;
 const COORDINATOR_WATCH_MS = 2000;
+/** How long the worker group waits for a silent worker before the coordinator reports it lost: the
+ * consumers' 10 s, so that a worker whose main thread is busy planning on a loaded machine is not
+ * taken for a dead one. */
+const WORKER_SESSION_TIMEOUT_MS = 10_000;
 
 const NULL_LISTENER: EngineListener = { sent() {}, acked() {}, consumed() {}, skipped() {}, assigned() {} };
 
@@ -219,7 +223,7 @@ export class WorkerAgent {
   private async serveRun(run: RunState): Promise<boolean> {
     const { runId, joinByEpochMs } = run.announcement;
     const topics = runTopics(runId);
-    const group = this.kafka.consumer({ groupId: topics.workersGroup, allowAutoTopicCreation: false, sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 10_000, maxWaitTimeInMs: 500 });
+    const group = this.kafka.consumer({ groupId: topics.workersGroup, allowAutoTopicCreation: false, sessionTimeout: WORKER_SESSION_TIMEOUT_MS, heartbeatInterval: 500, rebalanceTimeout: 10_000, maxWaitTimeInMs: 500 });
     let memberId = '';
     group.on(group.events.GROUP_JOIN, (e) => {
       memberId = e.payload.memberId;
