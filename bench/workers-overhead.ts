@@ -4,7 +4,7 @@
 // competes for the same cores. Per configuration and repetition:
 //   achieved throughput   acked records/s of the merged report (phases[0].throughput.achievedPerSec:
 //                         records acked within the run's --duration window, divided by it), and its
-//                         ratio to the single-process run of the same repetition;
+//                         ratio to the single-process runs just before and after it;
 //   latency               produce and end-to-end p50/p99 of the merged report;
 //   delivery              must be exact (lost 0, duplicated 0, misplaced 0, consumed = acked); the
 //                         per-worker rows must add up to the merged counts;
@@ -13,8 +13,11 @@
 //                         share of the run's own traffic, and results bytes per record.
 // Every run is a child process started from dist, like a user's: the single-process run and the
 // coordinator with --out, the workers with `worker --once`, started and waited for ("waiting for
-// runs") before the coordinator. Repetitions are interleaved, every other one in reverse order, so
-// drift (and the other load on the machine) hits every configuration alike.
+// runs") before the coordinator. Every distributed run is bracketed by single-process runs
+// (S W1 S W2 S W3 S, then the next repetition in reverse order: W3 S W2 S W1 S), and compared with
+// their mean: the machine's other load drifts within a minute, so the baseline is taken around each
+// run rather than once per repetition. The single runs also space the distributed ones (see
+// lastAnnouncementOpenUntil).
 // Writes raw figures and medians to reports/bench-workers-overhead.json.
 // Usage: npm run build && npm run bench:workers [-- --reps 2 --duration 10 --rate max]
 // Needs a broker (npm run kafka:start, or KBENCH_BROKERS).
@@ -38,11 +41,19 @@ const DURATION_S = Number(argOf('duration') ?? 10);
 const RATE = argOf('rate') ?? 'max';
 const RECORD_BYTES = 100;
 const brokers = process.env.KBENCH_BROKERS ?? '127.0.0.1:9092';
+/** The coordinators' --worker-timeout: how long an announcement is open (see lastAnnouncementOpenUntil). */
+const WORKER_TIMEOUT_S = 30;
 const MAIN = 'dist/src/cli/main.js';
 
-/** The workload every configuration runs: 3 producers and 3 consumers (6 kafkajs clients) on 6 partitions. */
+/** The workload every configuration runs: 3 producers and 3 consumers (6 kafkajs clients) on 6
+ * partitions. --batch-size 64KiB rather than the default 512 KiB: at --rate max a producer (one
+ * request in flight) otherwise sends thousands of records a request, so acks arrive in steps of
+ * thousands and the records acked within the window move by whole steps (trial runs on this machine,
+ * at ~3,000 records/s: window counts in multiples of 4,096); 64 KiB is ~600 records a request, and
+ * the producers' buffers hold less queued work (less produce latency that is only queueing). */
 const WORKLOAD = {
   key: 'user_id', partitions: '6', producers: '3', consumers: '3', rate: RATE, duration: `${DURATION_S}s`, recordSize: String(RECORD_BYTES),
+  batchSize: '64KiB',
 };
 const workloadArgs = Object.entries(WORKLOAD).flatMap(([k, v]) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v]);
 
@@ -87,6 +98,8 @@ function start(args: string[]): Child {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A timeout that does not keep the bench alive once everything else is done. */
+const timeout = (ms: number) => new Promise<null>((r) => setTimeout(() => r(null), ms).unref());
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -99,10 +112,10 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
 
 /** Waits for a child's exit; past the timeout, SIGTERM then SIGKILL, and says so. */
 async function finish(c: Child, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }> {
-  const done = await Promise.race([c.exited, sleep(timeoutMs).then(() => null)]);
+  const done = await Promise.race([c.exited, timeout(timeoutMs)]);
   if (done) return { ...done, killed: false };
   c.child.kill('SIGTERM');
-  const termed = await Promise.race([c.exited, sleep(5000).then(() => null)]);
+  const termed = await Promise.race([c.exited, timeout(5000)]);
   if (!termed) c.child.kill('SIGKILL');
   return { ...(termed ?? (await c.exited)), killed: true };
 }
@@ -129,9 +142,16 @@ interface Measured {
   rep: number;
   ok: boolean;
   /** What went wrong (a failed or hung process, inexact delivery, counts that do not add up). */
+  /** Its place in the run sequence, and the machine's 1-minute load average when it started. */
+  seq: number;
+  load1AtStart: number;
   problems: string[];
   /** Odd but not wrong: the measurement stands (delivery exact, counts add up, the broker's log agrees). */
   warnings: string[];
+  /** The run's id (its topic's and control messages' suffix), to find it on kbench.control. */
+  runId: string | null;
+  /** Waited before starting the workers, for the previous run's announcement to close. */
+  waitedMs: number;
   /** The coordinator's (or single process's) wall time, from spawn to exit. */
   wallMs: number;
   /** From spawning the workers until all said "waiting for runs"; from the coordinator's exit until all workers exited. */
@@ -145,7 +165,7 @@ interface Measured {
   produceP99Ms: number;
   endToEndP50Ms: number;
   endToEndP99Ms: number;
-  delivery: RunReport['delivery'];
+  delivery: RunReport['delivery'] | null;
   /** Bytes the run itself moved: keys and values of every acked record (produced) plus of every
    * consumed record (consumed). Values are --record-size each; keys replayed (meanKeyBytes). */
   runBytes: number;
@@ -160,11 +180,24 @@ interface Measured {
   workers: Pick<WorkerRow, 'worker' | 'slice' | 'producers' | 'consumers' | 'sent' | 'acked' | 'consumed' | 'achievedPerSec' | 'clockOffsetMs' | 'clockUncertaintyMs' | 'lostAtMs'>[] | null;
 }
 
+/** Until when the previous distributed run's announcement is open (ms since the epoch).
+ * A worker replays kbench.control from its beginning when it starts, and may take a finished run's
+ * announcement that is still open (joinBy = announce + --worker-timeout) before it reads that run's
+ * `end`; it then fails on the run's deleted topics and, busy meanwhile, drops the next run's
+ * announcement, whose coordinator waits in vain for it. So workers are started only once the last
+ * announcement has closed: it was made before that run's first worker got its slice. */
+let lastAnnouncementOpenUntil = 0;
+
 async function runOnce(cfg: (typeof CONFIGS)[number], rep: number, dir: string): Promise<Measured> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const out = join(dir, `${cfg.name}-${rep}.json`);
   const names = Array.from({ length: cfg.workers }, (_, i) => `bw-${rep}-${i + 1}`);
+  let waitedMs = 0;
+  if (cfg.workers > 0 && Date.now() < lastAnnouncementOpenUntil) {
+    waitedMs = lastAnnouncementOpenUntil - Date.now();
+    await sleep(waitedMs);
+  }
   const spawnedAt = Date.now();
   const workers = names.map((name) => start(['worker', '--brokers', brokers, '--once', '--name', name, '--threads', String(cfg.threads)]));
   if (workers.length > 0 && !(await waitFor(() => workers.every((w) => /waiting for runs/.test(w.stderr)), 30_000))) {
@@ -172,12 +205,16 @@ async function runOnce(cfg: (typeof CONFIGS)[number], rep: number, dir: string):
   }
   const workersReadyMs = workers.length > 0 ? Date.now() - spawnedAt : null;
   const args = ['--brokers', brokers, ...workloadArgs, '--quiet', '--out', out,
-    ...(cfg.workers > 0 ? ['--workers', String(cfg.workers)] : ['--threads', String(cfg.threads)])];
+    ...(cfg.workers > 0 ? ['--workers', String(cfg.workers), '--worker-timeout', `${WORKER_TIMEOUT_S}s`] : ['--threads', String(cfg.threads)])];
   const started = Date.now();
   const coordinator = start(args);
-  const ended = await finish(coordinator, (DURATION_S + 90) * 1000);
+  const ended = await finish(coordinator, (DURATION_S + WORKER_TIMEOUT_S + 90) * 1000);
   const wallMs = Date.now() - started;
-  if (ended.killed) problems.push(`\`node ${MAIN} ${args.join(' ')}\` did not exit within ${DURATION_S + 90} s (killed); stderr: ${tail(coordinator.stderr)}`);
+  if (cfg.workers > 0) {
+    const sliced = workers.flatMap((w) => w.lines.filter((l) => /, slice \d+:/.test(l.line)).map((l) => l.at));
+    lastAnnouncementOpenUntil = (sliced.length ? Math.min(...sliced) : Date.now()) + WORKER_TIMEOUT_S * 1000 + 1000;
+  }
+  if (ended.killed) problems.push(`\`node ${MAIN} ${args.join(' ')}\` did not exit within ${DURATION_S + WORKER_TIMEOUT_S + 90} s (killed); stderr: ${tail(coordinator.stderr)}`);
   else if (ended.code !== 0) problems.push(`\`node ${MAIN} ${args.join(' ')}\` exited ${ended.code ?? ended.signal}; stderr: ${tail(coordinator.stderr)}`);
   const coordinatorEndedAt = Date.now();
   const workerEnds = await Promise.all(workers.map((w) => finish(w, 20_000)));
@@ -191,7 +228,13 @@ async function runOnce(cfg: (typeof CONFIGS)[number], rep: number, dir: string):
   try {
     r = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
   } catch {
-    throw new Error(`${cfg.name} rep ${rep}: no report. ${problems.join('; ')}`);
+    // Recorded and left out of the medians; the bench goes on.
+    problems.push('no report');
+    return {
+      config: cfg.name, rep, seq: -1, load1AtStart: NaN, ok: false, problems, warnings, runId: null, waitedMs, wallMs, workersReadyMs, workersExitMs, setupMs: null,
+      offeredPerSec: NaN, achievedPerSec: NaN, consumedPerSec: NaN, produceP50Ms: NaN, produceP99Ms: NaN, endToEndP50Ms: NaN, endToEndP99Ms: NaN,
+      delivery: null, runBytes: NaN, meanKeyBytes: NaN, coordination: null, workers: null,
+    };
   }
   if (r.run.error) problems.push(`run error: ${r.run.error}`);
   const p = r.phases[0];
@@ -239,7 +282,8 @@ async function runOnce(cfg: (typeof CONFIGS)[number], rep: number, dir: string):
     };
   }
   return {
-    config: cfg.name, rep, ok: problems.length === 0, problems, warnings, wallMs, workersReadyMs, workersExitMs,
+    config: cfg.name, rep, seq: -1, load1AtStart: NaN, ok: problems.length === 0, problems, warnings, runId: String(r.model.parameters.topic ?? '').split('-').pop() ?? null,
+    waitedMs, wallMs, workersReadyMs, workersExitMs,
     setupMs: (r.model.parameters.setupMs as number | undefined) ?? null,
     offeredPerSec: p.throughput.offeredPerSec, achievedPerSec: p.throughput.achievedPerSec, consumedPerSec: p.throughput.consumedPerSec,
     produceP50Ms: p.latency.produce.p50, produceP99Ms: p.latency.produce.p99, endToEndP50Ms: p.latency.endToEnd.p50, endToEndP99Ms: p.latency.endToEnd.p99,
@@ -268,30 +312,41 @@ try {
   const warmStarted = Date.now();
   await finish(warm, 60_000);
   process.stderr.write(`warm-up (2 s, single process, not counted): ${round((Date.now() - warmStarted) / 1000, 1)} s\n`);
+  const single = CONFIGS[0];
+  const distributed = CONFIGS.slice(1);
+  const sequence: { cfg: (typeof CONFIGS)[number]; rep: number }[] = [{ cfg: single, rep: 1 }];
   for (let rep = 1; rep <= REPS; rep++) {
-    const order = rep % 2 === 1 ? CONFIGS : [...CONFIGS].reverse();
-    for (const cfg of order) {
-      const m = await runOnce(cfg, rep, dir);
-      runs.push(m);
-      const c = m.coordination;
-      process.stderr.write(`rep ${rep} ${cfg.name}: ${Math.round(m.achievedPerSec)} acked records/s, produce p50 ${m.produceP50Ms} ms, lost ${m.delivery.lost}` +
-        `${c ? `, control ${c.controlBytesPerSec} B/s, results ${c.resultsBytesPerSec} B/s (${round(c.totalShare * 100, 2)}% of run traffic)` : ''}, ${Math.round(m.wallMs / 1000)} s` +
-        `${m.workersReadyMs === null ? '' : ` (workers ready in ${round(m.workersReadyMs / 1000, 1)} s, exited ${round(m.workersExitMs! / 1000, 1)} s after)`}` +
-        `${m.ok ? '' : `\n  PROBLEMS: ${m.problems.join('\n  ')}`}${m.warnings.length ? `\n  warnings: ${m.warnings.join('\n  ')}` : ''}\n`);
-    }
+    for (const cfg of rep % 2 === 1 ? distributed : [...distributed].reverse()) sequence.push({ cfg, rep }, { cfg: single, rep });
+  }
+  for (const [seq, { cfg, rep }] of sequence.entries()) {
+    const load1 = round(loadavg()[0], 2);
+    const m = await runOnce(cfg, rep, dir);
+    m.seq = seq;
+    m.load1AtStart = load1;
+    if (m.waitedMs > 0) process.stderr.write(`  (waited ${round(m.waitedMs / 1000, 1)} s for the previous announcement to close)\n`);
+    runs.push(m);
+    const c = m.coordination;
+    process.stderr.write(`#${seq} rep ${rep} ${cfg.name} (load ${load1}): ${Math.round(m.achievedPerSec)} acked records/s, produce p50 ${m.produceP50Ms} ms, lost ${m.delivery?.lost}` +
+      `${c ? `, control ${c.controlBytesPerSec} B/s, results ${c.resultsBytesPerSec} B/s (${round(c.totalShare * 100, 2)}% of run traffic)` : ''}, ${Math.round(m.wallMs / 1000)} s` +
+      `${m.workersReadyMs === null ? '' : ` (workers ready in ${round(m.workersReadyMs / 1000, 1)} s, exited ${round(m.workersExitMs! / 1000, 1)} s after)`}` +
+      `${m.ok ? '' : `\n  PROBLEMS: ${m.problems.join('\n  ')}`}${m.warnings.length ? `\n  warnings: ${m.warnings.join('\n  ')}` : ''}\n`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** A run's throughput over the mean of the good single-process runs right before and after it in
+ * the sequence (one of them if the other failed); a single run's own ratio is 1. */
+function ratioToSingle(m: Measured): number | null {
+  if (m.config === 'single') return 1;
+  const around = [runs.find((b) => b.seq === m.seq - 1), runs.find((b) => b.seq === m.seq + 1)].filter((b): b is Measured => !!b && b.config === 'single' && b.ok);
+  return around.length ? m.achievedPerSec / (around.reduce((s, b) => s + b.achievedPerSec, 0) / around.length) : null;
+}
+
 const perConfig = CONFIGS.map((cfg) => {
   const mine = runs.filter((m) => m.config === cfg.name && m.ok);
   const of = (f: (m: Measured) => number | null | undefined, d = 1) => spread(mine.map(f).filter((x): x is number => typeof x === 'number'), d);
-  // Ratio per repetition (both from the same repetition), then their spread.
-  const ratios = mine.map((m) => {
-    const base = runs.find((b) => b.config === 'single' && b.rep === m.rep && b.ok);
-    return base ? m.achievedPerSec / base.achievedPerSec : null;
-  });
+  const ratios = mine.map(ratioToSingle);
   return {
     config: cfg.name,
     processes: cfg.workers === 0 ? 'one kbench process' : `a coordinator and ${cfg.workers} kbench worker process${cfg.workers > 1 ? 'es' : ''}`,
@@ -306,7 +361,7 @@ const perConfig = CONFIGS.map((cfg) => {
     produceP99Ms: of((m) => m.produceP99Ms),
     endToEndP50Ms: of((m) => m.endToEndP50Ms),
     endToEndP99Ms: of((m) => m.endToEndP99Ms),
-    lost: mine.reduce((s, m) => s + m.delivery.lost, 0),
+    lost: mine.reduce((s, m) => s + m.delivery!.lost, 0),
     controlBytesPerSec: of((m) => m.coordination?.controlBytesPerSec, 0),
     resultsBytesPerSec: of((m) => m.coordination?.resultsBytesPerSec, 0),
     runBytesPerSec: of((m) => m.coordination?.runBytesPerSec, 0),
@@ -327,18 +382,21 @@ const result = {
   machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; the broker and every kbench process run on the same machine`,
   loadAverage: { before: loadBefore, after: loadavg().map((x) => round(x, 2)), note: '1/5/15-minute load averages: anything above the core count means other work shared the cores' },
   repetitions: REPS,
+  singleRuns: runs.filter((m) => m.config === 'single').length,
   benchSeconds: Math.round((Date.now() - benchStarted) / 1000),
-  workload: `kbench ${workloadArgs.join(' ')} (acks=all, idempotent, the default producer settings), broker ${brokers}`,
-  fairness: 'The same 6 kafkajs clients (3 producers, 3 consumers) in every configuration, and 3 client threads in all wherever the split allows: single process --threads 3; 1 worker --threads 3; 3 workers --threads 1 each; 2 workers --threads 2 each (4 client threads: each worker holds 3 clients). What the worker runs add is processes: the coordinator records every event as the single process\'s main thread does, and each worker\'s main thread plans every record of the run (sending only its producers\' ones) and packs its events (lz4 columns) for the results topic, which the coordinator reads and unpacks. Each process is a fresh `node dist/src/cli/main.js`; repetitions alternate the order (forward, then reverse).',
+  workload: `kbench ${workloadArgs.join(' ')} (acks=all, idempotent, linger 5 ms: the other producer settings at their defaults), broker ${brokers}`,
+  sequence: 'S W1 S W2 S W3 S, then W3 S W2 S W1 S for the next repetition (S: single process); load1AtStart per run is the machine\'s 1-minute load average when it started',
+  fairness: 'The same 6 kafkajs clients (3 producers, 3 consumers) in every configuration, and 3 client threads in all wherever the split allows: single process --threads 3; 1 worker --threads 3; 3 workers --threads 1 each; 2 workers --threads 2 each (4 client threads: each worker holds 3 clients). What the worker runs add is processes: the coordinator records every event as the single process\'s main thread does, and each worker\'s main thread plans every record of the run (sending only its producers\' ones) and packs its events (lz4 columns) for the results topic, which the coordinator reads and unpacks. Each process is a fresh `node dist/src/cli/main.js`.',
   definitions: {
     achievedPerSec: 'phases[0].throughput.achievedPerSec of the merged report: records acked within the --duration window ÷ the window (closed loop at --rate max: the producers\' buffers bound what is still queued at the end)',
-    ratioToSingle: 'achievedPerSec ÷ that of the single-process run of the same repetition',
+    ratioToSingle: 'achievedPerSec ÷ the mean achievedPerSec of the single-process runs right before and after it in the sequence (runs[].seq)',
     latency: 'phases[0].latency (ms from each record\'s planned send time): produce = to its ack, endToEnd = to its consumption',
     runBytes: 'bytes of the run itself: key + value of every acked record (produced) plus key + value of every consumed record; values are --record-size (100 B); keys are the run\'s user ids, their mean length replayed from the run\'s seed; no Kafka framing (record and batch headers, requests)',
     coordination: 'model.parameters.coordination: control = the coordinator\'s messages on kbench.control (announce, pings, setup, run, close, end), results = every message the workers sent up (hello, pongs, answers, event batches), each counted as value + key + headers; the bytes/s are over the run\'s zero to the end of the coordinator\'s clean-up (spanS, longer than --duration: drain and close), and runBytesPerSec is the run\'s traffic over the same span',
     shares: 'coordination bytes ÷ runBytes (time-free: both over the whole run)',
     resultsBytesPerRecord: 'resultsBytes ÷ records produced (each record is 3 events: sent, acked, consumed; resultsBytesPerEvent divides by those)',
   },
+  workerStarts: `Workers are started only once the previous distributed run's announcement has closed (coordinators run with --worker-timeout ${WORKER_TIMEOUT_S}s; waitedMs per run): a worker replays kbench.control from its beginning and can take a finished run's announcement that is still open before it reads that run's end, then drops the new run's announcement while it fails on the old run's deleted topics.`,
   perConfig,
   runs,
   problems: runs.filter((m) => !m.ok).map((m) => ({ config: m.config, rep: m.rep, problems: m.problems })),
@@ -350,7 +408,7 @@ writeFileSync('reports/bench-workers-overhead.json', JSON.stringify(result, null
 // A compact table: medians (min–max for throughput) over the good runs.
 const f = (x: number | null | undefined, d = 0) => (x === null || x === undefined ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const rows = perConfig.map((c) => [
-  c.config, `${c.goodRuns}/${REPS}`,
+  c.config, `${c.goodRuns}/${runs.filter((m) => m.config === c.config).length}`,
   c.achievedPerSec ? `${f(c.achievedPerSec.median)} (${f(c.achievedPerSec.min)}–${f(c.achievedPerSec.max)})` : '–',
   c.ratioToSingle ? f(c.ratioToSingle.median, 2) : '–',
   `${f(c.produceP50Ms?.median)}/${f(c.produceP99Ms?.median)}`,
@@ -363,7 +421,7 @@ const rows = perConfig.map((c) => [
 const head = ['config', 'runs', 'acked rec/s', 'vs single', 'produce p50/p99 ms', 'e2e p50/p99 ms', 'lost', 'control B/s', 'results B/s', 'share ctl+res', 'results B/rec'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-console.log(`${result.workload}\n${REPS} interleaved repetitions; medians (throughput: median (min–max)); load average before ${loadBefore.join(' ')}, after ${result.loadAverage.after.join(' ')}`);
+console.log(`${result.workload}\n${REPS} repetitions, each distributed run between two single-process runs; medians (throughput: median (min–max); vs single: median of each run's ratio to the single runs around it); load average before ${loadBefore.join(' ')}, after ${result.loadAverage.after.join(' ')}`);
 console.log(line(head));
 for (const r of rows) console.log(line(r));
 if (result.problems.length) console.log(`\nPROBLEMS (runs left out of the medians):\n${result.problems.map((p) => `  ${p.config} rep ${p.rep}: ${p.problems.join('; ')}`).join('\n')}`);
