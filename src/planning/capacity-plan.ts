@@ -10,10 +10,14 @@ import { runSpecWith } from '../config/resolve.js';
 import { keyLabel, type KeySpec, type RunSpec } from '../config/run-spec.js';
 import { createEngine } from '../engines/create-engine.js';
 import { ASSIGNORS, memberId } from '../groups/assignors.js';
-import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
-import { buildReport } from '../report/build.js';
-import { runWorkload } from '../runner/run-workload.js';
-import { createKeySource } from '../workload/key-sources.js';
+import { KeyHashCache } from '../partitioners/key-hashes.js';
+import { CLIENT_PROFILES } from '../partitioners/profiles.js';
+import { phaseLag } from '../report/build.js';
+import { runWorkload, type RunResult, type Workload } from '../runner/run-workload.js';
+import { KeyBytesCache } from '../workload/key-bytes-cache.js';
+import { createKeySource, type KeySource } from '../workload/key-sources.js';
+import { createPayloads, type Payloads } from '../workload/payload.js';
+import { RecordedDraws } from '../workload/recorded-draws.js';
 import { createRng } from '../workload/rng.js';
 
 export interface PlanOptions {
@@ -57,16 +61,57 @@ export interface PlanResult {
   recommendations: { key: string; partitions: number | null; message: string }[];
 }
 
-/** The key distribution of a workload as weighted keys, or null when it has no enumerable keys. */
-export function weightedKeysOf(spec: RunSpec): WeightedKey[] | null {
-  const source = createKeySource(spec, createRng(spec.seed));
+/** The key distribution of a workload as weighted keys, or null when it has no enumerable keys.
+ * `source` and `keyBytes`: the workload's key source and a cache of its keys' bytes, when the caller has them. */
+export function weightedKeysOf(spec: RunSpec, source: KeySource = createKeySource(spec, createRng(spec.seed)),
+  keyBytes: KeyBytesCache = KeyBytesCache.forSource(source)): WeightedKey[] | null {
   if (source.nullKeys || !Number.isFinite(source.cardinality) || source.probabilityOf === null || spec.explicitPartition !== null) return null;
   const out: WeightedKey[] = [];
-  for (let i = 0; i < source.cardinality; i++) {
-    const text = source.keyText(i);
-    out.push({ text, bytes: keyBytes(text), weight: source.probabilityOf(i) });
-  }
+  for (let i = 0; i < source.cardinality; i++) out.push({ text: source.keyText(i), bytes: keyBytes.bytesOf(i), weight: source.probabilityOf(i) });
   return out;
+}
+
+/**
+ * What the simulated runs of one key kind share. Its rows differ only in partition count (and so
+ * consumers); the key draws and payloads depend on neither, only on the key options and the seed.
+ * So the draws are made once and each row replays them (RecordedDraws), the payload pool is made once,
+ * and every key is encoded (KeyBytesCache) and hashed (KeyHashCache) once for all rows, and encoded once
+ * for the closed-form spread too: each row still simulates every one of its records, as its own run would.
+ */
+class KeyKindWorkload {
+  readonly source: KeySource;
+  readonly keyBytes: KeyBytesCache;
+  private readonly keyHashes: KeyHashCache;
+  private readonly draws: RecordedDraws | null;
+  private readonly payloads: Payloads;
+
+  /** `spec`: any row's spec (the runner's own key source and payloads are made from the same fields). */
+  constructor(spec: RunSpec) {
+    this.source = createKeySource(spec, createRng(spec.seed).fork('keys'));
+    // --rate max plans no fixed count of records; otherwise every row plans spec.messages of them.
+    this.draws = spec.maxRate ? null : RecordedDraws.record(this.source, spec.messages);
+    // order_id's keys are unbounded, but a replay names only the indices it recorded.
+    const indices = Number.isFinite(this.source.cardinality) ? this.source.cardinality : (this.draws?.keyIndices ?? 0);
+    this.keyBytes = new KeyBytesCache(this.source, indices);
+    this.keyHashes = new KeyHashCache(this.source.nullKeys ? 0 : indices);
+    this.payloads = createPayloads(spec.seed, spec.recordSize);
+  }
+
+  /** The workload of one row's run: what runWorkload would make for `spec`, from the shared parts. */
+  forRun(spec: RunSpec): Workload {
+    const keys = this.draws ? this.draws.replay() : createKeySource(spec, createRng(spec.seed).fork('keys'));
+    return { keys, payloads: this.payloads, keyBytes: this.keyBytes, keyHashes: this.keyHashes };
+  }
+}
+
+/** The two figures a row shows from its simulated run, read from the recorder exactly as the run's
+ * report shows them (its first phase's end-to-end p99, its consumers' largest peak lag), without building
+ * the rest of the report (histogram encodings, timeline, top keys, advice), which the plan never shows. */
+function simulatedFigures(result: RunResult): PlanRow['simulated'] {
+  const { recorder } = result;
+  const phase = recorder.phases[0];
+  const lag = phaseLag(recorder, phase, recorder.phases.length === 1);
+  return { endToEndP99Ms: phase.endToEndLatency.summary().p99, maxLag: Math.round(Math.max(0, ...lag.perConsumer)) };
 }
 
 function consumerLoads(spread: Spread, consumers: number, assignor: RunSpec['assignor']): number[] {
@@ -94,7 +139,8 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
   for (const keySpec of o.keys) {
     const probe = planSpec(o, keySpec, Math.max(...o.partitionCounts));
     const key = probe.key;
-    const keys = weightedKeysOf(probe);
+    const workload = new KeyKindWorkload(probe);
+    const keys = weightedKeysOf(probe, workload.source, workload.keyBytes);
     const profile = CLIENT_PROFILES[probe.client];
     let recommended: number | null = null;
     for (const n of o.partitionCounts) {
@@ -105,8 +151,7 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
       const hottestLoad = Math.max(...loads);
       const maxConsumer = Math.max(...perConsumer);
       const spec = planSpec(o, keySpec, n);
-      const report = buildReport(await runWorkload(spec, createEngine(spec), createRng(spec.seed)), 'plan');
-      const phase = report.phases[0];
+      const simulated = simulatedFigures(await runWorkload(spec, createEngine(spec), createRng(spec.seed), { workload: workload.forRun(spec) }));
       const row: PlanRow = {
         key,
         partitions: n,
@@ -120,7 +165,7 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
         maxConsumerLoadPerSec: Math.round(maxConsumer),
         consumerOverCapacity: maxConsumer > limitConsumer,
         movedFrom: keys && o.from !== null && o.from !== n ? movement(keys, profile, o.from, n) : null,
-        simulated: { endToEndP99Ms: phase.latency.endToEnd.p99, maxLag: Math.round(Math.max(0, ...phase.consumers.map((c) => c.maxLag))) },
+        simulated,
         meetsTarget: hottestLoad <= limitPartition && maxConsumer <= limitConsumer,
       };
       rows.push(row);

@@ -129,7 +129,8 @@ export class SimEngine implements Engine {
     this.producers = this.spec.producerClients.map((name, k) => {
       const profile = CLIENT_PROFILES[name];
       return {
-        partitioner: createProducerPartitioner(profile, this.rng.fork(`producer-${k}`), this.spec.explicitPartition, workload.keyCardinality),
+        partitioner: createProducerPartitioner(profile, this.rng.fork(`producer-${k}`), this.spec.explicitPartition, workload.keyCardinality,
+          workload.keyHashes?.for(profile) ?? null),
         knows: this.spec.partitions,
         refreshAtUs: Infinity,
         maxAgeMs: metadataMaxAgeMs(this.spec.metadataRefreshMs, name),
