@@ -19,7 +19,7 @@ import { runError } from '../../errors.js';
 import { ASSIGNORS, memberId, type GroupMember } from '../../groups/assignors.js';
 import { createProducerPartitioner, type ProducerPartitioner } from '../../partitioners/producer-partitioner.js';
 import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
-import type { Rng } from '../../workload/rng.js';
+import { createRng, type Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { MinHeap } from './min-heap.js';
 
@@ -44,6 +44,12 @@ export interface SimOptions {
   /** A growth known before the run, planned in start() as the simulator did before it honoured
    * growPartitions; the call must then match it. The reference the on-call growth is tested against. */
   plannedGrowth?: { to: number; atUs: number };
+}
+
+/** The simulator of a run, as createEngine makes it for a spec without brokers (its randomness forked
+ * from the seed's generator as 'engine'). Importing it alone leaves the live engine's modules unloaded. */
+export function createSimEngine(spec: RunSpec): SimEngine {
+  return new SimEngine(spec, createRng(spec.seed).fork('engine'));
 }
 
 export class SimEngine implements Engine {
