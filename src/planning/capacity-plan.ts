@@ -4,38 +4,24 @@
 // and what a short simulated run at the target rate measures (end-to-end p99, peak lag).
 import { evenSpread, movement, spreadKeys, topKeys, type Spread, type WeightedKey } from '../analysis/key-spread.js';
 import type { KeyMovement } from '../analysis/movement.js';
-import type { ArgsOf } from '../config/option.js';
-import type { RUN_OPTIONS } from '../config/options.js';
-import { runSpecWith } from '../config/resolve.js';
-import { keyLabel, type KeySpec, type RunSpec } from '../config/run-spec.js';
-import { createEngine } from '../engines/create-engine.js';
+import { keyLabel, type RunSpec } from '../config/run-spec.js';
 import { ASSIGNORS, memberId } from '../groups/assignors.js';
-import { KeyHashCache } from '../partitioners/key-hashes.js';
 import { CLIENT_PROFILES } from '../partitioners/profiles.js';
-import { phaseLag } from '../report/build.js';
-import { runWorkload, type RunResult, type Workload } from '../runner/run-workload.js';
 import { KeyBytesCache } from '../workload/key-bytes-cache.js';
 import { createKeySource, type KeySource } from '../workload/key-sources.js';
-import { createPayloads, type Payloads } from '../workload/payload.js';
-import { RecordedDraws } from '../workload/recorded-draws.js';
 import { createRng } from '../workload/rng.js';
+import { planSpec, RowSimulator, type RowRunOptions } from './row-runs.js';
+import { defaultRowThreads, simulateRows } from './row-threads.js';
 
-export interface PlanOptions {
-  keys: KeySpec[];
-  partitionCounts: number[];
-  rate: number;
-  /** Records/s one partition can take. */
-  partitionCapacity: number;
-  consumerRate: number;
-  /** Consumers in the group; null = one per partition. */
-  consumers: number | null;
+export { planSpec };
+
+export interface PlanOptions extends RowRunOptions {
   /** Fraction of capacity kept free (0.2 = plan to 80%). */
   headroom: number;
   from: number | null;
-  /** Virtual length of the simulated run behind each row, ms. */
-  simulateMs: number;
-  /** The other run options of every row's simulated run (users, client, assignor, seed…). */
-  base: Partial<ArgsOf<typeof RUN_OPTIONS>>;
+  /** Threads the rows' simulated runs are spread over (1 = this one); null = defaultRowThreads. The
+   * figures do not depend on it. */
+  threads: number | null;
 }
 
 export interface PlanRow {
@@ -56,7 +42,7 @@ export interface PlanRow {
 }
 
 export interface PlanResult {
-  options: Omit<PlanOptions, 'base' | 'keys'> & { keys: string[] };
+  options: Omit<PlanOptions, 'base' | 'keys' | 'threads'> & { keys: string[] };
   rows: PlanRow[];
   recommendations: { key: string; partitions: number | null; message: string }[];
 }
@@ -71,64 +57,10 @@ export function weightedKeysOf(spec: RunSpec, source: KeySource = createKeySourc
   return out;
 }
 
-/**
- * What the simulated runs of one key kind share. Its rows differ only in partition count (and so
- * consumers); the key draws and payloads depend on neither, only on the key options and the seed.
- * So the draws are made once and each row replays them (RecordedDraws), the payload pool is made once,
- * and every key is encoded (KeyBytesCache) and hashed (KeyHashCache) once for all rows, and encoded once
- * for the closed-form spread too: each row still simulates every one of its records, as its own run would.
- */
-class KeyKindWorkload {
-  readonly source: KeySource;
-  readonly keyBytes: KeyBytesCache;
-  private readonly keyHashes: KeyHashCache;
-  private readonly draws: RecordedDraws | null;
-  private readonly payloads: Payloads;
-
-  /** `spec`: any row's spec (the runner's own key source and payloads are made from the same fields). */
-  constructor(spec: RunSpec) {
-    this.source = createKeySource(spec, createRng(spec.seed).fork('keys'));
-    // --rate max plans no fixed count of records; otherwise every row plans spec.messages of them.
-    this.draws = spec.maxRate ? null : RecordedDraws.record(this.source, spec.messages);
-    // order_id's keys are unbounded, but a replay names only the indices it recorded.
-    const indices = Number.isFinite(this.source.cardinality) ? this.source.cardinality : (this.draws?.keyIndices ?? 0);
-    this.keyBytes = new KeyBytesCache(this.source, indices);
-    this.keyHashes = new KeyHashCache(this.source.nullKeys ? 0 : indices);
-    this.payloads = createPayloads(spec.seed, spec.recordSize);
-  }
-
-  /** The workload of one row's run: what runWorkload would make for `spec`, from the shared parts. */
-  forRun(spec: RunSpec): Workload {
-    const keys = this.draws ? this.draws.replay() : createKeySource(spec, createRng(spec.seed).fork('keys'));
-    return { keys, payloads: this.payloads, keyBytes: this.keyBytes, keyHashes: this.keyHashes };
-  }
-}
-
-/** The two figures a row shows from its simulated run, read from the recorder exactly as the run's
- * report shows them (its first phase's end-to-end p99, its consumers' largest peak lag), without building
- * the rest of the report (histogram encodings, timeline, top keys, advice), which the plan never shows. */
-function simulatedFigures(result: RunResult): PlanRow['simulated'] {
-  const { recorder } = result;
-  const phase = recorder.phases[0];
-  const lag = phaseLag(recorder, phase, recorder.phases.length === 1);
-  return { endToEndP99Ms: phase.endToEndLatency.summary().p99, maxLag: Math.round(Math.max(0, ...lag.perConsumer)) };
-}
-
 function consumerLoads(spread: Spread, consumers: number, assignor: RunSpec['assignor']): number[] {
   const members = Array.from({ length: consumers }, (_, i) => ({ id: memberId(i, consumers), topics: ['t'] }));
   const a = ASSIGNORS[assignor].assign(members, { t: spread.partitions });
   return members.map((m) => (a.get(m.id) ?? []).reduce((s, tp) => s + spread.loads[tp.partition], 0));
-}
-
-/** The simulated run behind one row (also used to check every row's options before any work). */
-export function planSpec(o: Omit<PlanOptions, 'keys'>, key: KeySpec, partitions: number): Readonly<RunSpec> {
-  return runSpecWith({
-    ...o.base, key, partitions, rate: o.rate, duration: o.simulateMs, consumers: o.consumers ?? partitions,
-    consumerRate: o.consumerRate, partitionCapacity: o.partitionCapacity,
-  }, {
-    duration: '--simulate', partitions: '--partitions entry', consumers: o.consumers === null ? `one consumer per partition at ${partitions} partitions (give --consumers)` : '--consumers',
-    partitionCapacity: '--partition-capacity (in records/s)',
-  });
 }
 
 export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
@@ -136,22 +68,31 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
   const recommendations: PlanResult['recommendations'] = [];
   const limitPartition = o.partitionCapacity * (1 - o.headroom);
   const limitConsumer = o.consumerRate * (1 - o.headroom);
-  for (const keySpec of o.keys) {
+  // The simulated runs start first (in worker threads they run while this thread does the closed form).
+  const local = new RowSimulator(o);
+  const jobs = o.keys.flatMap((_, key) => o.partitionCounts.map((partitions) => ({ key, partitions })));
+  const { keys: keySpecs, partitionCounts, base, rate, partitionCapacity, consumerRate, consumers, simulateMs } = o;
+  const runOptions: RowRunOptions = { keys: keySpecs, partitionCounts, base, rate, partitionCapacity, consumerRate, consumers, simulateMs };
+  const threads = o.threads ?? defaultRowThreads(jobs.length, rate * (simulateMs / 1000));
+  const simulating = simulateRows(runOptions, jobs, threads, local);
+  simulating.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+  const closedForms = o.keys.map((keySpec, k) => {
     const probe = planSpec(o, keySpec, Math.max(...o.partitionCounts));
+    const workload = local.workloadOf(k);
+    return { probe, keys: weightedKeysOf(probe, workload.source, workload.keyBytes) };
+  });
+  const simulated = await simulating;
+  for (const [k, { probe, keys }] of closedForms.entries()) {
     const key = probe.key;
-    const workload = new KeyKindWorkload(probe);
-    const keys = weightedKeysOf(probe, workload.source, workload.keyBytes);
     const profile = CLIENT_PROFILES[probe.client];
     let recommended: number | null = null;
-    for (const n of o.partitionCounts) {
+    for (const [i, n] of o.partitionCounts.entries()) {
       const spread = keys ? spreadKeys(keys, profile, n) : evenSpread(n);
       const loads = spread.loads.map((l) => l * o.rate);
       const consumers = o.consumers ?? n;
       const perConsumer = consumerLoads({ ...spread, loads }, consumers, probe.assignor);
       const hottestLoad = Math.max(...loads);
       const maxConsumer = Math.max(...perConsumer);
-      const spec = planSpec(o, keySpec, n);
-      const simulated = simulatedFigures(await runWorkload(spec, createEngine(spec), createRng(spec.seed), { workload: workload.forRun(spec) }));
       const row: PlanRow = {
         key,
         partitions: n,
@@ -165,7 +106,7 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
         maxConsumerLoadPerSec: Math.round(maxConsumer),
         consumerOverCapacity: maxConsumer > limitConsumer,
         movedFrom: keys && o.from !== null && o.from !== n ? movement(keys, profile, o.from, n) : null,
-        simulated,
+        simulated: simulated[k * o.partitionCounts.length + i],
         meetsTarget: hottestLoad <= limitPartition && maxConsumer <= limitConsumer,
       };
       rows.push(row);
@@ -186,6 +127,6 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
       });
     }
   }
-  const { base: _base, keys, ...rest } = o;
+  const { base: _base, keys, threads: _threads, ...rest } = o;
   return { options: { ...rest, keys: keys.map(keyLabel) }, rows, recommendations };
 }

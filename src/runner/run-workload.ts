@@ -48,6 +48,9 @@ export interface RunOptions {
    * It must plan the records that one would: the same keys in the same order (a replay of the same
    * draws, see RecordedDraws), the same payloads. kbench plan runs one workload once per partition count. */
   workload?: Workload;
+  /** Record only what a capacity plan reads (RecorderOptions.lean): a report of the run would lack
+   * produce latency, latency over time, per-key figures and ordering. */
+  leanRecorder?: boolean;
 }
 
 /** What a run plans its records from: the key source, the payloads, and its keys' bytes and hashes
@@ -116,6 +119,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     consumers: spec.consumers,
     keyCardinality: keys.cardinality,
     entityCardinality: keys.entityCardinality,
+    lean: options.leanRecorder,
   });
   let error: string | null = null;
   let failure: unknown = null;
