@@ -1,15 +1,16 @@
 // `kbench plan` speed: the wall time of the command as a user runs it (a fresh `node` process, startup
 // included), for the README's 15-row plan (3 keys × 5 counts, the baseline) and a 50-row plan
-// (5 keys × 10 counts, the one that must finish within 5 s on the 2-core development machine). Each
-// row simulates 10 s at 10,000 records/s: 100,000 records, so 1.5 M and 5 M records in all.
+// (5 keys × 10 counts, the one that must finish within 5 s on the 2-core development machine), the
+// latter also with its rows in one thread (--threads 1) to show what the worker threads add. Each row
+// simulates 10 s at 10,000 records/s: 100,000 records, so 1.5 M and 5 M records in all.
 // Every run of a case must print the same table (the plan is deterministic for its seed).
 // Usage: npm run bench:plan [-- --runs 5 --before path/to/other/dist/src/cli/main.js]
 //   --before: another build (e.g. the code before a change), timed the same way in the same run, its
 //   runs alternating with this build's so that both see the same load on a shared machine; each case
 //   must print the same table from both builds.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,17 +23,28 @@ const cli = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
 const before = arg('before') === undefined ? null : resolve(arg('before')!);
 const TARGET_MS = 5000;
 
-const CASES = [
+const FIFTY = { keys: 'country,user_id,none,device_id,order_id', partitions: '3,6,12,24,48,64,96,128,192,256' };
+/** `extra`: options only this build has (such cases are not timed on the --before build). */
+const CASES: { name: string; keys: string; partitions: string; extra?: string[] }[] = [
   { name: 'baseline: 15 rows', keys: 'country,user_id,none', partitions: '3,6,12,24,48' },
-  { name: '50 rows', keys: 'country,user_id,none,device_id,order_id', partitions: '3,6,12,24,48,64,96,128,192,256' },
+  { name: '50 rows', ...FIFTY },
+  { name: '50 rows, in one thread', ...FIFTY, extra: ['--threads', '1'] },
 ];
 
-function timeOnce(main: string, keys: string, partitions: string): { ms: number; stdout: string } {
+function timeOnce(main: string, args: string[]): { ms: number; stdout: string } {
   const start = performance.now();
-  const r = spawnSync(process.execPath, [main, 'plan', '--key', keys, '--partitions', partitions], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [main, 'plan', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const ms = performance.now() - start;
-  if (r.status !== 0) throw new Error(`kbench plan --key ${keys} --partitions ${partitions} exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`kbench plan ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { ms, stdout: r.stdout };
+}
+
+/** Linux's CPU pressure, the share of the last minute some task waited for a CPU: how contended the
+ * machine was (null where /proc/pressure is missing). */
+function cpuPressure(): number | null {
+  if (!existsSync('/proc/pressure/cpu')) return null;
+  const m = /some avg10=[\d.]+ avg60=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+  return m ? Number(m[1]) : null;
 }
 
 const median = (xs: number[]) => {
@@ -43,20 +55,25 @@ const median = (xs: number[]) => {
 const summary = (times: number[]) => ({ median: Math.round(median(times)), min: Math.round(Math.min(...times)), max: Math.round(Math.max(...times)), runs: times.map(Math.round) });
 
 const loadBefore = loadavg()[0];
+const pressureBefore = cpuPressure();
+const tables = new Map<string, string>(); // per --key/--partitions: every case with them prints one table
 const cases = CASES.map((c) => {
+  const args = ['--key', c.keys, '--partitions', c.partitions, ...(c.extra ?? [])];
+  const alsoBefore = before !== null && c.extra === undefined;
   const times: number[] = [];
   const beforeTimes: number[] = [];
-  let table: string | null = null;
+  const plan = `${c.keys} ${c.partitions}`;
   const same = (stdout: string, who: string) => {
-    if (table !== null && stdout !== table) throw new Error(`${c.name}: ${who} printed another table than the first run`);
-    table = stdout;
+    const table = tables.get(plan);
+    if (table !== undefined && stdout !== table) throw new Error(`${c.name}: ${who} printed another table than the first run of this plan`);
+    tables.set(plan, stdout);
   };
   for (let i = 0; i < runs; i++) {
-    const now = timeOnce(cli, c.keys, c.partitions);
+    const now = timeOnce(cli, args);
     same(now.stdout, 'this build');
     times.push(now.ms);
-    if (before !== null) {
-      const then = timeOnce(before, c.keys, c.partitions);
+    if (alsoBefore) {
+      const then = timeOnce(before, args);
       same(then.stdout, 'the --before build');
       beforeTimes.push(then.ms);
     }
@@ -64,11 +81,11 @@ const cases = CASES.map((c) => {
   const rows = c.keys.split(',').length * c.partitions.split(',').length;
   return {
     case: c.name,
-    command: `kbench plan --key ${c.keys} --partitions ${c.partitions}`,
+    command: `kbench plan ${args.join(' ')}`,
     rows,
     simulatedRecords: rows * 100_000,
     wallMs: summary(times),
-    ...(before !== null ? { beforeWallMs: summary(beforeTimes), speedup: Math.round((median(beforeTimes) / median(times)) * 10) / 10 } : {}),
+    ...(alsoBefore ? { beforeWallMs: summary(beforeTimes), speedup: Math.round((median(beforeTimes) / median(times)) * 10) / 10 } : {}),
   };
 });
 const fifty = cases[1].wallMs.median;
@@ -76,8 +93,11 @@ const result = {
   bench: 'plan-speed',
   node: process.version,
   ...(before !== null ? { before } : {}),
-  // The machine is shared: its 1-minute load average before and after the runs says how busy it was.
+  cores: availableParallelism(),
+  // The machine is shared: its 1-minute load average and CPU pressure (% of time some task waited for a
+  // CPU, last minute), before and after the runs, say how busy it was.
   loadAverage1m: { before: Math.round(loadBefore * 100) / 100, after: Math.round(loadavg()[0] * 100) / 100 },
+  cpuPressureSomeAvg60: { before: pressureBefore, after: cpuPressure() },
   cases,
   fiftyRowsTargetMs: TARGET_MS,
   fiftyRowsWithinTarget: fifty <= TARGET_MS,
