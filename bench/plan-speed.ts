@@ -1,8 +1,7 @@
 // `kbench plan` speed: the wall time of the command as a user runs it (a fresh `node` process, startup
 // included), for the README's 15-row plan (3 keys × 5 counts, the baseline) and a 50-row plan
-// (5 keys × 10 counts, the one that must finish within 5 s on the 2-core development machine), the
-// latter also with its rows in one thread (--threads 1) to show what the worker threads add. Each row
-// simulates 10 s at 10,000 records/s: 100,000 records, so 1.5 M and 5 M records in all.
+// (5 keys × 10 counts, the one that must finish within 5 s on the 2-core development machine). Each
+// row simulates 10 s at 10,000 records/s: 100,000 records, so 1.5 M and 5 M records in all.
 // Every run of a case must print the same table (the plan is deterministic for its seed).
 // Usage: npm run bench:plan [-- --runs 5 --before path/to/other/dist/src/cli/main.js]
 //   --before: another build (e.g. the code before a change), timed the same way in the same run, its
@@ -23,12 +22,9 @@ const cli = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
 const before = arg('before') === undefined ? null : resolve(arg('before')!);
 const TARGET_MS = 5000;
 
-const FIFTY = { keys: 'country,user_id,none,device_id,order_id', partitions: '3,6,12,24,48,64,96,128,192,256' };
-/** `extra`: options only this build has (such cases are not timed on the --before build). */
-const CASES: { name: string; keys: string; partitions: string; extra?: string[] }[] = [
+const CASES = [
   { name: 'baseline: 15 rows', keys: 'country,user_id,none', partitions: '3,6,12,24,48' },
-  { name: '50 rows', ...FIFTY },
-  { name: '50 rows, in one thread', ...FIFTY, extra: ['--threads', '1'] },
+  { name: '50 rows', keys: 'country,user_id,none,device_id,order_id', partitions: '3,6,12,24,48,64,96,128,192,256' },
 ];
 
 function timeOnce(main: string, args: string[]): { ms: number; stdout: string } {
@@ -56,23 +52,20 @@ const summary = (times: number[]) => ({ median: Math.round(median(times)), min: 
 
 const loadBefore = loadavg()[0];
 const pressureBefore = cpuPressure();
-const tables = new Map<string, string>(); // per --key/--partitions: every case with them prints one table
 const cases = CASES.map((c) => {
-  const args = ['--key', c.keys, '--partitions', c.partitions, ...(c.extra ?? [])];
-  const alsoBefore = before !== null && c.extra === undefined;
+  const args = ['--key', c.keys, '--partitions', c.partitions];
   const times: number[] = [];
   const beforeTimes: number[] = [];
-  const plan = `${c.keys} ${c.partitions}`;
+  let table: string | null = null;
   const same = (stdout: string, who: string) => {
-    const table = tables.get(plan);
-    if (table !== undefined && stdout !== table) throw new Error(`${c.name}: ${who} printed another table than the first run of this plan`);
-    tables.set(plan, stdout);
+    if (table !== null && stdout !== table) throw new Error(`${c.name}: ${who} printed another table than the first run`);
+    table = stdout;
   };
   for (let i = 0; i < runs; i++) {
     const now = timeOnce(cli, args);
     same(now.stdout, 'this build');
     times.push(now.ms);
-    if (alsoBefore) {
+    if (before !== null) {
       const then = timeOnce(before, args);
       same(then.stdout, 'the --before build');
       beforeTimes.push(then.ms);
@@ -85,7 +78,7 @@ const cases = CASES.map((c) => {
     rows,
     simulatedRecords: rows * 100_000,
     wallMs: summary(times),
-    ...(alsoBefore ? { beforeWallMs: summary(beforeTimes), speedup: Math.round((median(beforeTimes) / median(times)) * 10) / 10 } : {}),
+    ...(before !== null ? { beforeWallMs: summary(beforeTimes), speedup: Math.round((median(beforeTimes) / median(times)) * 10) / 10 } : {}),
   };
 });
 const fifty = cases[1].wallMs.median;

@@ -11,7 +11,6 @@ import { KeyBytesCache } from '../workload/key-bytes-cache.js';
 import { createKeySource, type KeySource } from '../workload/key-sources.js';
 import { createRng } from '../workload/rng.js';
 import { planSpec, RowSimulator, type RowRunOptions } from './row-runs.js';
-import { defaultRowThreads, simulateRows } from './row-threads.js';
 
 export { planSpec };
 
@@ -19,9 +18,6 @@ export interface PlanOptions extends RowRunOptions {
   /** Fraction of capacity kept free (0.2 = plan to 80%). */
   headroom: number;
   from: number | null;
-  /** Threads the rows' simulated runs are spread over (1 = this one); null = defaultRowThreads. The
-   * figures do not depend on it. */
-  threads: number | null;
 }
 
 export interface PlanRow {
@@ -42,7 +38,7 @@ export interface PlanRow {
 }
 
 export interface PlanResult {
-  options: Omit<PlanOptions, 'base' | 'keys' | 'threads'> & { keys: string[] };
+  options: Omit<PlanOptions, 'base' | 'keys'> & { keys: string[] };
   rows: PlanRow[];
   recommendations: { key: string; partitions: number | null; message: string }[];
 }
@@ -68,25 +64,17 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
   const recommendations: PlanResult['recommendations'] = [];
   const limitPartition = o.partitionCapacity * (1 - o.headroom);
   const limitConsumer = o.consumerRate * (1 - o.headroom);
-  // The simulated runs start first (in worker threads they run while this thread does the closed form).
-  const local = new RowSimulator(o);
-  const jobs = o.keys.flatMap((_, key) => o.partitionCounts.map((partitions) => ({ key, partitions })));
-  const { keys: keySpecs, partitionCounts, base, rate, partitionCapacity, consumerRate, consumers, simulateMs } = o;
-  const runOptions: RowRunOptions = { keys: keySpecs, partitionCounts, base, rate, partitionCapacity, consumerRate, consumers, simulateMs };
-  const threads = o.threads ?? defaultRowThreads(jobs.length, rate * (simulateMs / 1000));
-  const simulating = simulateRows(runOptions, jobs, threads, local);
-  simulating.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
-  const closedForms = o.keys.map((keySpec, k) => {
+  // The rows' simulated runs share per key kind what does not depend on the partition count, and so
+  // does the closed form: the key source and its keys' bytes.
+  const simulator = new RowSimulator(o);
+  for (const [k, keySpec] of o.keys.entries()) {
     const probe = planSpec(o, keySpec, Math.max(...o.partitionCounts));
-    const workload = local.workloadOf(k);
-    return { probe, keys: weightedKeysOf(probe, workload.source, workload.keyBytes) };
-  });
-  const simulated = await simulating;
-  for (const [k, { probe, keys }] of closedForms.entries()) {
     const key = probe.key;
+    const workload = simulator.workloadOf(k);
+    const keys = weightedKeysOf(probe, workload.source, workload.keyBytes);
     const profile = CLIENT_PROFILES[probe.client];
     let recommended: number | null = null;
-    for (const [i, n] of o.partitionCounts.entries()) {
+    for (const n of o.partitionCounts) {
       const spread = keys ? spreadKeys(keys, profile, n) : evenSpread(n);
       const loads = spread.loads.map((l) => l * o.rate);
       const consumers = o.consumers ?? n;
@@ -106,7 +94,7 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
         maxConsumerLoadPerSec: Math.round(maxConsumer),
         consumerOverCapacity: maxConsumer > limitConsumer,
         movedFrom: keys && o.from !== null && o.from !== n ? movement(keys, profile, o.from, n) : null,
-        simulated: simulated[k * o.partitionCounts.length + i],
+        simulated: await simulator.run(k, n),
         meetsTarget: hottestLoad <= limitPartition && maxConsumer <= limitConsumer,
       };
       rows.push(row);
@@ -127,6 +115,6 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
       });
     }
   }
-  const { base: _base, keys, threads: _threads, ...rest } = o;
+  const { base: _base, keys, ...rest } = o;
   return { options: { ...rest, keys: keys.map(keyLabel) }, rows, recommendations };
 }

@@ -1,6 +1,5 @@
 // The simulated run behind each row of a capacity plan, and what the rows of one key kind share.
-// Everything here is also loaded by the plan's worker threads (row-threads.ts), so it imports the
-// simulator alone, not the live engine.
+// Plans are simulated only: this imports the simulator alone, not the live engine.
 import type { ArgsOf } from '../config/option.js';
 import type { RUN_OPTIONS } from '../config/options.js';
 import { runSpecWith } from '../config/resolve.js';
@@ -15,8 +14,7 @@ import { createPayloads, type Payloads } from '../workload/payload.js';
 import { RecordedDraws } from '../workload/recorded-draws.js';
 import { createRng } from '../workload/rng.js';
 
-/** What a row's simulated run is made of (PlanOptions' simulation side). Plain data: it is posted to
- * worker threads. */
+/** What a row's simulated run is made of (PlanOptions' simulation side). */
 export interface RowRunOptions {
   keys: KeySpec[];
   partitionCounts: number[];
@@ -60,19 +58,18 @@ export class KeyKindWorkload {
   readonly source: KeySource;
   readonly keyBytes: KeyBytesCache;
   private readonly keyHashes: KeyHashCache;
-  private readonly payloads: Payloads;
   /** Recorded from `source` for the first run (a thread that only needs the keys for the closed form
    * never draws); null when a row has too many records to keep their draws. */
   private draws: RecordedDraws | null | undefined;
 
-  /** `spec`: any row's spec (the runner's own key source and payloads are made from the same fields). */
-  constructor(private readonly spec: RunSpec) {
+  /** `spec`: any row's spec (the runner's own key source and payloads are made from the same fields);
+   * `payloads`: those of its seed and record size. */
+  constructor(private readonly spec: RunSpec, private readonly payloads: Payloads) {
     this.source = createKeySource(spec, createRng(spec.seed).fork('keys'));
     // order_id's keys are unbounded; a run names the indices it draws, up to about its record count.
     const indices = Number.isFinite(this.source.cardinality) ? this.source.cardinality : spec.messages;
     this.keyBytes = new KeyBytesCache(this.source, indices);
     this.keyHashes = new KeyHashCache(this.source.nullKeys ? 0 : indices);
-    this.payloads = createPayloads(spec.seed, spec.recordSize);
   }
 
   /** The workload of one row's run: what runWorkload would make for `spec`, from the shared parts. */
@@ -95,16 +92,22 @@ export function simulatedFigures(result: RunResult): SimulatedFigures {
   return { endToEndP99Ms: phase.endToEndLatency.summary().p99, maxLag: Math.round(Math.max(0, ...lag.perConsumer)) };
 }
 
-/** Runs rows' simulations in this thread, keeping one KeyKindWorkload per key kind. */
+/** Runs rows' simulations, keeping one KeyKindWorkload per key kind, and one payload pool for all:
+ * every row has the plan's seed and record size. */
 export class RowSimulator {
   private readonly workloads = new Map<number, KeyKindWorkload>();
+  private payloads: Payloads | null = null;
 
   constructor(private readonly o: RowRunOptions) {}
 
   /** The shared parts of the rows of key kind `key` (an index into the options' keys). */
   workloadOf(key: number): KeyKindWorkload {
     let w = this.workloads.get(key);
-    if (w === undefined) this.workloads.set(key, (w = new KeyKindWorkload(planSpec(this.o, this.o.keys[key], Math.max(...this.o.partitionCounts)))));
+    if (w === undefined) {
+      const spec = planSpec(this.o, this.o.keys[key], Math.max(...this.o.partitionCounts));
+      this.payloads ??= createPayloads(spec.seed, spec.recordSize);
+      this.workloads.set(key, (w = new KeyKindWorkload(spec, this.payloads)));
+    }
     return w;
   }
 

@@ -41,23 +41,38 @@ export class RecordedDraws {
 
   /** A fresh key source that draws the recorded keys from the first; everything else is the source's. */
   replay(): KeySource {
-    const { source, keyIndex, entity, seq } = this;
-    let n = 0;
-    return {
-      label: source.label,
-      cardinality: source.cardinality,
-      entityCardinality: source.entityCardinality,
-      nullKeys: source.nullKeys,
-      entityLabel: source.entityLabel,
-      keyText: source.keyText,
-      probabilityOf: source.probabilityOf,
-      next(out) {
-        if (n >= keyIndex.length) throw new Error(`recorded key draws: a run asked for more than the ${keyIndex.length} recorded`);
-        out.keyIndex = keyIndex[n];
-        out.entity = entity[n];
-        out.seq = seq[n];
-        n++;
-      },
-    };
+    return new Replay(this.source, this.keyIndex, this.entity, this.seq);
+  }
+}
+
+/** A class, not a closure per replay: every run then calls the same `next`, which the optimizer keeps
+ * inlined from one run to the next. */
+class Replay implements KeySource {
+  readonly label: string;
+  readonly cardinality: number;
+  readonly entityCardinality: number;
+  readonly nullKeys: boolean;
+  readonly entityLabel: string;
+  readonly keyText: KeySource['keyText'];
+  readonly probabilityOf: KeySource['probabilityOf'];
+  private n = 0;
+
+  constructor(source: KeySource, private readonly keyIndex: Int32Array, private readonly entity: Int32Array, private readonly seq: Uint32Array) {
+    this.label = source.label;
+    this.cardinality = source.cardinality;
+    this.entityCardinality = source.entityCardinality;
+    this.nullKeys = source.nullKeys;
+    this.entityLabel = source.entityLabel;
+    this.keyText = source.keyText;
+    this.probabilityOf = source.probabilityOf;
+  }
+
+  next(out: KeyDraw): void {
+    const n = this.n;
+    if (n >= this.keyIndex.length) throw new Error(`recorded key draws: a run asked for more than the ${this.keyIndex.length} recorded`);
+    out.keyIndex = this.keyIndex[n];
+    out.entity = this.entity[n];
+    out.seq = this.seq[n];
+    this.n = n + 1;
   }
 }

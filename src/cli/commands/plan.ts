@@ -1,5 +1,5 @@
 // `kbench plan --key country,user_id,none --partitions 3,6,12,24,48 [--rate 50000] …`: one row per key
-// × partition count, and a recommendation per key. The rows' simulated runs may run on worker threads.
+// × partition count, and a recommendation per key.
 import { describedAs, option, Problems } from '../../config/option.js';
 import { duration, integer, LIMITS, OPTIONS, parseKeySpec, rate, SHARED_DEFAULTS } from '../../config/options.js';
 import { parseCount, parseList } from '../../config/units.js';
@@ -36,7 +36,6 @@ export const planCommand = defineCommand({
     headroom: OPTIONS.headroom,
     from: integer(1, LIMITS.partitions, { describe: 'the current partition count: show what growing from it moves' }),
     simulate: duration(100, 3_600_000, { describe: 'virtual length of the simulated run behind each row', default: '10s' }),
-    threads: integer(1, LIMITS.threads, { describe: 'threads the rows\' simulated runs are spread over (default: one per core once the plan simulates 1M records; the figures are the same)' }),
     users: OPTIONS.users,
     userDist: OPTIONS.userDist,
     client: describedAs(OPTIONS.client, 'client profile (partitioner)'),
@@ -60,7 +59,6 @@ export const planCommand = defineCommand({
       from: a.from ?? null,
       simulateMs: a.simulate,
       base: { users: a.users, userDist: a.userDist, client: a.client, assignor: a.assignor, seed: a.seed },
-      threads: a.threads ?? null,
     };
     // The whole plan's size first, then every row's simulated run, before any work: a bad combination fails at once.
     const simulated = options.keys.length * options.partitionCounts.length * options.rate * (options.simulateMs / 1000);
