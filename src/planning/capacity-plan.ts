@@ -2,7 +2,7 @@
 // distribution, with the exact partitioner and assignor), whether the hottest partition and the
 // busiest consumer fit their capacity with headroom, what growth from the current count would move,
 // and what a short simulated run at the target rate measures (end-to-end p99, peak lag).
-import { evenSpread, movement, spreadKeys, topKeys, type Spread, type WeightedKey } from '../analysis/key-spread.js';
+import { evenSpread, keyHashes, movement, spreadKeys, topKeys, type Spread, type WeightedKey } from '../analysis/key-spread.js';
 import type { KeyMovement } from '../analysis/movement.js';
 import { keyLabel, type RunSpec } from '../config/run-spec.js';
 import { ASSIGNORS, memberId } from '../groups/assignors.js';
@@ -73,9 +73,10 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
     const workload = simulator.workloadOf(k);
     const keys = weightedKeysOf(probe, workload.source, workload.keyBytes);
     const profile = CLIENT_PROFILES[probe.client];
+    const hashes = keys ? keyHashes(keys, profile) : null; // hashed once for all the counts
     let recommended: number | null = null;
     for (const n of o.partitionCounts) {
-      const spread = keys ? spreadKeys(keys, profile, n) : evenSpread(n);
+      const spread = keys ? spreadKeys(keys, profile, n, hashes!) : evenSpread(n);
       const loads = spread.loads.map((l) => l * o.rate);
       const consumers = o.consumers ?? n;
       const perConsumer = consumerLoads({ ...spread, loads }, consumers, probe.assignor);
