@@ -58,8 +58,7 @@ export class KeyKindWorkload {
   readonly source: KeySource;
   readonly keyBytes: KeyBytesCache;
   private readonly keyHashes: KeyHashCache;
-  /** Recorded from `source` for the first run (a thread that only needs the keys for the closed form
-   * never draws); null when a row has too many records to keep their draws. */
+  /** Recorded from `source` for the first run; null when a row has too many records to keep their draws. */
   private draws: RecordedDraws | null | undefined;
 
   /** `spec`: any row's spec (the runner's own key source and payloads are made from the same fields);
