@@ -88,7 +88,7 @@ export function simulatedFigures(result: RunResult): SimulatedFigures {
   const { recorder } = result;
   const phase = recorder.phases[0];
   const lag = phaseLag(recorder, phase, recorder.phases.length === 1);
-  return { endToEndP99Ms: phase.endToEndLatency.summary().p99, maxLag: Math.round(Math.max(0, ...lag.perConsumer)) };
+  return { endToEndP99Ms: phase.endToEndLatency.percentileMs(99), maxLag: Math.round(Math.max(0, ...lag.perConsumer)) };
 }
 
 /** Runs rows' simulations, keeping one KeyKindWorkload per key kind, and one payload pool for all:
