@@ -26,7 +26,7 @@ export class RecordedDraws {
     const keyIndex = new Int32Array(count);
     const entity = new Int32Array(count);
     const seq = new Uint32Array(count);
-    const draw: KeyDraw = { keyIndex: 0, entity: 0, seq: 0 };
+    const draw = new Draw();
     let highest = -1;
     for (let n = 0; n < count; n++) {
       source.next(draw);
@@ -43,6 +43,16 @@ export class RecordedDraws {
   replay(): KeySource {
     return new Replay(this.source, this.keyIndex, this.entity, this.seq);
   }
+}
+
+/** The draw the recording reads into. Not a `{ keyIndex, entity, seq }` literal: literals of one shape
+ * share their hidden class, and order_id's source writes its order numbers as doubles (they come from a
+ * Float64Array), which would widen that class's fields for every run's planner too and throw the
+ * optimized simulator code away mid-plan. A class has a hidden class of its own. */
+class Draw implements KeyDraw {
+  keyIndex = 0;
+  entity = 0;
+  seq = 0;
 }
 
 /** A class, not a closure per replay: every run then calls the same `next`, which the optimizer keeps
