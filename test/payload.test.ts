@@ -1,3 +1,5 @@
+import { Faker, base, en } from '@faker-js/faker';
+import { faker } from '@faker-js/faker/locale/en';
 import { describe, expect, it } from 'vitest';
 import { createPayloads } from '../src/workload/payload.js';
 
@@ -25,5 +27,28 @@ describe('payload values', () => {
     const cut = createPayloads(7, 20).valueOf(3, 'user-1', 1, 2, 0);
     expect(Buffer.from(cut)).toEqual(full.subarray(0, 20));
     expect(createPayloads(7, 20).sizeOf(99)).toBe(20);
+  });
+});
+
+// createPayloads uses the English faker the package prebuilds (its root entry, with every locale, is
+// slow to load) and seeds it each time: the same as a fresh Faker over [en, base], whatever came before.
+describe('payload pool', () => {
+  const calls = (f: Faker) => Array.from({ length: 200 }, () => [f.helpers.arrayElement(['a', 'b', 'c']), f.location.countryCode(),
+    f.internet.url({ appendSlash: false }), f.word.noun(), f.number.float({ min: 1, max: 500, fractionDigits: 2 })]);
+
+  it('the prebuilt English faker, seeded, draws what a fresh Faker over [en, base] draws', () => {
+    for (const seed of [1, 7, 123456]) {
+      const fresh = new Faker({ locale: [en, base] });
+      fresh.seed(seed);
+      faker.seed(seed);
+      expect(calls(faker)).toEqual(calls(fresh));
+    }
+  });
+
+  it('a pool depends on its seed only, not on pools made before', () => {
+    const values = (p: ReturnType<typeof createPayloads>) => Array.from({ length: 512 }, (_, n) => Buffer.from(p.valueOf(n, 'k', 1, 2, 0)).toString());
+    const first = values(createPayloads(7, null));
+    createPayloads(8, null);
+    expect(values(createPayloads(7, null))).toEqual(first);
   });
 });

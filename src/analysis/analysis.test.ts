@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSkew } from './skew.js';
 import { analyzeKeyMovement, expectedMovedFraction } from './movement.js';
-import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
+import { CLIENT_NAMES, CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
+import { keyHashes, spreadKeys } from './key-spread.js';
 
 describe('analyzeSkew', () => {
   it('uniform counts: CV 0, Gini 0, max/mean 1', () => {
@@ -50,5 +51,16 @@ describe('key movement', () => {
     const moved = CLIENT_PROFILES.java.partitionForKey(heavy.bytes, 3) !== CLIENT_PROFILES.java.partitionForKey(heavy.bytes, 6);
     const m = analyzeKeyMovement([heavy, { bytes: keyBytes('x'), records: 0 }], CLIENT_PROFILES.java, 3, 6);
     expect(m.fractionTrafficMoved).toBe(moved ? 1 : 0);
+  });
+});
+
+describe('spreadKeys from kept hashes', () => {
+  it('spreads exactly as from the key bytes, for every client and count', () => {
+    const keys = Array.from({ length: 300 }, (_, i) => ({ text: `k${i}`, bytes: keyBytes(`user-${i * 31}`), weight: 1 / (i + 1) }));
+    for (const c of CLIENT_NAMES) {
+      const profile = CLIENT_PROFILES[c];
+      const hashes = keyHashes(keys, profile);
+      for (const n of [1, 5, 12, 97, 256]) expect(spreadKeys(keys, profile, n, hashes)).toEqual(spreadKeys(keys, profile, n));
+    }
   });
 });

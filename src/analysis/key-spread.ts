@@ -18,10 +18,18 @@ export interface Spread {
   skew: Skew;
 }
 
-export function spreadKeys(keys: readonly WeightedKey[], profile: ClientProfile, partitions: number): Spread {
+/** `hashes`: each key's profile.hashKey, when the caller keeps them to spread the same keys over several
+ * counts (only the reduction to a partition depends on the count). */
+export function spreadKeys(keys: readonly WeightedKey[], profile: ClientProfile, partitions: number, hashes?: ArrayLike<number>): Spread {
   const loads = new Array<number>(partitions).fill(0);
-  for (const k of keys) loads[profile.partitionForKey(k.bytes, partitions)] += k.weight;
+  if (hashes) for (let i = 0; i < keys.length; i++) loads[profile.partitionOfHash(hashes[i], partitions)] += keys[i].weight;
+  else for (const k of keys) loads[profile.partitionForKey(k.bytes, partitions)] += k.weight;
   return { partitions, loads, skew: analyzeSkew(loads) };
+}
+
+/** Each key's hash under `profile`, for spreadKeys over several partition counts. */
+export function keyHashes(keys: readonly WeightedKey[], profile: ClientProfile): Float64Array {
+  return Float64Array.from(keys, (k) => profile.hashKey(k.bytes));
 }
 
 /** What null keys (or keys too many and too short-lived to enumerate) do on average: an even spread. */

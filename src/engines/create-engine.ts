@@ -2,15 +2,13 @@
 import type { ClientSecurity } from '../config/client-security.js';
 import type { RunSpec } from '../config/run-spec.js';
 import { kbenchVersion } from '../cli/version.js';
-import { createRng } from '../workload/rng.js';
 import { KafkaEngine } from './kafka/kafka-engine.js';
-import { SimEngine } from './sim/sim-engine.js';
+import { createSimEngine } from './sim/sim-engine.js';
 import type { Engine } from './types.js';
 
 /** `security`: how the live engine reaches a secured cluster (kept out of the spec, which reports carry). */
 export function createEngine(spec: RunSpec, security: ClientSecurity | null = null): Engine {
-  const rng = createRng(spec.seed).fork('engine');
-  if (spec.brokers === null) return new SimEngine(spec, rng);
+  if (spec.brokers === null) return createSimEngine(spec);
   return new KafkaEngine(spec, {
     brokers: spec.brokers,
     connectTimeoutMs: spec.connectTimeoutMs,

@@ -1,6 +1,7 @@
 // The seam between the runner and the system under test. The runner never asks which engine it
 // drives; the simulator and the live Kafka engine both implement Engine and report what happened
 // to every record through an EngineListener.
+import type { KeyHashCache } from '../partitioners/key-hashes.js';
 
 /** One record the workload plans to send, independent of any engine. */
 export interface PlannedRecord {
@@ -64,6 +65,9 @@ export interface WorkloadInfo {
   keyCardinality: number;
   /** The value bytes of a record (engines that send real records need them; the simulator does not). */
   valueOf(rec: PlannedRecord): Uint8Array;
+  /** The workload's key hashes, kept across the runs of one workload (kbench plan's rows): an engine
+   * whose partitioners run in this thread may share them instead of keeping their own. */
+  keyHashes?: KeyHashCache;
 }
 
 export interface Engine {

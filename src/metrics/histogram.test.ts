@@ -20,6 +20,7 @@ describe('LatencyHistogram', () => {
     }
     expect(s.count).toBe(50_000);
     expect(Math.abs(s.max - ref.maxValue / 1000)).toBeLessThanOrEqual((ref.maxValue / 1000) * 0.002);
+    expect([50, 90, 99, 99.9, 100].map((p) => mine.percentileMs(p))).toEqual([s.p50, s.p90, s.p99, s.p999, s.max]);
   });
   it('milliseconds out, microseconds in; encodes and decodes', () => {
     const h = new LatencyHistogram();
@@ -31,5 +32,6 @@ describe('LatencyHistogram', () => {
   });
   it('an empty histogram summarises to zeros', () => {
     expect(new LatencyHistogram().summary()).toEqual({ p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 });
+    expect(new LatencyHistogram().percentileMs(99)).toBe(0);
   });
 });

@@ -59,17 +59,23 @@ export class LatencyHistogram {
 
   summary(): LatencySummary {
     this.fold();
-    const ms = (us: number) => Math.round(us) / 1000;
     if (this.h.totalCount === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
     return {
-      p50: ms(this.h.getValueAtPercentile(50)),
-      p90: ms(this.h.getValueAtPercentile(90)),
-      p99: ms(this.h.getValueAtPercentile(99)),
-      p999: ms(this.h.getValueAtPercentile(99.9)),
-      max: ms(this.h.getValueAtPercentile(100)),
+      p50: this.percentileMs(50),
+      p90: this.percentileMs(90),
+      p99: this.percentileMs(99),
+      p999: this.percentileMs(99.9),
+      max: this.percentileMs(100),
       mean: Math.round(this.h.mean) / 1000,
       count: this.h.totalCount,
     };
+  }
+
+  /** One percentile (0–100) of summary(), in ms, 0 when empty: each one walks the histogram, so a caller
+   * that shows one (a plan row's p99) asks for that one. */
+  percentileMs(p: number): number {
+    this.fold();
+    return this.h.totalCount === 0 ? 0 : Math.round(this.h.getValueAtPercentile(p)) / 1000;
   }
 
   /** Compressed base64 HDR encoding (the HdrHistogram interchange format). */

@@ -31,6 +31,10 @@ export interface RecorderOptions {
   consumers: number;
   keyCardinality: number;
   entityCardinality: number;
+  /** Record only what a capacity plan reads from its simulated runs: every counter and flow (so lag is
+   * exact), the end-to-end latency histograms and the assignments; no produce-latency histograms,
+   * latency timelines, per-key tables or ordering checks (their figures stay at zero). */
+  lean?: boolean;
 }
 
 /** One producer after partition growth, measured from its acks (the same in both engines). */
@@ -115,18 +119,22 @@ export class Recorder implements EngineListener {
   private readonly maxSeqAtUs: KeyTable;
   private readonly splitAt: number;
   private readonly endUs: number;
+  private readonly lean: boolean;
 
   constructor(readonly options: RecorderOptions) {
-    this.phases = options.phases.map((w) => new PhaseAccumulator(w, options));
+    this.lean = options.lean === true;
+    // A lean recorder never touches its key and entity tables: they get no room.
+    const tables = this.lean ? { ...options, keyCardinality: 0, entityCardinality: 0 } : options;
+    this.phases = options.phases.map((w) => new PhaseAccumulator(w, tables));
     this.splitAt = options.phases.length > 1 ? options.phases[1].startUs : Infinity;
     this.endUs = options.phases[options.phases.length - 1].endUs;
     const P = options.maxPartitions;
     this.series = { violations: 2 * P, sent: 2 * P + 1, consumed: 2 * P + 2, skipped: 2 * P + 3 };
     this.flows = new TimeBuckets(2 * P + 4);
     this.ledger = options.trackDuplicates ? new DeliveryLedger() : null;
-    this.maxSeq = createKeyTable(options.entityCardinality, -1);
-    this.maxSeqAtUs = createKeyTable(options.entityCardinality, 0);
-    this.entityAffected = createKeyTable(options.entityCardinality, 0, 'u8');
+    this.maxSeq = createKeyTable(tables.entityCardinality, -1);
+    this.maxSeqAtUs = createKeyTable(tables.entityCardinality, 0);
+    this.entityAffected = createKeyTable(tables.entityCardinality, 0, 'u8');
   }
 
   private phaseOf(rec: PlannedRecord): PhaseAccumulator {
@@ -156,6 +164,18 @@ export class Recorder implements EngineListener {
     ph.acked++;
     ph.perPartition[partition]++;
     ph.perPartitionBytes[partition] += rec.sizeBytes;
+    const win = this.phaseAt(atUs);
+    if (win) win.ackedInWindow++;
+    this.flows.add(partition, atUs);
+    if (rec.intendedUs >= this.splitAt) {
+      const g = (this.afterGrowth[rec.producer] ??= { records: 0, onNewPartitions: 0, firstOnNewPartitionUs: null });
+      g.records++;
+      if (partition >= this.phases[0].window.partitions) {
+        g.onNewPartitions++;
+        if (g.firstOnNewPartitionUs === null || atUs < g.firstOnNewPartitionUs) g.firstOnNewPartitionUs = atUs;
+      }
+    }
+    if (this.lean) return;
     ph.produceLatency.recordUs(atUs - rec.intendedUs);
     this.produceOverTime.record(atUs, atUs - rec.intendedUs);
     const k = rec.keyIndex;
@@ -172,17 +192,6 @@ export class Recorder implements EngineListener {
         const first = ph.keyPartition.get(k);
         if (first === -1) ph.keyPartition.set(k, partition);
         else if (first >= 0 && first !== partition) ph.keyPartition.set(k, -2);
-      }
-    }
-    const win = this.phaseAt(atUs);
-    if (win) win.ackedInWindow++;
-    this.flows.add(partition, atUs);
-    if (rec.intendedUs >= this.splitAt) {
-      const g = (this.afterGrowth[rec.producer] ??= { records: 0, onNewPartitions: 0, firstOnNewPartitionUs: null });
-      g.records++;
-      if (partition >= this.phases[0].window.partitions) {
-        g.onNewPartitions++;
-        if (g.firstOnNewPartitionUs === null || atUs < g.firstOnNewPartitionUs) g.firstOnNewPartitionUs = atUs;
       }
     }
   }
@@ -219,11 +228,14 @@ export class Recorder implements EngineListener {
     ph.consumed++;
     ph.consumerRecords[consumer]++;
     ph.endToEndLatency.recordUs(atUs - rec.intendedUs);
-    this.endToEndOverTime.record(atUs, atUs - rec.intendedUs);
     this.flows.add(this.series.consumed, atUs);
     const win = this.phaseAt(atUs);
     if (win) win.consumedInWindow++;
     this.flows.add(this.options.maxPartitions + partition, atUs);
+    // Lean: the ordering checks' only flow, violations, lands in the bucket just counted (same atUs), so
+    // the flows' extent is the same without them.
+    if (this.lean) return;
+    this.endToEndOverTime.record(atUs, atUs - rec.intendedUs);
     // Ordering: a record consumed after a higher sequence of its entity was already consumed.
     // Counted in the phase in which it was consumed: growth-induced disorder shows up "after".
     const e = rec.entity;

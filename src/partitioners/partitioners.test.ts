@@ -120,3 +120,12 @@ describe('client profiles side by side (reference §8.4, N = 6)', () => {
       .toEqual([java, java, java, platformatic, legacy, librdkafka, sarama]);
   });
 });
+
+describe('keyBytes', () => {
+  it('is the UTF-8 encoding of the key, ASCII or not', () => {
+    const encoder = new TextEncoder();
+    for (const key of ['', 'user-42', 'DE', '~\x7f', 'x'.repeat(20_000), 'ключ-é', '😀', 'a\u0080', 'lone \ud800 surrogate', 'mixed-ascii-then-ü']) {
+      expect(keyBytes(key)).toEqual(encoder.encode(key));
+    }
+  });
+});

@@ -2,38 +2,22 @@
 // distribution, with the exact partitioner and assignor), whether the hottest partition and the
 // busiest consumer fit their capacity with headroom, what growth from the current count would move,
 // and what a short simulated run at the target rate measures (end-to-end p99, peak lag).
-import { evenSpread, movement, spreadKeys, topKeys, type Spread, type WeightedKey } from '../analysis/key-spread.js';
+import { evenSpread, keyHashes, movement, spreadKeys, topKeys, type Spread, type WeightedKey } from '../analysis/key-spread.js';
 import type { KeyMovement } from '../analysis/movement.js';
-import type { ArgsOf } from '../config/option.js';
-import type { RUN_OPTIONS } from '../config/options.js';
-import { runSpecWith } from '../config/resolve.js';
-import { keyLabel, type KeySpec, type RunSpec } from '../config/run-spec.js';
-import { createEngine } from '../engines/create-engine.js';
+import { keyLabel, type RunSpec } from '../config/run-spec.js';
 import { ASSIGNORS, memberId } from '../groups/assignors.js';
-import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
-import { buildReport } from '../report/build.js';
-import { runWorkload } from '../runner/run-workload.js';
-import { createKeySource } from '../workload/key-sources.js';
+import { CLIENT_PROFILES } from '../partitioners/profiles.js';
+import { KeyBytesCache } from '../workload/key-bytes-cache.js';
+import { createKeySource, type KeySource } from '../workload/key-sources.js';
 import { createRng } from '../workload/rng.js';
+import { planSpec, RowSimulator, type RowRunOptions } from './row-runs.js';
 
-export interface PlanOptions {
-  keys: KeySpec[];
-  partitionCounts: number[];
-  rate: number;
-  /** Records/s one partition can take. */
-  partitionCapacity: number;
-  /** The capacity is the time model's ceiling (not given): the simulated rows then use the whole model. */
-  capacityFromModel?: boolean;
-  consumerRate: number;
-  /** Consumers in the group; null = one per partition. */
-  consumers: number | null;
+export { planSpec };
+
+export interface PlanOptions extends RowRunOptions {
   /** Fraction of capacity kept free (0.2 = plan to 80%). */
   headroom: number;
   from: number | null;
-  /** Virtual length of the simulated run behind each row, ms. */
-  simulateMs: number;
-  /** The other run options of every row's simulated run (users, client, assignor, seed…). */
-  base: Partial<ArgsOf<typeof RUN_OPTIONS>>;
 }
 
 export interface PlanRow {
@@ -59,15 +43,13 @@ export interface PlanResult {
   recommendations: { key: string; partitions: number | null; message: string }[];
 }
 
-/** The key distribution of a workload as weighted keys, or null when it has no enumerable keys. */
-export function weightedKeysOf(spec: RunSpec): WeightedKey[] | null {
-  const source = createKeySource(spec, createRng(spec.seed));
+/** The key distribution of a workload as weighted keys, or null when it has no enumerable keys.
+ * `source` and `keyBytes`: the workload's key source and a cache of its keys' bytes, when the caller has them. */
+export function weightedKeysOf(spec: RunSpec, source: KeySource = createKeySource(spec, createRng(spec.seed)),
+  keyBytes: KeyBytesCache = KeyBytesCache.forSource(source)): WeightedKey[] | null {
   if (source.nullKeys || !Number.isFinite(source.cardinality) || source.probabilityOf === null || spec.explicitPartition !== null) return null;
   const out: WeightedKey[] = [];
-  for (let i = 0; i < source.cardinality; i++) {
-    const text = source.keyText(i);
-    out.push({ text, bytes: keyBytes(text), weight: source.probabilityOf(i) });
-  }
+  for (let i = 0; i < source.cardinality; i++) out.push({ text: source.keyText(i), bytes: keyBytes.bytesOf(i), weight: source.probabilityOf(i) });
   return out;
 }
 
@@ -77,38 +59,29 @@ function consumerLoads(spread: Spread, consumers: number, assignor: RunSpec['ass
   return members.map((m) => (a.get(m.id) ?? []).reduce((s, tp) => s + spread.loads[tp.partition], 0));
 }
 
-/** The simulated run behind one row (also used to check every row's options before any work). */
-export function planSpec(o: Omit<PlanOptions, 'keys'>, key: KeySpec, partitions: number): Readonly<RunSpec> {
-  return runSpecWith({
-    ...o.base, key, partitions, rate: o.rate, duration: o.simulateMs, consumers: o.consumers ?? partitions,
-    consumerRate: o.consumerRate, partitionCapacity: o.capacityFromModel ? undefined : o.partitionCapacity,
-  }, {
-    duration: '--simulate', partitions: '--partitions entry', consumers: o.consumers === null ? `one consumer per partition at ${partitions} partitions (give --consumers)` : '--consumers',
-    partitionCapacity: '--partition-capacity (in records/s)',
-  });
-}
-
 export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
   const rows: PlanRow[] = [];
   const recommendations: PlanResult['recommendations'] = [];
   const limitPartition = o.partitionCapacity * (1 - o.headroom);
   const limitConsumer = o.consumerRate * (1 - o.headroom);
-  for (const keySpec of o.keys) {
+  // The rows' simulated runs share per key kind what does not depend on the partition count, and so
+  // does the closed form: the key source and its keys' bytes.
+  const simulator = new RowSimulator(o);
+  for (const [k, keySpec] of o.keys.entries()) {
     const probe = planSpec(o, keySpec, Math.max(...o.partitionCounts));
     const key = probe.key;
-    const keys = weightedKeysOf(probe);
+    const workload = simulator.workloadOf(k);
+    const keys = weightedKeysOf(probe, workload.source, workload.keyBytes);
     const profile = CLIENT_PROFILES[probe.client];
+    const hashes = keys ? keyHashes(keys, profile) : null; // hashed once for all the counts
     let recommended: number | null = null;
     for (const n of o.partitionCounts) {
-      const spread = keys ? spreadKeys(keys, profile, n) : evenSpread(n);
+      const spread = keys ? spreadKeys(keys, profile, n, hashes!) : evenSpread(n);
       const loads = spread.loads.map((l) => l * o.rate);
       const consumers = o.consumers ?? n;
       const perConsumer = consumerLoads({ ...spread, loads }, consumers, probe.assignor);
       const hottestLoad = Math.max(...loads);
       const maxConsumer = Math.max(...perConsumer);
-      const spec = planSpec(o, keySpec, n);
-      const report = buildReport(await runWorkload(spec, createEngine(spec), createRng(spec.seed)), 'plan');
-      const phase = report.phases[0];
       const row: PlanRow = {
         key,
         partitions: n,
@@ -122,7 +95,7 @@ export async function planCapacity(o: PlanOptions): Promise<PlanResult> {
         maxConsumerLoadPerSec: Math.round(maxConsumer),
         consumerOverCapacity: maxConsumer > limitConsumer,
         movedFrom: keys && o.from !== null && o.from !== n ? movement(keys, profile, o.from, n) : null,
-        simulated: { endToEndP99Ms: phase.latency.endToEnd.p99, maxLag: Math.round(Math.max(0, ...phase.consumers.map((c) => c.maxLag))) },
+        simulated: await simulator.run(k, n),
         meetsTarget: hottestLoad <= limitPartition && maxConsumer <= limitConsumer,
       };
       rows.push(row);

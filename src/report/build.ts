@@ -5,7 +5,7 @@ import { analyzeSkew } from '../analysis/skew.js';
 import { consumerSlots } from '../config/run-spec.js';
 import { memberId } from '../groups/assignors.js';
 import { createKeyTable, type KeyTable } from '../metrics/key-table.js';
-import type { PhaseAccumulator } from '../metrics/recorder.js';
+import type { PhaseAccumulator, Recorder } from '../metrics/recorder.js';
 import { CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
 import type { RunResult } from '../runner/run-workload.js';
 import { buildTimeline } from './timeline.js';
@@ -43,6 +43,11 @@ export function trafficByKey(result: RunResult): KeyTraffic {
 
 const NO_TRAFFIC: KeyTraffic = { size: 0, keys: new Float64Array(0), records: new Float64Array(0) };
 
+/** Peak lag per partition and per consumer in a phase; the last phase runs on until the drain ends. */
+export function phaseLag(recorder: Recorder, ph: PhaseAccumulator, isLast: boolean): { perPartition: number[]; perConsumer: number[] } {
+  return recorder.peakLag(ph.window.startUs, isLast ? Infinity : ph.window.endUs);
+}
+
 function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): PhaseReport {
   const { recorder, keys, spec } = result;
   const w = ph.window;
@@ -50,7 +55,7 @@ function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): 
   const endUs = spec.maxRate && isLast ? Math.max(w.startUs + 1, Math.min(w.endUs, recorder.lastAckUs)) : w.endUs;
   const seconds = (endUs - w.startUs) / 1e6;
   const perPartition = Array.from(ph.perPartition.subarray(0, w.partitions));
-  const lag = recorder.peakLag(w.startUs, isLast ? Infinity : w.endUs);
+  const lag = phaseLag(recorder, ph, isLast);
   const owners = recorder.ownersAt(isLast ? Infinity : w.endUs - 1);
   const consumerRecords = Array.from(ph.consumerRecords);
   // Members that left the group or crashed by the end of the phase (simulated group changes).

@@ -4,7 +4,8 @@
 import { consumerSlots, type RunSpec } from '../config/run-spec.js';
 import type { Engine, EngineInfo, EngineListener, PlannedRecord } from '../engines/types.js';
 import { Recorder, type PhaseWindow } from '../metrics/recorder.js';
-import { keyBytes } from '../partitioners/profiles.js';
+import { KeyHashCache } from '../partitioners/key-hashes.js';
+import { KeyBytesCache } from '../workload/key-bytes-cache.js';
 import { createKeySource, type KeyDraw, type KeySource } from '../workload/key-sources.js';
 import { createPayloads, type Payloads } from '../workload/payload.js';
 import type { Rng } from '../workload/rng.js';
@@ -46,6 +47,27 @@ export interface RunOptions {
   /** Send only these producers' records (a `kbench worker`'s share). Every record is still planned,
    * so keys and per-entity sequences are those of the whole run. */
   producers?: ReadonlySet<number>;
+  /** Where the records come from, when the caller has it already (by default createWorkload(spec, rng)).
+   * It must plan the records that one would: the same keys in the same order (a replay of the same
+   * draws, see RecordedDraws), the same payloads. kbench plan runs one workload once per partition count. */
+  workload?: Workload;
+  /** Record only what a capacity plan reads (RecorderOptions.lean): a report of the run would lack
+   * produce latency, latency over time, per-key figures and ordering. */
+  leanRecorder?: boolean;
+}
+
+/** What a run plans its records from: the key source, the payloads, and its keys' bytes and hashes
+ * (computed on first use and kept, so they can serve several runs of the same keys). */
+export interface Workload {
+  keys: KeySource;
+  payloads: Payloads;
+  keyBytes: KeyBytesCache;
+  keyHashes: KeyHashCache;
+}
+
+export function createWorkload(spec: RunSpec, rng: Rng): Workload {
+  const keys = createKeySource(spec, rng.fork('keys'));
+  return { keys, payloads: createPayloads(spec.seed, spec.recordSize), keyBytes: KeyBytesCache.forSource(keys), keyHashes: KeyHashCache.forSource(keys) };
 }
 
 export function phaseWindows(spec: RunSpec): PhaseWindow[] {
@@ -61,21 +83,17 @@ export function phaseWindows(spec: RunSpec): PhaseWindow[] {
 /** Turns key draws into planned records: record n is due at n / rate and sent by producer n mod P. */
 export class RecordPlanner {
   private readonly draw: KeyDraw = { keyIndex: 0, entity: 0, seq: 0 };
-  private readonly cache: (Uint8Array | undefined)[] | null;
   private readonly usPerRecord: number;
 
-  constructor(private readonly spec: RunSpec, readonly keys: KeySource, private readonly payloads: Payloads) {
-    this.cache = Number.isFinite(keys.cardinality) && keys.cardinality <= 2_000_000 ? new Array(keys.cardinality) : null;
+  constructor(private readonly spec: RunSpec, readonly keys: KeySource, private readonly payloads: Payloads,
+    private readonly keyBytes: KeyBytesCache = KeyBytesCache.forSource(keys)) {
     this.usPerRecord = spec.maxRate ? 0 : 1e6 / spec.rate;
   }
 
   plan(n: number): PlannedRecord {
     this.keys.next(this.draw);
     const k = this.draw.keyIndex;
-    let key: Uint8Array | null = null;
-    if (k >= 0) {
-      key = this.cache ? (this.cache[k] ??= keyBytes(this.keys.keyText(k))) : keyBytes(this.keys.keyText(k));
-    }
+    const key = k >= 0 ? this.keyBytes.bytesOf(k) : null;
     return {
       n,
       producer: n % this.spec.producers,
@@ -95,9 +113,8 @@ export class RecordPlanner {
 
 export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, options: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
-  const keys = createKeySource(spec, rng.fork('keys'));
-  const payloads = createPayloads(spec.seed, spec.recordSize);
-  const planner = new RecordPlanner(spec, keys, payloads);
+  const { keys, payloads, keyBytes, keyHashes } = options.workload ?? createWorkload(spec, rng);
+  const planner = new RecordPlanner(spec, keys, payloads, keyBytes);
   const recorder = new Recorder({
     trackDuplicates: engine.info.mayDuplicate,
     phases: phaseWindows(spec),
@@ -105,6 +122,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     consumers: consumerSlots(spec),
     keyCardinality: keys.cardinality,
     entityCardinality: keys.entityCardinality,
+    lean: options.leanRecorder,
   });
   let error: string | null = null;
   let failure: unknown = null;
@@ -112,6 +130,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
   try {
     await engine.start(options.listener ?? recorder, {
       keyCardinality: keys.nullKeys ? 0 : keys.cardinality,
+      keyHashes,
       valueOf: (rec) => payloads.valueOf(rec.n, rec.keyIndex >= 0 ? keys.keyText(rec.keyIndex) : null, rec.entity, rec.seq, wallStartMs + rec.intendedUs / 1000),
     });
   } catch (e) {

@@ -27,7 +27,7 @@ import { runError } from '../../errors.js';
 import { ASSIGNORS, memberId, type GroupMember } from '../../groups/assignors.js';
 import { createProducerPartitioner, type ProducerPartitioner } from '../../partitioners/producer-partitioner.js';
 import { CLIENT_PROFILES, metadataMaxAgeMs, type ClientName } from '../../partitioners/profiles.js';
-import type { Rng } from '../../workload/rng.js';
+import { createRng, type Rng } from '../../workload/rng.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { MinHeap } from './min-heap.js';
 import type { GroupChangeRow } from '../../report/schema.js';
@@ -50,6 +50,9 @@ const fmtBytes = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : b >= 
 /** rec.flags bit: the record's ack was reported (it may come back to the queue when its consumer changes). */
 const ACKED = 1;
 
+/** The longest consumer queue array kept, empty, for reuse once drained (see release). */
+const DRAINED_QUEUE_KEPT = 1024;
+
 export interface SimOptions {
   /** The backlog (records not yet consumed) the simulator may hold, about 200 B each. */
   maxHeldRecords?: number;
@@ -58,6 +61,12 @@ export interface SimOptions {
   /** A growth known before the run, planned in start() as the simulator did before it honoured
    * growPartitions; the call must then match it. The reference the on-call growth is tested against. */
   plannedGrowth?: { to: number; atUs: number };
+}
+
+/** The simulator of a run, as createEngine makes it for a spec without brokers (its randomness forked
+ * from the seed's generator as 'engine'). Importing it alone leaves the live engine's modules unloaded. */
+export function createSimEngine(spec: RunSpec): SimEngine {
+  return new SimEngine(spec, createRng(spec.seed).fork('engine'));
 }
 
 export class SimEngine implements Engine {
@@ -93,9 +102,12 @@ export class SimEngine implements Engine {
   /** Records waiting to become available to their consumer: at their ack, or when their partition gets an owner. */
   private readonly inFlight = new MinHeap<PlannedRecord>();
   private readonly outputOrder = new MinHeap<number>();
-  /** Per consumer, the records it finished, in finishing order (rec.atUs = when). */
-  private outputs: PlannedRecord[][];
+  /** Per consumer, the records it finished, in finishing order (rec.atUs = when): those in
+   * [outputHeads[c], outputTails[c]) are not reported yet; slots outside hold nothing. A drained queue
+   * keeps its array for the next records (see release). */
+  private outputs: (PlannedRecord | undefined)[][];
   private readonly outputHeads: number[];
+  private readonly outputTails: number[];
   /** Whether a growth may still come: until it does, every consumption scheduled ahead of the clock is
    * provisional (see growPartitions), and these hold, aligned with `outputs`, when each record became
    * available to its consumer and its reserved place in `inFlight` should it be revoked after all. */
@@ -136,6 +148,7 @@ export class SimEngine implements Engine {
     this.ownership = Array.from({ length: this.maxPartitions }, () => []);
     this.outputs = Array.from({ length: slots }, () => []);
     this.outputHeads = new Array(slots).fill(0);
+    this.outputTails = new Array(slots).fill(0);
     let groupChanges: GroupChangeRow[] = [];
     if (spec.groupChanges.length > 0) {
       if (this.maxPartitions > spec.partitions || this.plannedGrowth) throw new Error('simulator: consumer-group changes and partition growth in one run are not modelled');
@@ -200,7 +213,8 @@ export class SimEngine implements Engine {
         profile = { ...profile, nullKey: { ...profile.nullKey, limitBytes: Math.max(1, this.spec.batchBytes) } };
       }
       return {
-        partitioner: createProducerPartitioner(profile, this.rng.fork(`producer-${k}`), this.spec.explicitPartition, workload.keyCardinality),
+        partitioner: createProducerPartitioner(profile, this.rng.fork(`producer-${k}`), this.spec.explicitPartition, workload.keyCardinality,
+          workload.keyHashes?.for(profile) ?? null),
         knows: this.spec.partitions,
         refreshAtUs: Infinity,
         maxAgeMs: metadataMaxAgeMs(this.spec.metadataRefreshMs, name),
@@ -335,11 +349,12 @@ export class SimEngine implements Engine {
     // The head started by the clock (its consumer was free, or its predecessor was reported as consumed,
     // both at or before the clock), and ownership changes only after the clock: it stays.
     const head = this.outputHeads[c];
-    if (out.length - head < 2) return;
-    let free = out[head].atUs;
+    const tail = this.outputTails[c];
+    if (tail - head < 2) return;
+    let free = out[head]!.atUs;
     let kept = head + 1;
-    for (let j = head + 1; j < out.length; j++) {
-      const rec = out[j];
+    for (let j = head + 1; j < tail; j++) {
+      const rec = out[j]!;
       const atUs = available[j];
       const stretch = this.ownerAt(rec.partition, atUs);
       const start = Math.max(atUs, free);
@@ -354,7 +369,8 @@ export class SimEngine implements Engine {
       places[kept] = places[j];
       kept++;
     }
-    out.length = kept;
+    out.fill(undefined, kept, tail);
+    this.outputTails[c] = kept;
     available.length = kept;
     places.length = kept;
     this.consumerFreeAt[c] = free;
@@ -489,9 +505,10 @@ export class SimEngine implements Engine {
       this.held++;
       stretch.crash.report.redelivered!++;
     }
-    const out = this.outputs[c];
-    if (out.length === this.outputHeads[c]) this.outputOrder.push(done, c);
-    out.push(rec);
+    const tail = this.outputTails[c];
+    if (tail === this.outputHeads[c]) this.outputOrder.push(done, c);
+    this.outputs[c][tail] = rec;
+    this.outputTails[c] = tail + 1;
     if (this.revisable) {
       this.availableAt[c].push(atUs);
       this.revokePlaces[c].push(this.inFlight.reserve());
@@ -502,30 +519,38 @@ export class SimEngine implements Engine {
    * consumers keyed by their next event) of the consumers' queues, each already in time order. */
   private release(watermarkUs: number): void {
     const heads = this.outputHeads;
+    const tails = this.outputTails;
     while (this.outputOrder.size && this.outputOrder.peekTime() <= watermarkUs) {
       const c = this.outputOrder.pop()!;
       const out = this.outputs[c];
-      const rec = out[heads[c]++];
+      const rec = out[heads[c]]!;
+      out[heads[c]++] = undefined; // the engine keeps no record it reported
       this.listener.consumed(rec, c, rec.partition, rec.offset, rec.atUs);
       this.held--;
-      if (heads[c] < out.length) {
-        this.outputOrder.push(out[heads[c]].atUs, c);
-        if (heads[c] > 65536 && heads[c] * 2 > out.length) {
+      if (heads[c] < tails[c]) {
+        this.outputOrder.push(out[heads[c]]!.atUs, c);
+        if (heads[c] > 65536 && heads[c] * 2 > tails[c]) {
           // A backlogged consumer drained from the front for a long time: drop the consumed prefix.
-          this.outputs[c] = out.slice(heads[c]);
+          this.outputs[c] = out.slice(heads[c], tails[c]);
           if (this.revisable) {
             this.availableAt[c] = this.availableAt[c].slice(heads[c]);
             this.revokePlaces[c] = this.revokePlaces[c].slice(heads[c]);
           }
+          tails[c] -= heads[c];
           heads[c] = 0;
         }
       } else {
-        out.length = 0;
+        // Drained: the array stays for the consumer's next records. Truncating it frees its storage
+        // and the next record allocates new storage: an allocation per record when consumers are many
+        // and each mostly idle (a plan row with one consumer per partition). Only a long one, left by
+        // a backlog, is let go.
+        if (out.length > DRAINED_QUEUE_KEPT) this.outputs[c] = [];
         if (this.revisable) {
           this.availableAt[c].length = 0;
           this.revokePlaces[c].length = 0;
         }
         heads[c] = 0;
+        tails[c] = 0;
       }
     }
   }
