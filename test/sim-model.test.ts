@@ -3,24 +3,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kbench, simReport, tempDir } from './helpers.js';
+import { kbench, refused, simReport, tempDir } from './helpers.js';
 import { defaultModel, defaultModelPath, readModelFile, validateModel } from '../src/engines/sim/model.js';
-import { KbenchError } from '../src/errors.js';
 
 const shipped = () => JSON.parse(readFileSync(defaultModelPath(), 'utf8')) as Record<string, any>;
 
-function oneLine(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KbenchError);
-    const k = e as KbenchError;
-    expect(k.problems).toHaveLength(1);
-    expect(k.message).not.toContain('\n');
-    return k.message;
-  }
-  throw new Error('expected an error');
-}
+/** The one-line usage error `fn` throws (test/helpers.ts checks it is one line, exit 2). */
+const oneLine = (fn: () => unknown): string => refused(fn).message;
 
 describe('model file', () => {
   it('the shipped model validates and says where it was measured', () => {
