@@ -126,7 +126,7 @@ function toYaml(d: unknown): string {
 // Hundreds of in-process runs each: generous time, since the unit files run two at a time on two cores.
 describe('generated bad input', { timeout: 120_000 }, () => {
   for (const command of COMMANDS) {
-    const runs = command.name === 'run' ? 200 : 50;
+    const runs = command.name === 'run' ? 150 : 50;
     it(`${command.name}: ${runs} inputs with 1–3 bad options each → exit 2, one line per problem`, async () => {
       await fc.assert(fc.asyncProperty(caseFor(command), async (bad) => {
         const { r, file } = await answer(command.name, bad);
@@ -146,7 +146,7 @@ describe('generated bad input', { timeout: 120_000 }, () => {
     });
   }
 
-  it('workload documents: 200 generated YAML/JSON documents are either a run or exit 2 with one line per problem', async () => {
+  it('workload documents: 150 generated YAML/JSON documents are either a run or exit 2 with one line per problem', async () => {
     const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
     const field = fc.oneof(fc.constantFrom('partitions', 'key', 'rate', 'users', 'grow-to', 'seed', 'client', 'colour', 'Partitions', 'user_dist', '__proto__'), fc.string({ maxLength: 6 }));
     const doc = fc.oneof(
@@ -167,7 +167,7 @@ describe('generated bad input', { timeout: 120_000 }, () => {
         expect(r.stderr.split('\n').filter(Boolean).every((l) => l.startsWith('kbench: ')), context).toBe(true);
       }
       expect(readdirSync(cwd), context).toEqual([]);
-    }), { numRuns: 200, seed: 20261127 });
+    }), { numRuns: 150, seed: 20261127 });
   });
 
   it('key files: 100 generated missing, empty, directory and blank-named files are one line, exit 2', async () => {
