@@ -212,11 +212,8 @@ export class KafkaEngine implements Engine {
     this.remote = new RemoteWorkers({
       kafka, admin, runId: this.clientId.slice('kbench-'.length), pool: this.options.workerPool, workers, timeoutMs: this.options.workerTimeoutMs, version: this.options.version,
       onMessage: (slice, m) => {
-        // A worker's clock is its own: its joins are moved to the coordinator's.
         const handle = this.slices[slice];
-        if (!handle) return;
-        if (m.t === 'joined') this.onSliceMessage(handle, { ...m, atEpochMs: m.atEpochMs - (this.remoteWorkers.find((w) => w.slice === slice)?.clock.offsetMs ?? 0) });
-        else if (m.t !== 'hello' && m.t !== 'refused' && m.t !== 'pong') this.onSliceMessage(handle, m);
+        if (handle) this.onSliceMessage(handle, m);
       },
       onEvents: (slice, data) => this.onEvents(data, data.length / EVENT_STRIDE, slice),
       onFailure: (e) => this.fail(e),

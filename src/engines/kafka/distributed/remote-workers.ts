@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { runError } from '../../../errors.js';
 import { describeError, withTimeout } from '../client.js';
-import { epochMs, type ToSlice } from '../slice-protocol.js';
+import { epochMs, type FromSlice, type ToSlice } from '../slice-protocol.js';
 import { estimateOffset, type ClockOffset, type ClockSample } from './clock-offset.js';
 import { createRunTopic, deleteRunTopics, ensureControlTopic } from './topics.js';
 import {
@@ -35,7 +35,8 @@ export interface RemoteWorkersOptions {
   workers: number;
   timeoutMs: number;
   version: string;
-  onMessage(slice: number, m: Up): void;
+  /** A slice's answer in the engine's terms, its times already on the coordinator's clock. */
+  onMessage(slice: number, m: FromSlice): void;
   onEvents(slice: number, data: Float64Array): void;
   onLost(slice: number, worker: RemoteWorker): void;
   /** Reading the workers' answers failed: the run cannot be measured any further. */
@@ -133,6 +134,10 @@ export class RemoteWorkers {
       case 'pong':
         if (m.id >= 0) (this.pongs.get(slice) ?? this.pongs.set(slice, []).get(slice)!).push({ sentAtEpochMs: m.sentAtEpochMs, workerEpochMs: m.workerEpochMs, receivedAtEpochMs: epochMs() });
         return;
+      case 'joined':
+        // A worker's clock is its own: its join moves to the coordinator's (post() does the reverse).
+        this.o.onMessage(slice, { ...m, atEpochMs: m.atEpochMs - (this.workerOf(slice)?.clock.offsetMs ?? 0) });
+        return;
       default:
         if (m.t === 'closed') this.closing.add(slice);
         this.o.onMessage(slice, m);
@@ -187,11 +192,15 @@ export class RemoteWorkers {
   /** An order for a slice in the engine's terms (ToSlice), in the worker's: the run's zero moves to
    * its clock; a drain is the worker's own business (it drains when its records are sent). */
   post(slice: number, m: ToSlice): void {
-    const w = this.workers.find((x) => x.slice === slice);
+    const w = this.workerOf(slice);
     if (!w || w.lostAtEpochMs !== null) return;
     if (m.t === 'close') this.closing.add(slice);
     const order: Down | null = m.t === 'run' ? { t: 'run', originEpochMs: m.originEpochMs + w.clock.offsetMs } : m.t === 'close' ? { t: 'close' } : null;
     if (order) void this.send(slice, order).catch(() => undefined);
+  }
+
+  private workerOf(slice: number): RemoteWorker | undefined {
+    return this.workers.find((x) => x.slice === slice);
   }
 
   stopAll(): void {
@@ -206,5 +215,7 @@ export class RemoteWorkers {
     this.closed = true;
     await withTimeout(Promise.all([this.consumer?.disconnect(), this.producer?.disconnect()]), 5_000, 'disconnect timed out').catch(() => undefined);
     await withTimeout(deleteRunTopics(kafka, admin, [this.topics.slices, this.topics.results], [this.topics.resultsGroup, this.topics.workersGroup]), 10_000, 'clean-up timed out').catch(() => undefined);
+    // The admin client is this object's (the engine connected it for the workers alone).
+    await withTimeout(admin.disconnect(), 2_000, 'disconnect timed out').catch(() => undefined);
   }
 }
