@@ -167,9 +167,11 @@ export class LiveSlice {
   private flushEvents(): void {
     this.flushScheduled = false;
     if (this.eventCount === 0) return;
-    const data = this.events;
+    // A copy sized to what is used moves to the coordinator; the full-size buffer stays for reuse.
+    // Handing over the buffer itself meant a new 400 KB array per flush, and at moderate rates a flush
+    // comes every few events: the thread spent its time in garbage collection and acks waited for it.
+    const data = this.events.slice(0, this.eventCount * EVENT_STRIDE);
     this.post({ t: 'events', data, count: this.eventCount }, [data.buffer]);
-    this.events = new Float64Array(EVENTS_PER_MESSAGE * EVENT_STRIDE);
     this.eventCount = 0;
   }
 

@@ -76,15 +76,15 @@ export class SliceThread {
     }
   }
 
-  /** Posts the queued records (their buffers move to the worker: nothing is copied). */
+  /** Posts the queued records: copies sized to what is used move to the worker, and the full-size
+   * buffers stay for the next batch (a paced run posts a few records per tick; new full-size buffers
+   * for each cost more in allocation and garbage collection than the copy). */
   flush(): void {
     this.postScheduled = false;
     if (this.count === 0) return;
-    const meta = this.meta;
-    const bytes = this.bytes.subarray(0, this.used);
+    const meta = this.meta.slice(0, this.count * SEND_STRIDE);
+    const bytes = this.bytes.slice(0, this.used);
     if (!this.exited) this.worker.postMessage({ t: 'send', meta, bytes, count: this.count } satisfies ToSlice, [meta.buffer, bytes.buffer]);
-    this.meta = new Float64Array(RECORDS_PER_POST * SEND_STRIDE);
-    this.bytes = new Uint8Array(BYTES_PER_POST);
     this.count = 0;
     this.used = 0;
   }

@@ -165,8 +165,7 @@ export class WorkerEngine implements Engine {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.eventCount === 0) return;
-    this.o.uplink.events(this.events, this.eventCount * EVENT_STRIDE);
-    this.events = new Float64Array(EVENTS_PER_MESSAGE * EVENT_STRIDE);
+    this.o.uplink.events(this.events, this.eventCount * EVENT_STRIDE); // encoded at once: the buffer is reused
     this.eventCount = 0;
   }
 
