@@ -115,8 +115,8 @@ describe('partition growth 3 → 12', () => {
   });
 
   it('eager rebalancing stops every consumer; cooperative-sticky leaves old partitions running', async () => {
-    const eager = await simReport(...grow, '--assignor', 'range');
-    const coop = await simReport(...grow, '--assignor', 'cooperative-sticky');
+    const eager = await simReport(...grow, '--assignor', 'range', '--rebalance-time', '1s');
+    const coop = await simReport(...grow, '--assignor', 'cooperative-sticky', '--rebalance-time', '1s');
     expect(eager.phases[1].latency.endToEnd.max).toBeGreaterThanOrEqual(1000);
     expect(coop.phases[1].latency.endToEnd.max).toBeLessThan(100);
   });

@@ -75,6 +75,40 @@ describe('time model', () => {
     expect(free.max).toBeLessThan(1000);
   });
 
+  const withModel = (edit: (m: Record<string, any>) => void): string => {
+    const m = shipped();
+    edit(m);
+    const p = join(tempDir(), 'edited.json');
+    writeFileSync(p, JSON.stringify(m));
+    return p;
+  };
+
+  it('the rebalance round and the metadata propagation time come from the model unless given', async () => {
+    const slow = withModel((m) => { m.rebalanceMs = 2500; m.metadataPropagationMs = 3000; });
+    const grow = ['--key', 'user_id', '--partitions', '3', '--grow-to', '6', '--grow-at', '2s', '--duration', '8s', '--metadata-refresh', '100ms', '--consumers', '2'];
+    const r = await simReport(...grow, '--model', slow);
+    expect(r.model.parameters.rebalanceMs).toBe(2500);
+    const growth = r.model.parameters.growth as { producerRefreshAtMs: number[]; groupRebalanceAtMs: number };
+    // Nobody sees the new partitions before the cluster shows them, 3 s after the change at 2 s.
+    for (const at of [...growth.producerRefreshAtMs, growth.groupRebalanceAtMs]) expect(at).toBeGreaterThanOrEqual(5000);
+    expect((await simReport(...grow, '--model', slow, '--rebalance-time', '300ms')).model.parameters.rebalanceMs).toBe(300);
+    expect((await simReport(...grow)).model.parameters.rebalanceMs).toBe(defaultModel().rebalanceMs);
+  });
+
+  it('consumers read no faster than the model\'s fetch ceiling, and get records the model\'s fetch delay after the ack', async () => {
+    const args = ['--key', 'user_id', '--partitions', '6', '--rate', '3000', '--duration', '3s', '--consumers', '1', '--consumer-rate', '1000000'];
+    const slowFetch = withModel((m) => { m.consumer.fetchRecordsPerSec = 1500; m.consumer.afterAckMs = 20; });
+    const slow = (await simReport(...args, '--model', slowFetch)).phases[0];
+    const fast = (await simReport(...args)).phases[0];
+    // 3,000 records/s into a consumer that fetches 1,500/s: half of each second's records are still waiting.
+    expect(Math.max(...slow.partitionMaxLag) * 6).toBeGreaterThan(3000);
+    expect(Math.max(...fast.partitionMaxLag)).toBeLessThan(50);
+    const noLag = withModel((m) => { m.consumer.afterAckMs = 20; });
+    const leg = (await simReport(...args, '--model', noLag)).phases[0].latency;
+    expect(leg.endToEnd.p50 - leg.produce.p50).toBeGreaterThan(19.9);
+    expect(fast.latency.endToEnd.p50 - fast.latency.produce.p50).toBeLessThan(5);
+  });
+
   it('the report names the model and where it came from', async () => {
     const r = await simReport('--duration', '1s');
     const notes = r.model.notes.join('\n');

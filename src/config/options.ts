@@ -189,7 +189,7 @@ export const OPTIONS = {
   produceLatency: duration(0, 60_000, { describe: 'simulator: every produce request takes this long, instead of the model\'s measured latency distribution', inWorkloadFile: true }),
   model: option('string', `a ${MODEL_FORMAT} JSON file (kbench calibrate --out), up to ${formatBytes(MODEL_FILE_LIMIT)}`, parseModelFile,
     { describe: 'simulator: the time model (produce latency, ceilings) measured on a cluster by kbench calibrate (default: the model shipped with kbench, measured on its local broker)', inWorkloadFile: true }),
-  rebalanceTime: duration(0, 600_000, { describe: 'simulator: how long one rebalance round stops consumers', default: '1s', inWorkloadFile: true }),
+  rebalanceTime: duration(0, 600_000, { describe: 'simulator: how long one rebalance round stops consumers (default: the model\'s measured round)', inWorkloadFile: true }),
   growTo: integer(2, LIMITS.partitions, { describe: 'raise the partition count to this mid-run', inWorkloadFile: true }),
   growAt: option('string', 'a percentage of the run, or a time from its start', (raw, label) => parseRunPoint(raw, label, LIMITS.durationMs),
     { describe: 'when to grow, e.g. 50% or 30s', default: '50%', inWorkloadFile: true }),

@@ -130,7 +130,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     produceLatencyMs: o.produceLatency ?? idleMedianMs(model.model),
     model,
     simGiven: { produceLatency: o.produceLatency !== undefined, partitionCapacity: o.partitionCapacity !== undefined, linger: given(sources.linger), batchSize: given(sources.batchSize) },
-    rebalanceMs: o.rebalanceTime,
+    rebalanceMs: o.rebalanceTime ?? model.model.rebalanceMs,
     growTo,
     growAtMs,
     groupChanges,

@@ -28,6 +28,7 @@ describe('kbench calibrate', () => {
     expect(m.ceilings.cluster.recordsPerSec).toBeGreaterThanOrEqual(m.ceilings.partition.recordsPerSec);
     expect(m.ceilings.cluster.bytesPerSec).toBeGreaterThan(10_000);
     expect(m.consumer.fetchRecordsPerSec).toBeGreaterThan(100);
+    expect(m.consumer.afterAckMs).toBeGreaterThanOrEqual(0); // measured: a waiting consumer's fetch delay after the ack
     expect(m.rebalanceMs).toBeGreaterThan(0);
     expect(m.rebalanceMs).toBeLessThan(30_000);
     expect(m.metadataPropagationMs).toBeGreaterThanOrEqual(0);

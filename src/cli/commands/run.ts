@@ -48,7 +48,9 @@ export const runCommand = defineCommand({
     const report = buildReport(result, kbenchVersion());
     if (!report.simulated) {
       // The same workload through the simulator, for the report's "predicted vs measured".
-      const simSpec = { ...spec, brokers: null, maxRate: false, rate: spec.maxRate ? Math.max(1, Math.round(report.phases[0].throughput.achievedPerSec)) : spec.rate };
+      // Live consumers without --consumer-rate read as fast as they can: their only limit is the fetch path.
+      const simSpec = { ...spec, brokers: null, maxRate: false, rate: spec.maxRate ? Math.max(1, Math.round(report.phases[0].throughput.achievedPerSec)) : spec.rate,
+        consumerRate: spec.consumerPaced ? spec.consumerRate : spec.model.model.consumer.fetchRecordsPerSec };
       if (spec.maxRate) simSpec.messages = Math.max(1, report.delivery.produced);
       const predicted = await runWorkload(simSpec, createEngine(simSpec), createRng(spec.seed));
       // A prediction the simulator could not finish (its backlog bound) is left out, not shown half-made.

@@ -8,7 +8,9 @@
 //     can push: on a large cluster the client, not the broker, may be the limit (noted in the file);
 //  2. produce latency: at 3 loads (5%, 25%, 60% of the cluster ceiling for the size) × 2 record sizes,
 //     one produce request every 5 ms (the batching of linger 5 ms) carrying the load's records, one
-//     request in flight (acks=all, idempotent: the live defaults); each request timed send → ack;
+//     request in flight (acks=all, idempotent: the live defaults); each request timed send → ack. A
+//     consumer reads along, as in a run with consumers (the broker serves its fetches meanwhile), and
+//     the time from each request's ack to that consumer having its records is the fetch delay;
 //  3. consumer fetch: one kafkajs consumer reads back everything written, records/s and bytes/s;
 //  4. rebalance round: a second member joins the group; time until both have their assignment;
 //  5. metadata propagation: partitions added; time until the cluster's metadata shows them with leaders.
@@ -40,6 +42,33 @@ const SMALL = 100;
 const LARGE = 1000;
 const BULK = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** kbench's live consumers heartbeat every 500 ms (live-slice.ts): a member learns of a rebalance at its next heartbeat. */
+const LIVE_HEARTBEAT_MS = 500;
+
+/** A consumer that reads the calibration topic as it is written (no commits), noting when each key
+ * (a produce request's id) first arrives; `acked` is filled by the producing side. */
+async function tailReader(o: CalibrateOptions, topic: string, groupId: string) {
+  const consumer = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: LIVE_HEARTBEAT_MS, sessionTimeout: 10_000, allowAutoTopicCreation: false });
+  const received = new Map<string, number>();
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => { joined = true; });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: false });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      const now = performance.now();
+      for (const m of batch.messages) {
+        const id = m.key?.toString() ?? '';
+        if (!received.has(id)) received.set(id, now);
+      }
+    },
+  });
+  await withTimeout((async () => { while (!joined) await sleep(5); })(), 30_000, 'the reading consumer did not join its group within 30 s');
+  // Its first fetch positions it at the log end: give it a moment before records come.
+  await sleep(300);
+  return { consumer, received, acked: new Map<string, number>() };
+}
 
 export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
   const id = randomBytes(4).toString('hex');
@@ -94,10 +123,14 @@ export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
     o.log(`calibrate: ceilings: partition ${partition.recordsPerSec} records/s, ${partition.bytesPerSec} B/s; cluster ${clusterCeiling.recordsPerSec} records/s, ${clusterCeiling.bytesPerSec} B/s`);
     notes.push('Ceilings are what one kafkajs producer in one process could push (512 KiB batches, 5 sends in flight): on a cluster faster than that client, they are the client\'s, not the brokers\'.');
 
-    // 2. produce latency
+    // 2. produce latency, with a consumer reading along
+    const tail = await tailReader(o, topic, groupId);
+    consumers.push(tail.consumer);
     const producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
     const points: LatencyPoint[] = [];
+    const afterAck: number[] = [];
+    let request = 0;
     try {
       for (const bytes of [SMALL, LARGE]) {
         const ceiling = Math.min(clusterCeiling.recordsPerSec, clusterCeiling.bytesPerSec / bytes);
@@ -113,10 +146,13 @@ export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
             const due = start + k * tickMs;
             const wait = due - performance.now();
             if (wait > 0) await sleep(wait);
-            const messages = Array.from({ length: perRequest }, (_, i) => ({ value, partition: (k * perRequest + i) % o.partitions }));
+            const id = String(request++);
+            const messages = Array.from({ length: perRequest }, (_, i) => ({ key: id, value, partition: (k * perRequest + i) % o.partitions }));
             const t0 = performance.now();
             await producer.send({ topic, acks: -1, messages });
-            times.push(performance.now() - t0);
+            const acked = performance.now();
+            times.push(acked - t0);
+            tail.acked.set(id, acked);
             k++;
           }
           times.sort((a, b) => a - b);
@@ -126,15 +162,27 @@ export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
           o.log(`calibrate: latency at ${actual} records/s × ${bytes} B: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms (${times.length} requests)`);
         }
       }
+      // Stragglers: the last requests' records may still be on their way to the reader.
+      await sleep(200);
+      for (const [id, at] of tail.received) {
+        const acked = tail.acked.get(id);
+        if (acked !== undefined) afterAck.push(Math.max(0, at - acked));
+      }
     } finally {
       await producer.disconnect().catch(() => undefined);
+      await withTimeout(tail.consumer.disconnect(), 5_000, 'disconnect').catch(() => undefined);
     }
-    notes.push('Produce latency is one request, send → ack (acks=all, idempotent, one request in flight), one request every 5 ms; it excludes time in the client\'s batch, which the simulator adds from linger and batch size.');
+    notes.push('Produce latency is one request, send → ack (acks=all, idempotent, one request in flight), one request every 5 ms, while a consumer reads along; it excludes time in the client\'s batch, which the simulator adds from linger and batch size.');
+    if (afterAck.length === 0) throw new Error('calibrate: the reading consumer received none of the latency phase\'s records');
+    afterAck.sort((a, b) => a - b);
+    const afterAckMs = Math.round(afterAck[Math.floor(afterAck.length / 2)] * 1000) / 1000;
+    o.log(`calibrate: fetch delay (ack → a waiting consumer has the records): median ${afterAckMs} ms over ${afterAck.length} requests`);
+    notes.push('The fetch delay (consumer.afterAckMs) is the median time from a produce request\'s ack to a kafkajs consumer that reads along having its records (0 when the consumer was first), over every request of the latency phase.');
 
     // 3. consumer fetch
     const ends = await o.admin.fetchTopicOffsets(topic);
     const total = ends.reduce((s, e) => s + Number(e.high), 0);
-    const reader = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 300, sessionTimeout: 10_000, allowAutoTopicCreation: false });
+    const reader = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: LIVE_HEARTBEAT_MS, sessionTimeout: 10_000, allowAutoTopicCreation: false });
     consumers.push(reader);
     await reader.connect();
     await reader.subscribe({ topic, fromBeginning: true });
@@ -155,14 +203,14 @@ export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
     });
     while (read < total && performance.now() - readStart < readLimitMs + 10_000 && (first === 0 || performance.now() - first < readLimitMs)) await sleep(20);
     const readSeconds = Math.max(0.001, (last - first) / 1000);
-    const consumer = { fetchRecordsPerSec: Math.max(1, Math.round(read / readSeconds)), fetchBytesPerSec: Math.max(1, Math.round(readBytes / readSeconds)) };
+    const consumer = { fetchRecordsPerSec: Math.max(1, Math.round(read / readSeconds)), fetchBytesPerSec: Math.max(1, Math.round(readBytes / readSeconds)), afterAckMs };
     o.log(`calibrate: consumer read ${read} of ${total} records: ${consumer.fetchRecordsPerSec} records/s, ${consumer.fetchBytesPerSec} B/s`);
     notes.push('Consumer fetch throughput is one kafkajs consumer reading back the calibration topic from the beginning, doing nothing with the records.');
 
     // 4. rebalance round
     let joinsA = 0;
     reader.on(reader.events.GROUP_JOIN, () => { joinsA++; });
-    const second = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 300, sessionTimeout: 10_000, allowAutoTopicCreation: false });
+    const second = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: LIVE_HEARTBEAT_MS, sessionTimeout: 10_000, allowAutoTopicCreation: false });
     consumers.push(second);
     let joinedB = false;
     second.on(second.events.GROUP_JOIN, () => { joinedB = true; });
@@ -173,7 +221,7 @@ export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
     await withTimeout((async () => { while (!(joinedB && joinsA > 0)) await sleep(5); })(), 30_000, 'the rebalance did not finish within 30 s');
     const rebalanceMs = Math.round(performance.now() - joinStart);
     o.log(`calibrate: rebalance round ${rebalanceMs} ms`);
-    notes.push('The rebalance round is from a second kafkajs member starting to both members having their assignment (heartbeat 300 ms, the cluster\'s own group.initial.rebalance.delay.ms).');
+    notes.push(`The rebalance round is from a second kafkajs member starting to both members having their assignment (heartbeat ${LIVE_HEARTBEAT_MS} ms as kbench's live consumers, the cluster's own group.initial.rebalance.delay.ms).`);
 
     // 5. metadata propagation
     const grown = o.partitions + 2;

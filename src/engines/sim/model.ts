@@ -59,7 +59,14 @@ export interface SimModel {
     /** Every partition of the calibration topic at once. */
     cluster: Ceiling & { partitions: number };
   };
-  consumer: { fetchRecordsPerSec: number; fetchBytesPerSec: number };
+  consumer: {
+    fetchRecordsPerSec: number;
+    fetchBytesPerSec: number;
+    /** From a record's ack at its producer until a consumer waiting on the partition has it, median, ms
+     * (≥ 0; absent from files written before it was measured: the simulator then hands records to
+     * consumers at their ack). */
+    afterAckMs?: number;
+  };
   /** A group rebalance round: from a second member joining to both having their assignment, ms. */
   rebalanceMs: number;
   /** From creating partitions until the cluster's metadata shows them with leaders, ms. */
@@ -138,7 +145,11 @@ export function validateModel(doc: unknown, path: string, file = 'model file'): 
       partition: { recordsPerSec: pos(part, 'recordsPerSec', 'ceilings.partition.'), bytesPerSec: pos(part, 'bytesPerSec', 'ceilings.partition.') },
       cluster: { recordsPerSec: pos(clus, 'recordsPerSec', 'ceilings.cluster.'), bytesPerSec: pos(clus, 'bytesPerSec', 'ceilings.cluster.'), partitions: pos(clus, 'partitions', 'ceilings.cluster.') },
     },
-    consumer: { fetchRecordsPerSec: pos(consumer, 'fetchRecordsPerSec', 'consumer.'), fetchBytesPerSec: pos(consumer, 'fetchBytesPerSec', 'consumer.') },
+    consumer: {
+      fetchRecordsPerSec: pos(consumer, 'fetchRecordsPerSec', 'consumer.'),
+      fetchBytesPerSec: pos(consumer, 'fetchBytesPerSec', 'consumer.'),
+      ...(field(consumer, 'afterAckMs', 'consumer.') === undefined ? {} : { afterAckMs: pos(consumer, 'afterAckMs', 'consumer.', true) }),
+    },
     rebalanceMs: pos(doc, 'rebalanceMs', '', true),
     metadataPropagationMs: pos(doc, 'metadataPropagationMs', '', true),
     notes: notes as string[],

@@ -12,10 +12,11 @@
 //   and bytes/s), and by the cluster within its ceiling; ack = append end + one request latency drawn
 //   from the model's distribution for the run's load and record size (a seeded stream). A partition
 //   or cluster offered more than its ceiling builds a queue and produce latency.
-// - Each consumer processes records one at a time at `consumerRate` records/s, in the order they
-//   became available on the partitions it owns. A consumer owning a hot partition builds lag.
-// - Growth N → M, when the runner calls growPartitions: producers switch after their metadata
-//   refresh; the group notices after its own refresh, then rebalances: eager stops every consumer for
+// - Each consumer processes records one at a time at `consumerRate` records/s, and no faster than the
+//   model's fetch ceilings, in the order they became available on the partitions it owns; a waiting
+//   consumer gets a record the model's fetch delay after its ack. A consumer owning a hot partition builds lag.
+// - Growth N → M, when the runner calls growPartitions: producers switch at their first metadata
+//   refresh after the cluster shows the new partitions (the model's metadata propagation); the group notices after its own refresh, then rebalances: eager stops every consumer for
 //   one round, cooperative moves only the partitions that change owner (two rounds). New partitions
 //   start at auto.offset.reset.
 // - Group changes (--scale-consumers, --kill-consumer) are planned before the run (group-schedule.ts): joins,
@@ -92,7 +93,13 @@ export class SimEngine implements Engine {
   private batches: (Batch | null)[][] = [];
   private readonly lingering = new MinHeap<Batch>();
   private batching: { lingerUs: number; batchBytes: number }[] = [];
+  /** A consumer's time per record: its processing (--consumer-rate) and, at least, what the model's
+   * fetch ceilings allow (per record and per byte). */
   private readonly consumeServiceUs: number;
+  private readonly fetchRecordUs: number;
+  private readonly fetchByteUs: number;
+  /** From a record's ack until a consumer waiting on a fetch has it (the model's measured median). */
+  private readonly fetchDelayUs: number;
   private producers: { partitioner: ProducerPartitioner; knows: number; refreshAtUs: number; maxAgeMs: number }[] = [];
   private readonly consumerFreeAt: Float64Array;
   private readonly ownership: Ownership[][];
@@ -142,6 +149,9 @@ export class SimEngine implements Engine {
     this.latency = new LatencySampler(model, spec.rate);
     this.latencyRng = rng.fork('produce-latency');
     this.consumeServiceUs = 1e6 / spec.consumerRate;
+    this.fetchRecordUs = 1e6 / model.consumer.fetchRecordsPerSec;
+    this.fetchByteUs = 1e6 / model.consumer.fetchBytesPerSec;
+    this.fetchDelayUs = (model.consumer.afterAckMs ?? 0) * 1000;
     const slots = consumerSlots(spec); // members that join later get slots after the initial ones
     this.consumerFreeAt = new Float64Array(slots);
     this.memberIds = Array.from({ length: spec.consumers }, (_, i) => memberId(i, slots));
@@ -187,7 +197,11 @@ export class SimEngine implements Engine {
           : `Produce request latency is drawn from the model's distribution measured near ${spec.rate.toLocaleString('en-US')} records/s (median ${spec.produceLatencyMs} ms at its lowest load), plus any queue at its partition or the cluster.`,
         `Each partition appends at most ${spec.partitionCapacity.toLocaleString('en-US')} records/s${given.partitionCapacity ? ' (--partition-capacity)' : ` and ${fmtBytes(model.ceilings.partition.bytesPerSec)}/s`}; the cluster at most ${model.ceilings.cluster.recordsPerSec.toLocaleString('en-US')} records/s and ${fmtBytes(model.ceilings.cluster.bytesPerSec)}/s.`,
         `Producers batch per partition: ${[...new Set(spec.producerClients)].map((c) => { const b = this.batchingOf(c, given); return `${c} linger ${b.lingerMs} ms, batch ${fmtBytes(b.batchBytes)}`; }).join('; ')}${given.linger || given.batchSize ? ' (as given)' : ' (each client\'s defaults)'}.`,
-        `Each consumer processes ${spec.consumerRate} records/s, in the order records became available on its partitions.`,
+        `Each consumer processes ${spec.consumerRate.toLocaleString('en-US')} records/s, in the order records became available on its partitions, `
+          + `and reads at most ${model.consumer.fetchRecordsPerSec.toLocaleString('en-US')} records/s and ${fmtBytes(model.consumer.fetchBytesPerSec)}/s (the model's fetch ceilings); `
+          + (model.consumer.afterAckMs === undefined
+            ? 'a record reaches a waiting consumer at its ack (this model has no fetch delay).'
+            : `a record reaches a waiting consumer ${model.consumer.afterAckMs} ms after its ack (the model's fetch delay).`),
         'Producers use the exact partitioners of their client profiles; the group uses the exact assignor.',
         'The other live producer settings (acks, idempotence, in-flight sends, compression) are those the model was measured with, not the run\'s.',
         ...(groupChanges.length ? [
@@ -357,12 +371,12 @@ export class SimEngine implements Engine {
       const rec = out[j]!;
       const atUs = available[j];
       const stretch = this.ownerAt(rec.partition, atUs);
-      const start = Math.max(atUs, free);
+      const start = Math.max(atUs + this.fetchDelayUs, free);
       if (start >= stretch.to) {
         this.inFlight.push(stretch.to, rec, places[j]); // revoked before its turn came, as in deliver
         continue;
       }
-      free = start + this.consumeServiceUs;
+      free = start + this.serviceUs(rec);
       rec.atUs = free;
       out[kept] = rec;
       available[kept] = atUs;
@@ -379,7 +393,9 @@ export class SimEngine implements Engine {
   private planGrowth(to: number, atUs: number): void {
     const from = this.brokerPartitions;
     this.brokerPartitions = to;
-    for (const p of this.producers) p.refreshAtUs = atUs + this.refreshDelayUs(p.maxAgeMs);
+    // A client sees the new partitions at its first refresh after the cluster's metadata shows them.
+    const shownUs = atUs + this.spec.model.model.metadataPropagationMs * 1000;
+    for (const p of this.producers) p.refreshAtUs = shownUs + this.refreshDelayUs(p.maxAgeMs);
     if (this.spec.consumers === 0) {
       // Produce-only: no group to rebalance; the new partitions are read by nobody, like the old ones.
       for (let p = from; p < to; p++) this.ownership[p].push({ from: 0, to: Infinity, owner: -1 });
@@ -391,7 +407,7 @@ export class SimEngine implements Engine {
     const groupMaxAgeMs = metadataMaxAgeMs(this.spec.metadataRefreshMs, this.spec.client);
     const checks = this.spec.client === 'kafkajs' || this.spec.client === 'kafkajs-legacy' ? this.spec.consumers : 1;
     let detectedUs = Infinity;
-    for (let i = 0; i < checks; i++) detectedUs = Math.min(detectedUs, atUs + this.refreshDelayUs(groupMaxAgeMs));
+    for (let i = 0; i < checks; i++) detectedUs = Math.min(detectedUs, shownUs + this.refreshDelayUs(groupMaxAgeMs));
     const round = this.spec.rebalanceMs * 1000;
     const before = this.ownersAt(Infinity, from);
     const after = this.assign(to, before);
@@ -464,6 +480,10 @@ export class SimEngine implements Engine {
     this.release(Math.min(this.inFlight.peekTime(), untilUs));
   }
 
+  private serviceUs(rec: PlannedRecord): number {
+    return Math.max(this.consumeServiceUs, this.fetchRecordUs + rec.sizeBytes * this.fetchByteUs);
+  }
+
   private deliver(rec: PlannedRecord, atUs: number): void {
     const partition = rec.partition;
     if ((rec.flags & ACKED) === 0) {
@@ -487,12 +507,15 @@ export class SimEngine implements Engine {
       return;
     }
     const c = stretch.owner;
-    const start = Math.max(atUs, this.consumerFreeAt[c]);
+    // A consumer waiting on a fetch gets the record the model's fetch delay after its ack; a busy one
+    // when it is done with what it has (no further fetch round trip is added: at the loads where a
+    // consumer is busy, its fetches return full batches and their round trip is within the fetch ceiling).
+    const start = Math.max(atUs + this.fetchDelayUs, this.consumerFreeAt[c]);
     if (start >= stretch.to) {
       this.inFlight.push(stretch.to, rec); // revoked before its turn came: the next owner reads it
       return;
     }
-    const done = start + this.consumeServiceUs;
+    const done = start + this.serviceUs(rec);
     if (stretch.crash && done > stretch.to) {
       this.inFlight.push(stretch.to, rec); // still in progress when its consumer crashed: the next owner reads it
       return;
