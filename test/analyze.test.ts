@@ -1,9 +1,10 @@
 // kbench analyze on key files (closed-form checks) and on a real topic (which partitioner wrote it).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KeyAnalysis } from '../src/analysis/key-report.js';
 import { kbench, tempDir } from './helpers.js';
+import { defaultModelPath } from '../src/engines/sim/model.js';
 import { brokers, uniqueName } from './kafka/helpers.js';
 
 async function analyze(...args: string[]): Promise<KeyAnalysis & { source: string }> {
@@ -40,6 +41,24 @@ describe('kbench analyze --keys-file', () => {
     expect(by.kafkajs).toBe(by.java);
     expect(by['franz-go']).toBe(by.java);
     expect(by.platformatic).toBe(by.java); // 8 is a power of two: unsigned and masked murmur2 agree
+  });
+
+  it('--model: each partition count\'s highest rate is the model\'s partition ceiling over the hottest share, capped by the cluster\'s', async () => {
+    const model = JSON.parse(readFileSync(defaultModelPath(), 'utf8'));
+    model.ceilings.partition.recordsPerSec = 1000;
+    model.ceilings.cluster.recordsPerSec = 5000;
+    const path = join(tempDir(), 'model.json');
+    writeFileSync(path, JSON.stringify(model));
+    // 60% of the records carry one key: its partition reaches 1,000/s when the topic takes 1,667/s, whatever the count.
+    const lines = [...Array(60).fill('hot'), ...Array.from({ length: 40 }, (_, i) => `k${i}`)];
+    const a = await analyze('--keys-file', keysFile(lines), '--partitions', '3', '--counts', '12', '--model', path) as KeyAnalysis & { capacity: { byPartitionCount: { partitions: number; maxRecordsPerSec: number; limitedBy: string }[] } };
+    for (const c of a.capacity.byPartitionCount) {
+      const share = a.byPartitionCount.find((x) => x.partitions === c.partitions)!.hottestShare;
+      expect(c).toEqual({ partitions: c.partitions, maxRecordsPerSec: Math.round(1000 / share), limitedBy: 'hottest partition' });
+    }
+    // Uniform keys over 12 partitions: a partition reaches 1,000/s at about 12,000/s, above the cluster's 5,000.
+    const even = await analyze('--keys-file', keysFile(Array.from({ length: 12_000 }, (_, i) => `user-${i}`)), '--partitions', '12', '--model', path) as typeof a;
+    expect(even.capacity.byPartitionCount.find((c) => c.partitions === 12)).toEqual({ partitions: 12, maxRecordsPerSec: 5000, limitedBy: 'cluster' });
   });
 
   it('a missing file and a missing source are usage errors', async () => {

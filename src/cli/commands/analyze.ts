@@ -9,6 +9,7 @@ import { sampleTopicKeys } from '../../engines/kafka/sample-topic.js';
 import { keyBytes } from '../../partitioners/profiles.js';
 import { readKeyLines } from '../../workload/key-sources.js';
 import { compactTable } from '../../report/table-style.js';
+import { defaultModel, describeModel, type ModelRef } from '../../engines/sim/model.js';
 import { defineCommand } from '../command.js';
 import { topicOption, withCluster } from './kafka-common.js';
 
@@ -30,6 +31,7 @@ export const analyzeCommand = defineCommand({
     partitions: describedAs(OPTIONS.partitions, 'current partition count for a keys file (a topic has its own)'),
     counts: describedAs(OPTIONS.partitionCounts, 'other partition counts to try'),
     client: describedAs(OPTIONS.client, 'client profile for the per-count tables'),
+    model: describedAs(OPTIONS.model, 'the cluster model whose ceilings give each partition count\'s highest sustainable rate (default: the model shipped with kbench)'),
   },
   async handler(options, io) {
     const args = options.values;
@@ -51,12 +53,34 @@ export const analyzeCommand = defineCommand({
       if (s.records === 0) throw usageError(`topic ${topic} has no records to analyze`, ERROR_CODES.badInput);
       analysis = analyzeKeys(obs, s.partitions, args.counts, args.client);
     }
-    io.stdout(args.json ? JSON.stringify({ source, ...analysis }, null, 2) + '\n' : renderAnalysis(source, analysis));
+    const model = args.model ?? { path: null, model: defaultModel() };
+    const capacity = capacityOf(analysis, model);
+    io.stdout(args.json ? JSON.stringify({ source, ...analysis, capacity }, null, 2) + '\n' : renderAnalysis(source, analysis, capacity));
     return EXIT.ok;
   },
 });
 
-function renderAnalysis(source: string, a: KeyAnalysis): string {
+/** Per partition count, the highest rate these keys can be produced at before one partition reaches the
+ * model's per-partition ceiling (the hottest partition takes its share of every record), and the
+ * cluster's ceiling: what the simulator would show as growing produce latency beyond it. */
+export interface AnalysisCapacity {
+  model: { name: string; source: string; described: string };
+  byPartitionCount: { partitions: number; maxRecordsPerSec: number; limitedBy: 'hottest partition' | 'cluster' }[];
+}
+
+function capacityOf(a: KeyAnalysis, ref: ModelRef): AnalysisCapacity {
+  const m = ref.model;
+  return {
+    model: { name: m.name, source: ref.path ?? 'default (shipped with kbench)', described: describeModel(ref) },
+    byPartitionCount: a.byPartitionCount.map((c) => {
+      const partitionBound = c.hottestShare > 0 ? m.ceilings.partition.recordsPerSec / c.hottestShare : Infinity;
+      const hottest = partitionBound < m.ceilings.cluster.recordsPerSec;
+      return { partitions: c.partitions, maxRecordsPerSec: Math.round(hottest ? partitionBound : m.ceilings.cluster.recordsPerSec), limitedBy: hottest ? 'hottest partition' : 'cluster' };
+    }),
+  };
+}
+
+function renderAnalysis(source: string, a: KeyAnalysis, capacity: AnalysisCapacity): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const out: string[] = [`Keys from ${source}: ${a.records} records, ${a.distinctKeys} distinct keys, ${a.nullRecords} with a null key`];
   const top = compactTable(['top key', 'records', 'share']);
@@ -65,9 +89,14 @@ function renderAnalysis(source: string, a: KeyAnalysis): string {
   const clients = compactTable([`client (at ${a.currentPartitions} partitions)`, 'max/mean', 'CV', 'hottest', 'empty']);
   for (const c of a.byClient) clients.push([c.client, c.maxMeanRatio, c.cv, `p${c.hottestPartition} ${pct(c.hottestShare)}`, c.emptyPartitions]);
   out.push(clients.toString());
-  const counts = compactTable([`partitions (${a.client})`, 'max/mean', 'CV', 'hottest', 'empty']);
-  for (const c of a.byPartitionCount) counts.push([c.partitions === a.currentPartitions ? `${c.partitions} (current)` : c.partitions, c.maxMeanRatio, c.cv, `p${c.hottestPartition} ${pct(c.hottestShare)}`, c.emptyPartitions]);
+  const counts = compactTable([`partitions (${a.client})`, 'max/mean', 'CV', 'hottest', 'empty', 'max records/s (limited by)']);
+  a.byPartitionCount.forEach((c, i) => {
+    const cap = capacity.byPartitionCount[i];
+    counts.push([c.partitions === a.currentPartitions ? `${c.partitions} (current)` : c.partitions, c.maxMeanRatio, c.cv, `p${c.hottestPartition} ${pct(c.hottestShare)}`, c.emptyPartitions,
+      `${cap.maxRecordsPerSec.toLocaleString('en-US')} (${cap.limitedBy})`]);
+  });
   out.push(counts.toString());
+  out.push(`Max records/s: the rate at which the hottest partition reaches the per-partition ceiling, or the cluster's ceiling if lower, of ${capacity.model.described}.`);
   if (a.growth.length) {
     const g = compactTable(['growth', 'keys moved', 'traffic moved', 'hash % n predicts']);
     for (const x of a.growth) g.push([`${x.from} → ${x.to}`, pct(x.fractionKeysMoved), pct(x.fractionTrafficMoved), pct(x.expectedFractionUniform)]);
