@@ -32,6 +32,7 @@ const SCENARIOS: { name: string; args: string[] }[] = [
   { name: 'growth 3 → 12, earliest', args: ['--key', 'user_id', '--partitions', '3', '--grow-to', '12', '--consumers', '3', '--metadata-refresh', '1s', '--auto-offset-reset', 'earliest'] },
   { name: 'hot key saturating its partition', args: ['--key', 'fixed:tenant-1', '--partitions', '6', '--consumers', '3', '--consumer-rate', '1500'] },
   { name: 'a consumer that falls behind', args: ['--key', 'user_id', '--partitions', '6', '--consumers', '1', '--consumer-rate', '1200'] },
+  { name: 'consumers scaling 3 → 6', args: ['--key', 'user_id', '--partitions', '12', '--consumers', '3', '--scale-consumers', '6@4s'] },
 ];
 
 type Target = 'exact' | '±25%' | '×2' | 'none';

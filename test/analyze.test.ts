@@ -3,11 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KeyAnalysis } from '../src/analysis/key-report.js';
+import type { AnalysisCapacity } from '../src/cli/commands/analyze.js';
 import { kbench, tempDir } from './helpers.js';
 import { defaultModelPath } from '../src/engines/sim/model.js';
 import { brokers, uniqueName } from './kafka/helpers.js';
 
-async function analyze(...args: string[]): Promise<KeyAnalysis & { source: string }> {
+async function analyze(...args: string[]): Promise<KeyAnalysis & { source: string; capacity: AnalysisCapacity }> {
   const r = await kbench('analyze', '--json', ...args);
   if (r.code !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
@@ -51,13 +52,13 @@ describe('kbench analyze --keys-file', () => {
     writeFileSync(path, JSON.stringify(model));
     // 60% of the records carry one key: its partition reaches 1,000/s when the topic takes 1,667/s, whatever the count.
     const lines = [...Array(60).fill('hot'), ...Array.from({ length: 40 }, (_, i) => `k${i}`)];
-    const a = await analyze('--keys-file', keysFile(lines), '--partitions', '3', '--counts', '12', '--model', path) as KeyAnalysis & { capacity: { byPartitionCount: { partitions: number; maxRecordsPerSec: number; limitedBy: string }[] } };
+    const a = await analyze('--keys-file', keysFile(lines), '--partitions', '3', '--counts', '12', '--model', path);
     for (const c of a.capacity.byPartitionCount) {
       const share = a.byPartitionCount.find((x) => x.partitions === c.partitions)!.hottestShare;
       expect(c).toEqual({ partitions: c.partitions, maxRecordsPerSec: Math.round(1000 / share), limitedBy: 'hottest partition' });
     }
     // Uniform keys over 12 partitions: a partition reaches 1,000/s at about 12,000/s, above the cluster's 5,000.
-    const even = await analyze('--keys-file', keysFile(Array.from({ length: 12_000 }, (_, i) => `user-${i}`)), '--partitions', '12', '--model', path) as typeof a;
+    const even = await analyze('--keys-file', keysFile(Array.from({ length: 12_000 }, (_, i) => `user-${i}`)), '--partitions', '12', '--model', path);
     expect(even.capacity.byPartitionCount.find((c) => c.partitions === 12)).toEqual({ partitions: 12, maxRecordsPerSec: 5000, limitedBy: 'cluster' });
   });
 

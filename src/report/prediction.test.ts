@@ -37,10 +37,11 @@ function predicted(name: string, o: { maxMean: number; hottest: number; empty: n
   };
 }
 
-function report(phases: PhaseReport[], prediction: RunReport['prediction'], o: { consumers?: number; keyMovement?: number | null } = {}): RunReport {
+function report(phases: PhaseReport[], prediction: RunReport['prediction'], o: { consumers?: number; keyMovement?: number | null; groupChanges?: number; duplicated?: number } = {}): RunReport {
   const km = (f: number) => ({ from: 3, to: 6, keysMoved: 0, keysTotal: 0, fractionKeysMoved: f, fractionTrafficMoved: 0, expectedFractionUniform: 0.5, client: 'java' });
   return {
-    spec: { consumers: o.consumers ?? 2 },
+    spec: { consumers: o.consumers ?? 2, groupChanges: Array.from({ length: o.groupChanges ?? 0 }, () => ({ kind: 'crash', count: 1, atMs: 1000 })) },
+    delivery: { duplicated: o.duplicated ?? 0 },
     phases,
     keyMovement: o.keyMovement == null ? null : km(o.keyMovement),
     prediction,
@@ -128,6 +129,13 @@ describe('compareWithPrediction', () => {
   it('leaves out what is judged on consumption in a produce-only run', () => {
     const rows = compareWithPrediction(report([before], { ...pred, keyMovement: null }, { consumers: 0 }));
     expect([...new Set(rows.map((r) => r.metric))]).toEqual(['maxMeanRatio', 'hottestShare', 'emptyPartitions', 'produce.p50', 'produce.p99', 'achievedPerSec']);
+  });
+
+  it('compares duplicates, for the whole run, only when the group changed', () => {
+    const withDup = { ...pred, delivery: { duplicated: 40 } as never };
+    expect(compareWithPrediction(report([before], withDup, { duplicated: 50 })).some((x) => x.metric === 'duplicated')).toBe(false);
+    const r = byKey(compareWithPrediction(report([before], withDup, { groupChanges: 1, duplicated: 50 })));
+    expect(r['duplicated/all']).toEqual({ metric: 'duplicated', phase: 'all', predicted: 40, measured: 50, ratio: 1.25 });
   });
 
   it('is empty without a prediction', () => {
