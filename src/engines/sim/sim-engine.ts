@@ -415,7 +415,9 @@ export class SimEngine implements Engine {
     for (let p = 0; p < from; p++) {
       const moves = before[p] !== after[p];
       if (!cooperative) this.reassign(p, detectedUs, detectedUs + round, after[p]);
-      else if (moves) this.reassign(p, detectedUs, detectedUs + 2 * round, after[p]);
+      // Cooperative: the losing member keeps consuming through the first round and revokes at its end
+      // (as group-schedule.ts and Java's ConsumerCoordinator do); the new owner gets it in the second.
+      else if (moves) this.reassign(p, detectedUs + round, detectedUs + 2 * round, after[p]);
     }
     for (let p = from; p < to; p++) {
       this.ownership[p].push({ from: 0, to: detectedUs + round, owner: -1 }, { from: detectedUs + round, to: Infinity, owner: after[p] });
