@@ -4,6 +4,7 @@
 export class GroupTracker {
   private readonly assignments = new Map<number, number[]>();
   private readonly fetchedSinceJoin = new Set<number>();
+  private readonly lastCommit = new Map<number, number>();
   /** Partitions the group has seen (grows when members are handed partitions added by growth). */
   partitionCount: number;
 
@@ -23,6 +24,16 @@ export class GroupTracker {
 
   fetched(consumer: number): void {
     this.fetchedSinceJoin.add(consumer);
+  }
+
+  /** Member `consumer` committed its offsets at `atEpochMs`. */
+  committed(consumer: number, atEpochMs: number): void {
+    this.lastCommit.set(consumer, atEpochMs);
+  }
+
+  /** When member `consumer` last committed (ms since the epoch), or undefined if it never has. */
+  lastCommitAt(consumer: number): number | undefined {
+    return this.lastCommit.get(consumer);
   }
 
   /** Owner member index per partition, -1 = nobody. */

@@ -152,7 +152,9 @@ export class KafkaEngine implements Engine {
           ? 'acks=0: the broker sends no acknowledgement, so "acked" means the request was written to the broker, produce latency is the time until then, and offsets are unknown.'
           : 'Partitions and offsets come from the broker\'s acks, and every consumed record\'s partition is checked against its ack (delivery.misplaced); consumption order is what the consumers saw.',
         `Producers are ${spec.idempotent ? 'idempotent' : 'non-idempotent'} kafkajs producers with acks=${spec.acks}, ${spec.maxInFlight} send${spec.maxInFlight > 1 ? 's' : ''} in flight, linger ${spec.lingerMs} ms, batches of up to ${spec.batchBytes} bytes per producer (all partitions together), compression ${spec.compression}; each uses its client profile's partitioner as a kafkajs custom partitioner.`,
-        ...(spec.consumers === 0 ? ['Produce-only run (--consumers 0): no consumer group read the records; latency is produce latency only, and nothing is counted as lost for not being read.'] : []),
+        spec.consumers === 0
+          ? 'Produce-only run (--consumers 0): no consumer group read the records; latency is produce latency only, and nothing is counted as lost for not being read.'
+          : `Consumers commit as Java's do with enable.auto.commit: every ${spec.autoCommitIntervalMs / 1000} s (--auto-commit-interval), before rejoining a rebalancing group and before leaving it (kafkajs's own commit after every batch is patched out); their session timeout is ${spec.sessionTimeoutMs / 1000} s (--session-timeout).`,
       ],
     };
   }
@@ -301,6 +303,10 @@ export class KafkaEngine implements Engine {
         return this.onJoin(m.consumer, m.assignment, m.atEpochMs);
       case 'fetched':
         this.group.fetched(m.consumer);
+        return;
+      case 'committed':
+        this.group.committed(m.consumer, m.atEpochMs);
+        if (this.running) this.info.details.consumerCommits = ((this.info.details.consumerCommits as number | undefined) ?? 0) + 1;
         return;
       case 'failed':
         return this.fail(new KbenchError(m.message, { exitCode: 1, code: (Object.values(ERROR_CODES) as string[]).includes(m.code) ? (m.code as ErrorCode) : ERROR_CODES.runFailed }));
@@ -462,6 +468,9 @@ export class KafkaEngine implements Engine {
     })();
     // The group can only be deleted once its members have left.
     await slicesClosed;
+    // Members commit when they leave (and otherwise only every --auto-commit-interval): the group's
+    // committed offsets are read again now, so the report has what it finally committed.
+    if (this.spec.consumers > 0 && this.info.details.finalOffsets) this.info.details.finalOffsets = (await this.lease.finalOffsets()) ?? this.info.details.finalOffsets;
     if (this.remote && this.workerStats) this.info.details.workers = this.workerRows();
     await this.lease.release({ deleteGroup: this.spec.consumers > 0, keepTopic: this.options.keepTopic });
     if (this.remote) {

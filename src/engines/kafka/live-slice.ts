@@ -11,6 +11,8 @@ import { kafkajsAssigner } from './assigners.js';
 import { BatchingProducer } from './batching-producer.js';
 import { createKafka, describeError, isRetriable } from './client.js';
 import { registerCodecs } from './codecs.js';
+import { FAST_PATH_FOR, kafkajsJavaCommits } from './kafkajs-fast-path/install.js';
+import { KAFKAJS_VERSION } from './kafkajs-fast-path/modules.js';
 import { readTracking, TRACKING_BYTES, TRACKING_HEADER, writeTracking, type TrackedFields } from './record-codec.js';
 import { ACKED, CONSUMED, EVENT_STRIDE, SEND, SEND_STRIDE, epochMs, writeEvent, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
 
@@ -93,15 +95,19 @@ export class LiveSlice {
 
   private async startConsumer(c: number): Promise<void> {
     const { spec, topic, groupId } = this.setup;
+    // Without it kafkajs commits after every batch: latency and duplicates would not be Java's, nor the prediction's.
+    if (!kafkajsJavaCommits) throw new Error(`kbench's consumers need kafkajs ${FAST_PATH_FOR} (its commit schedule is patched to Java's); this kafkajs is ${KAFKAJS_VERSION}`);
     const assigner = spec.assignor === 'kafkajs' || spec.assignor === 'cooperative-sticky' ? undefined : kafkajsAssigner(spec.assignor);
     const consumer = this.kafka.consumer({
       groupId,
       ...(assigner ? { partitionAssigners: [assigner] } : {}),
       metadataMaxAge: metadataMaxAgeMs(spec.metadataRefreshMs, spec.client),
       maxWaitTimeInMs: 100,
-      // Short heartbeats: members learn of a rebalance (a join, new partitions) within half a second.
-      heartbeatInterval: 500,
-      sessionTimeout: 10_000,
+      // Short heartbeats: members learn of a rebalance (a join, new partitions) within half a second
+      // (kafkajs wants them shorter than the session; the broker bounds the session itself, see
+      // group.min/max.session.timeout.ms, and refuses the join with a clear error outside them).
+      heartbeatInterval: Math.max(1, Math.min(500, Math.floor(spec.sessionTimeoutMs / 3))),
+      sessionTimeout: spec.sessionTimeoutMs,
       allowAutoTopicCreation: false,
       // A freshly started broker answers "the coordinator is loading" until __consumer_offsets is
       // loaded, which takes over 10 s on a busy machine, and a broker restarting mid-run refuses
@@ -123,6 +129,7 @@ export class LiveSlice {
       this.flushEvents();
       this.post({ t: 'fetched', consumer: c });
     });
+    consumer.on(consumer.events.COMMIT_OFFSETS, () => this.post({ t: 'committed', consumer: c, atEpochMs: epochMs() }));
     consumer.on(consumer.events.CRASH, (e) => {
       if (e.payload.restart) return; // restarted while the group forms: not a failure
       this.fail(`consumer ${memberId(c, spec.consumers)} crashed: ${describeError(e.payload.error)}`);
@@ -132,7 +139,10 @@ export class LiveSlice {
     const tracked: TrackedFields = { n: 0, producer: 0, keyIndex: 0, entity: 0, seq: 0, intendedUs: 0 };
     const pace = spec.consumerPaced ? new ConsumerPace(spec.consumerRate) : null;
     await consumer.run({
+      // Java's schedule (kafkajs-fast-path/java-commits.ts): every --auto-commit-interval, before a
+      // rejoin and before leaving, instead of kafkajs's commit after every batch.
       autoCommit: true,
+      autoCommitInterval: spec.autoCommitIntervalMs,
       // A paced consumer may leave a batch part-way (a rebalance): it then marks what it processed.
       eachBatchAutoResolve: pace === null,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {

@@ -76,6 +76,8 @@ export type FromSlice =
   | { t: 'events'; data: Float64Array; count: number }
   | { t: 'joined'; consumer: number; assignment: Record<string, number[]>; atEpochMs: number }
   | { t: 'fetched'; consumer: number }
+  /** Member `consumer` committed its offsets (an OffsetCommit the broker accepted). */
+  | { t: 'committed'; consumer: number; atEpochMs: number }
   | { t: 'failed'; message: string; code: string }
   | { t: 'drained' }
   | { t: 'closed' };
