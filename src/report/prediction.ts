@@ -123,5 +123,8 @@ export function compareWithPrediction(r: RunReport): PredictionRow[] {
       if (moved !== null || predictedMoved !== null) row('fractionKeysMoved', 'growth', predictedMoved, moved);
     }
   }
+  // Records read twice, a figure of the whole run, when the group changed: a crash hands over work it
+  // had not committed.
+  if (!produceOnly && (r.spec.groupChanges?.length ?? 0) > 0) row('duplicated', 'delivery', pr.delivery?.duplicated, r.delivery.duplicated);
   return rows;
 }

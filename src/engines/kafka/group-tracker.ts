@@ -22,6 +22,16 @@ export class GroupTracker {
     return parts;
   }
 
+  /** Member `consumer` left the group or crashed: it consumes nothing from now on. */
+  gone(consumer: number): void {
+    this.assignments.set(consumer, []);
+  }
+
+  /** The partitions member `consumer` owns. */
+  partitionsOf(consumer: number): number[] {
+    return this.assignments.get(consumer) ?? [];
+  }
+
   fetched(consumer: number): void {
     this.fetchedSinceJoin.add(consumer);
   }
@@ -44,7 +54,7 @@ export class GroupTracker {
   }
 
   /** Every member has joined, every partition has an owner, and every owner has fetched since its join
-   * (so its positions are fixed). */
+   * (so its positions are fixed) and committed them (see LiveSlice). */
   settled(): boolean {
     const fetched = [...this.assignments].every(([c, parts]) => parts.length === 0 || this.fetchedSinceJoin.has(c));
     return this.assignments.size === this.members && this.owners().every((o) => o >= 0) && fetched;
