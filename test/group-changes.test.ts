@@ -133,8 +133,8 @@ describe('option errors, one line each', () => {
     [['--scale-consumers', '1@5s', '--kill-consumer', '2@10s'], /consumer 2 is not in the group then \(members: 1\)/],
     [['--kill-consumer', '1@10s', '--consumers', '0'], /--kill-consumer needs a consumer group; --consumers is 0/],
     [['--kill-consumer', '1@10s', '--grow-to', '24'], /--kill-consumer cannot be combined with --grow-to yet/],
-    [['--scale-consumers', '6@10s', '--brokers', 'localhost:1'], /--scale-consumers is simulator-only for now; run without --brokers/],
-    [['--kill-consumer', '1@10s', '--brokers', 'localhost:1'], /--kill-consumer is simulator-only for now/],
+    [['--scale-consumers', '6@10s', '--brokers', 'localhost:1', '--workers', '2'], /--scale-consumers cannot be combined with --workers yet/],
+    [['--kill-consumer', '1@10s', '--brokers', 'localhost:1', '--grow-to', '24'], /--kill-consumer cannot be combined with --grow-to yet/],
     [['--session-timeout', '0s'], /--session-timeout must be from/],
   ];
   it.each(cases)('%j', async (argv, message) => {

@@ -82,7 +82,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
   if (growAtMs !== null && (growAtMs <= 0 || growAtMs >= durationMs)) {
     conflict(`${label('growAt')} must fall inside the run (0 < t < ${durationMs} ms)`);
   }
-  const groupChanges = resolveGroupChanges(o, durationMs, brokers !== null, growTo !== null, label, conflict);
+  const groupChanges = resolveGroupChanges(o, durationMs, o.workers !== undefined, growTo !== null, label, conflict);
   if (brokers !== null && o.assignor === 'cooperative-sticky') {
     conflict(`${label('assignor')} cooperative-sticky needs the cooperative rebalance protocol, which kafkajs lacks; use it with the simulator, or range, roundrobin or kafkajs against a broker`);
   }
@@ -161,7 +161,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
 
 /** --scale-consumers and --kill-consumer as one list in time order (at one moment, scaling first), checked against the
  * group as it stands at each change. */
-function resolveGroupChanges(o: RunOptions['values'], durationMs: number, live: boolean, grows: boolean,
+function resolveGroupChanges(o: RunOptions['values'], durationMs: number, distributed: boolean, grows: boolean,
   label: (name: keyof typeof RUN_OPTIONS) => string, conflict: (line: string) => void): GroupChange[] {
   const out: GroupChange[] = [];
   const at = (name: 'scaleConsumers' | 'killConsumer', e: GroupChangeEntry) => {
@@ -174,7 +174,7 @@ function resolveGroupChanges(o: RunOptions['values'], durationMs: number, live: 
   if (out.length === 0) return out;
   out.sort((a, b) => a.atMs - b.atMs || (a.kind === b.kind ? 0 : a.kind === 'scale' ? -1 : 1));
   const name = o.scaleConsumers?.length ? 'scaleConsumers' : 'killConsumer';
-  if (live) conflict(`${label(name)} is simulator-only for now; run without --brokers`);
+  if (distributed) conflict(`${label(name)} cannot be combined with ${label('workers')} yet; run the group change from one kbench (without --workers)`);
   else if (o.consumers === 0) conflict(`${label(name)} needs a consumer group; ${label('consumers')} is 0`);
   else if (grows) conflict(`${label(name)} cannot be combined with ${label('growTo')} yet; simulate the growth and the group change in separate runs`);
   else {

@@ -106,19 +106,43 @@ export interface RunSpec extends ProducerSettings {
  * 1-based) crashes, at `atMs` from the start. */
 export type GroupChange = { kind: 'scale'; atMs: number; consumers: number } | { kind: 'kill'; atMs: number; member: number };
 
+/** A group change with the members it concerns (slots: consumer indices, 0-based, as in the report's
+ * consumer-<slot + 1>): the new members of a scale-up, the highest-numbered members of a scale-down,
+ * the crashed member of a kill. A scale to the current size concerns nobody. */
+export interface MemberChange {
+  change: GroupChange;
+  kind: 'join' | 'leave' | 'crash';
+  slots: number[];
+}
+
+/** The run's group changes in order, each with the members it concerns (the spec's changes are valid:
+ * resolveRunSpec checked that every killed member is in the group then). */
+export function memberChanges(spec: Pick<RunSpec, 'consumers'> & { groupChanges?: GroupChange[] }): MemberChange[] {
+  const alive = Array.from({ length: spec.consumers }, (_, i) => i);
+  let slots = spec.consumers;
+  const out: MemberChange[] = [];
+  for (const g of spec.groupChanges ?? []) {
+    if (g.kind === 'kill') {
+      alive.splice(alive.indexOf(g.member - 1), 1);
+      out.push({ change: g, kind: 'crash', slots: [g.member - 1] });
+    } else if (g.consumers > alive.length) {
+      const joined = Array.from({ length: g.consumers - alive.length }, (_, k) => slots + k);
+      slots += joined.length;
+      alive.push(...joined);
+      out.push({ change: g, kind: 'join', slots: joined });
+    } else if (g.consumers < alive.length) {
+      const leaving = [...alive].sort((a, b) => b - a).slice(0, alive.length - g.consumers);
+      for (const m of leaving) alive.splice(alive.indexOf(m), 1);
+      out.push({ change: g, kind: 'leave', slots: leaving });
+    }
+  }
+  return out;
+}
+
 /** Consumer slots a run uses: the initial members plus every member that joins later (members that leave or crash
  * keep their slot and id). Without group changes, `consumers`. Reports written before group changes lack them. */
 export function consumerSlots(spec: Pick<RunSpec, 'consumers'> & { groupChanges?: GroupChange[] }): number {
-  let alive = spec.consumers;
-  let slots = spec.consumers;
-  for (const g of spec.groupChanges ?? []) {
-    if (g.kind === 'kill') alive--;
-    else {
-      if (g.consumers > alive) slots += g.consumers - alive;
-      alive = g.consumers;
-    }
-  }
-  return slots;
+  return spec.consumers + memberChanges(spec).reduce((n, m) => n + (m.kind === 'join' ? m.slots.length : 0), 0);
 }
 
 /** A key spec as a user writes it: "country", "fixed:tenant-1", "file:keys.txt". */

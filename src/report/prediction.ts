@@ -124,6 +124,6 @@ export function compareWithPrediction(r: RunReport): PredictionRow[] {
     }
   }
   // Consumer-group changes: the records read twice after a crash (uncommitted work), for the whole run.
-  if (!produceOnly && (r.spec.groupChanges?.length ?? 0) > 0) row('duplicated', 'all', pr.delivery.duplicated, r.delivery.duplicated);
+  if (!produceOnly && (r.spec.groupChanges?.length ?? 0) > 0) row('duplicated', 'all', pr.delivery?.duplicated, r.delivery.duplicated);
   return rows;
 }

@@ -146,7 +146,8 @@ export interface WorkerRow {
   lostAtMs: number | null;
 }
 
-/** One change of a simulated consumer group (model.parameters.groupChanges; src/engines/sim/group-schedule.ts). */
+/** One change of the consumer group (model.parameters.groupChanges): planned by the simulator
+ * (src/engines/sim/group-schedule.ts), or as it happened in a live run (src/engines/kafka/group-changes.ts). */
 export interface GroupChangeRow {
   /** What happened, e.g. "consumer-2 crashed", "consumer-4, consumer-5 joined". */
   change: string;
@@ -166,4 +167,6 @@ export interface GroupChangeRow {
   redelivered?: number;
   /** A crash: its last commit, ms from the start of the run. */
   lastCommitMs?: number;
+  /** Live runs: what each member still in the group owned once it had settled (member id → partitions). */
+  owned?: Record<string, number[]>;
 }

@@ -254,6 +254,7 @@ const PREDICTED_METRICS: Record<string, { label: string; show: (x: number) => st
   hottestShare: { label: 'hottest share', show: pct },
   emptyPartitions: { label: 'empty partitions', show: fmt },
   fractionKeysMoved: { label: 'keys moved', show: pct },
+  duplicated: { label: 'records read twice', show: fmt },
   violations: { label: 'ordering violations', show: fmt },
   skipped: { label: 'skipped', show: fmt },
   'produce.p50': { label: 'produce p50 (ms)', show: fmt },
@@ -290,18 +291,23 @@ export function peakLagBetween(r: RunReport, fromMs: number, toMs: number): numb
   return peak;
 }
 
-/** The group's membership changes and the rebalances they caused (simulated runs with --scale-consumers or --kill-consumer). */
+/** The group's membership changes and the rebalances they caused (--scale-consumers, --kill-consumer: planned by the
+ * simulator, observed in a live run). */
 function groupChangesTable(r: RunReport): string {
   const rows = r.model.parameters.groupChanges as GroupChangeRow[] | undefined;
   if (!rows?.length) return '';
-  const t = table(['change', 'at', 'rebalance', 'settled', 'rounds', 'partitions moved', 'stopped partition-s', 'peak lag', 'read again']);
+  // Live rows say what the members owned once the group settled (as member number: partitions).
+  const owned = rows.some((g) => g.owned);
+  const t = table(['change', 'at', 'rebalance', 'settled', 'rounds', 'partitions moved', 'stopped partition-s', 'peak lag', 'read again', ...(owned ? ['owned then'] : [])]);
   rows.forEach((g, i) => {
     const until = rows[i + 1]?.atMs ?? Infinity;
     t.push([g.change, formatDuration(g.atMs), formatDuration(g.rebalanceAtMs), formatDuration(g.settledAtMs), g.rounds, g.partitionsMoved,
-      fmt(g.stoppedPartitionSeconds), fmt(peakLagBetween(r, g.atMs, until)), g.redelivered === undefined ? '-' : `${fmt(g.redelivered)} (since ${formatDuration(g.lastCommitMs!)})`]);
+      fmt(g.stoppedPartitionSeconds), fmt(peakLagBetween(r, g.atMs, until)), g.redelivered === undefined ? '-' : `${fmt(g.redelivered)} (since ${formatDuration(g.lastCommitMs!)})`,
+      ...(owned ? [g.owned ? Object.entries(g.owned).map(([id, ps]) => `${Number(id.slice('consumer-'.length))}:${ps.join(',') || '-'}`).join(' ') : '-'] : [])]);
   });
   const s = r.spec;
-  return title(`Consumer group changes (${s.assignor}: ${s.assignor === 'cooperative-sticky' ? 'only moved partitions stop' : 'eager, every partition stops for a round'}; round ${formatDuration(s.rebalanceMs)}, session timeout ${formatDuration(s.sessionTimeoutMs)}, auto-commit every ${formatDuration(s.autoCommitIntervalMs)}; records read again after a crash count as duplicated; peak lag until the next change)`) + t.toString();
+  const how = r.simulated ? `round ${formatDuration(s.rebalanceMs)}` : 'as the members reported it: rebalance when the first was told to rejoin, settled when the last had joined';
+  return title(`Consumer group changes (${s.assignor}: ${s.assignor === 'cooperative-sticky' ? 'only moved partitions stop' : 'eager, every partition stops for a round'}; ${how}, session timeout ${formatDuration(s.sessionTimeoutMs)}, auto-commit every ${formatDuration(s.autoCommitIntervalMs)}; records read again after a crash count as duplicated; peak lag until the next change)`) + t.toString();
 }
 
 /** A distributed run's workers: what each sent and read, its own latency, its clock's offset. */

@@ -14,7 +14,7 @@ const { KafkaJSProtocolError, KafkaJSAggregateError } = require('kafkajs/src/err
 
 // Kafka's protocol error codes (org.apache.kafka.common.protocol.Errors) for the cases users meet most.
 const CODES = { UNKNOWN_TOPIC_OR_PARTITION: 3, LEADER_NOT_AVAILABLE: 5, NOT_LEADER_OR_FOLLOWER: 6, REQUEST_TIMED_OUT: 7, MESSAGE_TOO_LARGE: 10,
-  COORDINATOR_LOAD_IN_PROGRESS: 14, NOT_ENOUGH_REPLICAS: 19, INVALID_REPLICATION_FACTOR: 38, NON_EMPTY_GROUP: 68, GROUP_ID_NOT_FOUND: 69 };
+  COORDINATOR_LOAD_IN_PROGRESS: 14, NOT_ENOUGH_REPLICAS: 19, INVALID_SESSION_TIMEOUT: 26, INVALID_REPLICATION_FACTOR: 38, NON_EMPTY_GROUP: 68, GROUP_ID_NOT_FOUND: 69 };
 
 describe('Kafka errors in one line, with their name and what to do', () => {
   for (const [name, code] of Object.entries(CODES)) {

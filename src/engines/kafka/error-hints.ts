@@ -34,6 +34,7 @@ const HINTS: Readonly<Record<string, string>> = {
   REBALANCE_IN_PROGRESS: 'the group is rebalancing: members rejoin by themselves; if it never ends, a member is stuck (see kbench group describe)',
   UNKNOWN_MEMBER_ID: 'the group forgot this member (its session timed out): it rejoins; a slow member needs a longer session timeout',
   ILLEGAL_GENERATION: 'the group rebalanced under this member: it rejoins by itself',
+  INVALID_SESSION_TIMEOUT: "the broker allows session timeouts between its group.min.session.timeout.ms and group.max.session.timeout.ms (6 s and 30 min unless set): pick --session-timeout within them",
   INCONSISTENT_GROUP_PROTOCOL: "another member of this group uses a different assignor or protocol: use another --group or the same assignor",
   GROUP_ID_NOT_FOUND: 'no such consumer group (kbench group list shows the groups)',
   NON_EMPTY_GROUP: 'the group still has members: stop its consumers first',

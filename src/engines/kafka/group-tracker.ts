@@ -4,6 +4,7 @@
 export class GroupTracker {
   private readonly assignments = new Map<number, number[]>();
   private readonly fetchedSinceJoin = new Set<number>();
+  private readonly lastCommit = new Map<number, number>();
   /** Partitions the group has seen (grows when members are handed partitions added by growth). */
   partitionCount: number;
 
@@ -21,8 +22,28 @@ export class GroupTracker {
     return parts;
   }
 
+  /** Member `consumer` left the group or crashed: it consumes nothing from now on. */
+  gone(consumer: number): void {
+    this.assignments.set(consumer, []);
+  }
+
+  /** The partitions member `consumer` owns. */
+  partitionsOf(consumer: number): number[] {
+    return this.assignments.get(consumer) ?? [];
+  }
+
   fetched(consumer: number): void {
     this.fetchedSinceJoin.add(consumer);
+  }
+
+  /** Member `consumer` committed its offsets at `atEpochMs`. */
+  committed(consumer: number, atEpochMs: number): void {
+    this.lastCommit.set(consumer, atEpochMs);
+  }
+
+  /** When member `consumer` last committed (ms since the epoch), or undefined if it never has. */
+  lastCommitAt(consumer: number): number | undefined {
+    return this.lastCommit.get(consumer);
   }
 
   /** Owner member index per partition, -1 = nobody. */
@@ -33,7 +54,7 @@ export class GroupTracker {
   }
 
   /** Every member has joined, every partition has an owner, and every owner has fetched since its join
-   * (so its positions are fixed). */
+   * (so its positions are fixed) and committed them (see LiveSlice). */
   settled(): boolean {
     const fetched = [...this.assignments].every(([c, parts]) => parts.length === 0 || this.fetchedSinceJoin.has(c));
     return this.assignments.size === this.members && this.owners().every((o) => o >= 0) && fetched;

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { describeSecurity, type ClientSecurity } from '../../config/client-security.js';
 import type { RunSpec } from '../../config/run-spec.js';
 import { ERROR_CODES, KbenchError, runError, usageError, type ErrorCode } from '../../errors.js';
+import { consumerSlots, memberChanges, type MemberChange } from '../../config/run-spec.js';
 import { memberId } from '../../groups/assignors.js';
 import { DeliveryLedger } from '../../metrics/delivery-ledger.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
@@ -16,6 +17,7 @@ import { bufferLimit } from './batching-producer.js';
 import { connectAdmin, createKafka } from './client.js';
 import { RemoteWorkers, type RemoteWorker } from './distributed/remote-workers.js';
 import { WorkerStats } from './distributed/worker-stats.js';
+import { LiveGroupChanges } from './group-changes.js';
 import { GroupTracker } from './group-tracker.js';
 import { SliceThread } from './slice-thread.js';
 import { ACKED, EVENT, EVENT_STRIDE, SENT, epochMs, wallClock, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
@@ -84,6 +86,20 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** The slices of a run's P producers and C consumers over `threads` (or workers). */
 export const sliceLayout = (producers: number, consumers: number, threads: number) => spreadOver(range(producers), range(consumers), threads);
 
+/** A run's slices in this process: sliceLayout's, with the members that join later (--scale-consumers)
+ * among the others (started when they join), and each member that is killed (--kill-consumer) in a
+ * thread of its own, beyond --threads: ending that thread is its crash. */
+export function localLayout(spec: RunSpec, threads: number): { producers: number[]; consumers: number[]; joinLater: number[] }[] {
+  const changes = memberChanges(spec);
+  const killed = new Set(changes.filter((m) => m.kind === 'crash').flatMap((m) => m.slots));
+  const later = new Set(changes.filter((m) => m.kind === 'join').flatMap((m) => m.slots));
+  const members = range(consumerSlots(spec));
+  const layout = spreadOver(range(spec.producers), members.filter((c) => !killed.has(c)), threads)
+    .map((part) => ({ ...part, joinLater: part.consumers.filter((c) => later.has(c)) }));
+  for (const c of members.filter((m) => killed.has(m))) layout.push({ producers: [], consumers: [c], joinLater: later.has(c) ? [c] : [] });
+  return layout;
+}
+
 export class KafkaEngine implements Engine {
   readonly info: EngineInfo;
   readonly clock: Clock;
@@ -91,6 +107,17 @@ export class KafkaEngine implements Engine {
   readonly groupId: string;
   private readonly lease: TopicLease;
   private readonly group: GroupTracker;
+  /** The run's group changes as they happened (--scale-consumers, --kill-consumer). */
+  private readonly changes: LiveGroupChanges;
+  private readonly changeTimers: NodeJS.Timeout[] = [];
+  /** Slices whose thread was ended on purpose (a killed member): their exit is no failure. */
+  private readonly killed = new Set<number>();
+  private readonly sliceOfConsumer: SliceHandle[] = [];
+  /** When the group will have noticed the last killed member (ms since the epoch): until then a drain
+   * without progress is the group waiting out the session timeout, not a group that is stuck. */
+  private crashNoticedBy = 0;
+  /** Member id by consumer index (slots of members that join later included). */
+  private readonly idOf: (c: number) => string;
   private readonly clientId: string;
   private listener!: EngineListener;
   private workload!: WorkloadInfo;
@@ -138,9 +165,12 @@ export class KafkaEngine implements Engine {
     const connect = { brokers: options.brokers, connectTimeoutMs: options.connectTimeoutMs, clientId: this.clientId, security: options.security };
     this.lease = new TopicLease(createKafka(connect), this.topic, this.groupId, connect);
     this.group = new GroupTracker(this.topic, spec.consumers, spec.partitions);
+    const slots = consumerSlots(spec);
+    this.idOf = (c) => memberId(c, slots);
+    this.changes = new LiveGroupChanges(spec.consumers, this.idOf);
     this.clock = wallClock(() => this.originEpochMs);
     if (options.workers !== null) this.produceRemotely = (o) => this.awaitWorkers(o);
-    const slices = sliceLayout(spec.producers, spec.consumers, options.threads).length;
+    const slices = options.workers !== null ? options.workers : localLayout(spec, options.threads).length;
     this.info = {
       name: 'kafka',
       simulated: false,
@@ -152,7 +182,9 @@ export class KafkaEngine implements Engine {
           ? 'acks=0: the broker sends no acknowledgement, so "acked" means the request was written to the broker, produce latency is the time until then, and offsets are unknown.'
           : 'Partitions and offsets come from the broker\'s acks, and every consumed record\'s partition is checked against its ack (delivery.misplaced); consumption order is what the consumers saw.',
         `Producers are ${spec.idempotent ? 'idempotent' : 'non-idempotent'} kafkajs producers with acks=${spec.acks}, ${spec.maxInFlight} send${spec.maxInFlight > 1 ? 's' : ''} in flight, linger ${spec.lingerMs} ms, batches of up to ${spec.batchBytes} bytes per producer (all partitions together), compression ${spec.compression}; each uses its client profile's partitioner as a kafkajs custom partitioner.`,
-        ...(spec.consumers === 0 ? ['Produce-only run (--consumers 0): no consumer group read the records; latency is produce latency only, and nothing is counted as lost for not being read.'] : []),
+        spec.consumers === 0
+          ? 'Produce-only run (--consumers 0): no consumer group read the records; latency is produce latency only, and nothing is counted as lost for not being read.'
+          : `Consumers commit as Java's do with enable.auto.commit: every ${spec.autoCommitIntervalMs / 1000} s (--auto-commit-interval), before rejoining a rebalancing group and before leaving it (kafkajs's own commit after every batch is patched out); their session timeout is ${spec.sessionTimeoutMs / 1000} s (--session-timeout).`,
       ],
     };
   }
@@ -184,11 +216,43 @@ export class KafkaEngine implements Engine {
     listener.assigned(0, this.group.owners(), this.spec.consumers === 0
       ? 'no consumer group (produce-only run)'
       : `group settled before the run (${reasons.length} joins; last: ${reasons[reasons.length - 1] ?? 'none'})`);
+    for (const m of memberChanges(this.spec)) {
+      this.changeTimers.push(setTimeout(() => this.changeGroup(m), Math.max(0, this.originEpochMs + m.change.atMs - epochMs())));
+    }
+    if (this.changeTimers.length) this.info.details.groupChanges = this.changes.rows;
+  }
+
+  /** A group change at its moment: new members start (they join), leaving ones stop cleanly (they
+   * commit, then leave), and a killed member's thread is ended: no commit, no LeaveGroup, no more
+   * heartbeats or fetches, exactly what the group sees of a crashed process (its sockets close as the
+   * operating system would close them); the group notices when its session times out. */
+  private changeGroup(m: MemberChange): void {
+    if (this.failure || this.terminating) return;
+    const atUs = this.clock.nowUs();
+    const before = this.group.owners();
+    this.changes.begin(m, atUs, before, (c) => {
+      const at = this.group.lastCommitAt(c);
+      return at === undefined ? undefined : (at - this.originEpochMs) * 1000;
+    });
+    const ids = m.slots.map(this.idOf).join(', ');
+    for (const c of m.slots) {
+      const slice = this.sliceOfConsumer[c];
+      if (m.kind === 'join') slice.post({ t: 'join', consumer: c });
+      else if (m.kind === 'leave') slice.post({ t: 'leave', consumer: c });
+      else {
+        this.killed.add(slice.index);
+        this.crashNoticedBy = Date.now() + this.spec.sessionTimeoutMs;
+        void slice.terminate();
+      }
+      if (m.kind !== 'join') this.group.gone(c);
+    }
+    if (m.kind === 'leave') this.listener.assigned(atUs, this.group.owners(), `${ids} left the group`);
+    if (m.kind === 'crash') this.listener.assigned(atUs, this.group.owners(), `${ids} crashed: its partitions wait for the session timeout`);
   }
 
   /** Slices in this process's worker threads; the runner hands them the records (send()). */
   private startLocal(workload: WorkloadInfo): void {
-    this.layout = sliceLayout(this.spec.producers, this.spec.consumers, this.options.threads);
+    this.layout = localLayout(this.spec, this.options.threads);
     // Each slice may hold, beyond what its producers have in flight, about one more batch per send
     // slot per producer; more only adds queueing to the produce latency of a --rate max run.
     this.slices = this.layout.map((part, i) => {
@@ -199,6 +263,7 @@ export class KafkaEngine implements Engine {
       const limit = Math.max(1, part.producers.length) * 2 * bufferLimit(this.spec);
       const slice: SliceThread = new SliceThread(i, setup, limit, (m) => this.onSliceMessage(slice, m), (e) => this.onSliceExit(i, e));
       for (const k of part.producers) this.sliceOfProducer[k] = slice;
+      for (const c of part.consumers) this.sliceOfConsumer[c] = slice;
       return slice;
     });
   }
@@ -286,7 +351,7 @@ export class KafkaEngine implements Engine {
 
   private onSliceExit(index: number, error: Error | null): void {
     this.closed.add(index);
-    if (error && !this.terminating) this.fail(error);
+    if (error && !this.terminating && !this.killed.has(index)) this.fail(error);
   }
 
   private onSliceMessage(slice: SliceHandle, m: FromSlice): void {
@@ -302,6 +367,15 @@ export class KafkaEngine implements Engine {
       case 'fetched':
         this.group.fetched(m.consumer);
         return;
+      case 'rebalancing':
+        if (this.running) this.changes.rebalancing(m.consumer, this.group.partitionsOf(m.consumer), (m.atEpochMs - this.originEpochMs) * 1000);
+        return;
+      case 'left':
+        return;
+      case 'committed':
+        this.group.committed(m.consumer, m.atEpochMs);
+        if (this.running) this.info.details.consumerCommits = ((this.info.details.consumerCommits as number | undefined) ?? 0) + 1;
+        return;
       case 'failed':
         return this.fail(new KbenchError(m.message, { exitCode: 1, code: (Object.values(ERROR_CODES) as string[]).includes(m.code) ? (m.code as ErrorCode) : ERROR_CODES.runFailed }));
       case 'drained':
@@ -315,8 +389,12 @@ export class KafkaEngine implements Engine {
 
   private onJoin(consumer: number, assignment: Record<string, number[]>, atEpochMs: number): void {
     const parts = this.group.joined(consumer, assignment);
-    const reason = `${memberId(consumer, this.spec.consumers)} joined with [${parts.join(',')}]`;
-    if (this.running) this.listener.assigned(this.clock.nowUs(), this.group.owners(), reason);
+    const reason = `${this.idOf(consumer)} joined with [${parts.join(',')}]`;
+    if (this.running) {
+      const owners = this.group.owners();
+      this.listener.assigned(this.clock.nowUs(), owners, reason);
+      this.changes.joined(consumer, parts, (atEpochMs - this.originEpochMs) * 1000, owners);
+    }
     else this.joinsBeforeRun.push({ atEpochMs, reason });
   }
 
@@ -356,7 +434,7 @@ export class KafkaEngine implements Engine {
         }
       } else {
         if (!this.firstConsumedOffset.has(partition)) this.firstConsumedOffset.set(partition, offset);
-        this.ledger.consume(rec.n, partition);
+        if (!this.ledger.consume(rec.n, partition)) this.changes.duplicate(partition, atUs);
         this.awaitingRead.delete(rec.n);
         this.listener.consumed(rec, data[e + EVENT.consumer], partition, offset, atUs);
       }
@@ -439,7 +517,7 @@ export class KafkaEngine implements Engine {
       if (settled !== last) {
         last = settled;
         lastProgress = Date.now();
-      } else if (Date.now() - lastProgress > patienceMs) {
+      } else if (Date.now() - Math.max(lastProgress, this.crashNoticedBy) > patienceMs) {
         return;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -451,6 +529,7 @@ export class KafkaEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    for (const t of this.changeTimers) clearTimeout(t);
     // Slices disconnect their clients while the lease deletes the run's group and topic; each is
     // bounded (10 s), so a broker that is gone does not hold the exit.
     for (const s of this.slices) s.post({ t: 'close' });
@@ -462,6 +541,9 @@ export class KafkaEngine implements Engine {
     })();
     // The group can only be deleted once its members have left.
     await slicesClosed;
+    // Members commit when they leave (and otherwise only every --auto-commit-interval): the group's
+    // committed offsets are read again now, so the report has what it finally committed.
+    if (this.spec.consumers > 0 && this.info.details.finalOffsets) this.info.details.finalOffsets = (await this.lease.finalOffsets()) ?? this.info.details.finalOffsets;
     if (this.remote && this.workerStats) this.info.details.workers = this.workerRows();
     await this.lease.release({ deleteGroup: this.spec.consumers > 0, keepTopic: this.options.keepTopic });
     if (this.remote) {

@@ -3,6 +3,7 @@
 // the run's group), with their own kafkajs clients. It sends the records the coordinator hands it
 // and reports, in packed batches, every ack and every consumption as it happened.
 import type { Consumer } from 'kafkajs';
+import { consumerSlots } from '../../config/run-spec.js';
 import { memberId } from '../../groups/assignors.js';
 import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
 import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
@@ -11,6 +12,8 @@ import { kafkajsAssigner } from './assigners.js';
 import { BatchingProducer } from './batching-producer.js';
 import { createKafka, describeError, isRetriable } from './client.js';
 import { registerCodecs } from './codecs.js';
+import { FAST_PATH_FOR, kafkajsJavaCommits } from './kafkajs-fast-path/install.js';
+import { KAFKAJS_VERSION } from './kafkajs-fast-path/modules.js';
 import { readTracking, TRACKING_BYTES, TRACKING_HEADER, writeTracking, type TrackedFields } from './record-codec.js';
 import { ACKED, CONSUMED, EVENT_STRIDE, SEND, SEND_STRIDE, epochMs, writeEvent, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
 
@@ -45,7 +48,7 @@ class ConsumerPace {
 export class LiveSlice {
   private readonly kafka;
   private readonly producers = new Map<number, BatchingProducer<SentRecord>>();
-  private readonly consumers: Consumer[] = [];
+  private readonly consumers = new Map<number, Consumer>();
   /** performance.now() at the run's zero; provisional until the coordinator starts the run. */
   private originEpochMs = epochMs();
   private running = false;
@@ -72,7 +75,8 @@ export class LiveSlice {
     const { spec } = this.setup;
     // kafkajs's plug-in codecs (snappy, lz4, zstd), for the producers and the consumers that read them back.
     if (spec.compression !== 'none' && spec.compression !== 'gzip') await registerCodecs();
-    await Promise.all(this.setup.consumers.map((c) => this.startConsumer(c)));
+    const later = new Set(this.setup.joinLater ?? []);
+    await Promise.all(this.setup.consumers.filter((c) => !later.has(c)).map((c) => this.startConsumer(c)));
     const engineRng = createRng(spec.seed).fork('engine');
     for (const k of this.setup.producers) {
       const profile = CLIENT_PROFILES[spec.producerClients[k]];
@@ -93,15 +97,19 @@ export class LiveSlice {
 
   private async startConsumer(c: number): Promise<void> {
     const { spec, topic, groupId } = this.setup;
+    // Without it kafkajs commits after every batch: latency and duplicates would not be Java's, nor the prediction's.
+    if (!kafkajsJavaCommits) throw new Error(`kbench's consumers need kafkajs ${FAST_PATH_FOR} (its commit schedule is patched to Java's); this kafkajs is ${KAFKAJS_VERSION}`);
     const assigner = spec.assignor === 'kafkajs' || spec.assignor === 'cooperative-sticky' ? undefined : kafkajsAssigner(spec.assignor);
     const consumer = this.kafka.consumer({
       groupId,
       ...(assigner ? { partitionAssigners: [assigner] } : {}),
       metadataMaxAge: metadataMaxAgeMs(spec.metadataRefreshMs, spec.client),
       maxWaitTimeInMs: 100,
-      // Short heartbeats: members learn of a rebalance (a join, new partitions) within half a second.
-      heartbeatInterval: 500,
-      sessionTimeout: 10_000,
+      // Short heartbeats: members learn of a rebalance (a join, new partitions) within half a second
+      // (kafkajs wants them shorter than the session; the broker bounds the session itself, see
+      // group.min/max.session.timeout.ms, and refuses the join with a clear error outside them).
+      heartbeatInterval: Math.max(1, Math.min(500, Math.floor(spec.sessionTimeoutMs / 3))),
+      sessionTimeout: spec.sessionTimeoutMs,
       allowAutoTopicCreation: false,
       // A freshly started broker answers "the coordinator is loading" until __consumer_offsets is
       // loaded, which takes over 10 s on a busy machine, and a broker restarting mid-run refuses
@@ -111,28 +119,47 @@ export class LiveSlice {
       // that stays down ends the run through the producers' bounded retries and the drain timeout.
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async (e) => !this.running || isRetriable(e) },
     });
-    this.consumers.push(consumer);
+    this.consumers.set(c, consumer);
+    let assigned: number[] = [];
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.fetchReported.delete(c);
       this.flushEvents(); // consumption before the join stays before it
-      this.post({ t: 'joined', consumer: c, assignment: e.payload.memberAssignment as Record<string, number[]>, atEpochMs: epochMs() });
+      const assignment = e.payload.memberAssignment as Record<string, number[]>;
+      assigned = assignment[topic] ?? [];
+      this.post({ t: 'joined', consumer: c, assignment, atEpochMs: epochMs() });
     });
     consumer.on(consumer.events.FETCH, () => {
       if (this.fetchReported.has(c)) return;
       this.fetchReported.add(c);
       this.flushEvents();
-      this.post({ t: 'fetched', consumer: c });
+      if (this.running) return this.post({ t: 'fetched', consumer: c });
+      // Before the run, the topic is still empty: the member commits offset 0 of its partitions, as a
+      // group that has been reading the topic all along has committed offsets. Without them, a member
+      // that crashed before its first auto-commit would hand its partitions over with nothing
+      // committed, and the next owner would start at auto.offset.reset (latest) and skip what it had
+      // not read, instead of reading again what it had (Java's and the simulator's case).
+      const parts = assigned;
+      (parts.length ? consumer.commitOffsets(parts.map((partition) => ({ topic, partition, offset: '0' }))) : Promise.resolve())
+        .then(() => this.post({ t: 'fetched', consumer: c }), () => this.fetchReported.delete(c)); // a stale generation: the next fetch tries again
+    });
+    consumer.on(consumer.events.COMMIT_OFFSETS, () => this.post({ t: 'committed', consumer: c, atEpochMs: epochMs() }));
+    consumer.on(consumer.events.REBALANCING, () => {
+      this.flushEvents(); // consumption before it stays before it
+      this.post({ t: 'rebalancing', consumer: c, atEpochMs: epochMs() });
     });
     consumer.on(consumer.events.CRASH, (e) => {
       if (e.payload.restart) return; // restarted while the group forms: not a failure
-      this.fail(`consumer ${memberId(c, spec.consumers)} crashed: ${describeError(e.payload.error)}`);
+      this.fail(`consumer ${memberId(c, consumerSlots(spec))} crashed: ${describeError(e.payload.error)}`);
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: spec.autoOffsetReset === 'earliest' });
     const tracked: TrackedFields = { n: 0, producer: 0, keyIndex: 0, entity: 0, seq: 0, intendedUs: 0 };
     const pace = spec.consumerPaced ? new ConsumerPace(spec.consumerRate) : null;
     await consumer.run({
+      // Java's schedule (kafkajs-fast-path/java-commits.ts): every --auto-commit-interval, before a
+      // rejoin and before leaving, instead of kafkajs's commit after every batch.
       autoCommit: true,
+      autoCommitInterval: spec.autoCommitIntervalMs,
       // A paced consumer may leave a batch part-way (a rebalance): it then marks what it processed.
       eachBatchAutoResolve: pace === null,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
@@ -188,6 +215,14 @@ export class LiveSlice {
         this.flushEvents();
         this.post({ t: 'drained' });
         return;
+      // Not awaited: a member joining or leaving takes a rebalance, and the records behind the order
+      // must not wait for it.
+      case 'join':
+        this.startConsumer(m.consumer).catch((e: unknown) => this.fail(`consumer ${memberId(m.consumer, consumerSlots(this.setup.spec))} could not join: ${describeError(e)}`));
+        return;
+      case 'leave':
+        void this.leave(m.consumer);
+        return;
       case 'close':
         await this.close();
         this.post({ t: 'closed' });
@@ -218,10 +253,21 @@ export class LiveSlice {
     }
   }
 
+  /** A clean leave (--scale-consumers down): the member stops fetching, commits what it processed and
+   * sends LeaveGroup (java-commits.ts), so the group rebalances at once and reads nothing twice. */
+  private async leave(c: number): Promise<void> {
+    const consumer = this.consumers.get(c);
+    if (!consumer) return;
+    this.consumers.delete(c);
+    await consumer.disconnect().catch(() => undefined);
+    this.flushEvents();
+    this.post({ t: 'left', consumer: c, atEpochMs: epochMs() });
+  }
+
   private async close(): Promise<void> {
     const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
     // Together, and each bounded: a consumer leaving a group on a broker that is gone waits for nothing.
     const bounded = (p: Promise<unknown>) => quietly(Promise.race([p, new Promise((r) => setTimeout(r, 5_000).unref())]));
-    await Promise.all([...this.consumers.map((c) => bounded(c.disconnect())), ...[...this.producers.values()].map((p) => bounded(p.disconnect()))]);
+    await Promise.all([...[...this.consumers.values()].map((c) => bounded(c.disconnect())), ...[...this.producers.values()].map((p) => bounded(p.disconnect()))]);
   }
 }

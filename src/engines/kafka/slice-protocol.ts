@@ -16,6 +16,8 @@ export interface SliceSetup {
   groupId: string;
   producers: number[];
   consumers: number[];
+  /** Those of `consumers` that join the group later (--scale-consumers), when the coordinator says so. */
+  joinLater?: number[];
   /** Distinct keys (the producer partitioners' hash cache is sized by it). */
   keyCardinality: number;
 }
@@ -69,13 +71,23 @@ export type ToSlice =
   | { t: 'run'; originEpochMs: number }
   | { t: 'send'; meta: Float64Array; bytes: Uint8Array; count: number }
   | { t: 'drain' }
+  /** Start member `consumer` (it joins the group), or stop it cleanly (it commits, then leaves). */
+  | { t: 'join'; consumer: number }
+  | { t: 'leave'; consumer: number }
   | { t: 'close' };
 
 export type FromSlice =
   | { t: 'started'; kafkajsFastPath: boolean }
   | { t: 'events'; data: Float64Array; count: number }
   | { t: 'joined'; consumer: number; assignment: Record<string, number[]>; atEpochMs: number }
+  /** Member `consumer` has fetched since its last join (before the run: and committed offset 0 of its partitions). */
   | { t: 'fetched'; consumer: number }
+  /** Member `consumer` committed its offsets (an OffsetCommit the broker accepted). */
+  | { t: 'committed'; consumer: number; atEpochMs: number }
+  /** Member `consumer` learnt that the group is rebalancing and stopped consuming to rejoin (eager). */
+  | { t: 'rebalancing'; consumer: number; atEpochMs: number }
+  /** Member `consumer` has left the group (it committed first). */
+  | { t: 'left'; consumer: number; atEpochMs: number }
   | { t: 'failed'; message: string; code: string }
   | { t: 'drained' }
   | { t: 'closed' };
