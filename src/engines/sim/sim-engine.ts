@@ -137,6 +137,8 @@ export class SimEngine implements Engine {
   private lingerQueueOf: (LingerQueue | null)[] = [];
   private lingerSeq = 0;
   private batching: { lingerUs: number; batchBytes: number }[] = [];
+  /** The workload's key lengths by key index, when it keeps them (else each key's own length is read). */
+  private keyLengths: NonNullable<WorkloadInfo['keyLengths']> | null = null;
   /** A consumer's time per record: its processing (--consumer-rate) and, at least, what the model's
    * fetch ceilings allow (per record and per byte). */
   private readonly consumeServiceUs: number;
@@ -264,6 +266,7 @@ export class SimEngine implements Engine {
 
   async start(listener: EngineListener, workload: WorkloadInfo): Promise<void> {
     this.listener = listener;
+    this.keyLengths = workload.keyLengths ?? null;
     const given = this.spec.simGiven ?? { produceLatency: true, partitionCapacity: true, linger: false, batchSize: false };
     this.batching = this.spec.producerClients.map((c) => { const b = this.batchingOf(c, given); return { lingerUs: b.lingerMs * 1000, batchBytes: b.batchBytes }; });
     this.batches = this.spec.producerClients.map(() => new Array<Batch | null>(this.maxPartitions).fill(null));
@@ -320,7 +323,8 @@ export class SimEngine implements Engine {
       if (lingerUs > 0) this.lingerQueueOf[rec.producer]!.push(batch);
     }
     batch.recs.push(rec);
-    batch.bytes += rec.sizeBytes + (rec.key?.length ?? 0);
+    const key = rec.key;
+    batch.bytes += rec.sizeBytes + (key === null ? 0 : this.keyLengths !== null ? this.keyLengths.lengthOf(rec.keyIndex, key) : key.length);
     if (lingerUs === 0 || batch.bytes >= batchBytes) this.sendBatch(rec.producer, batch, t);
   }
 
