@@ -40,6 +40,7 @@ function parser(): Argv {
     .usage('kbench: partition-key and load benchmark for Apache Kafka\n\nUsage: kbench [run] --key country --partitions 12')
     .command('$0', 'run a benchmark (simulated unless --brokers is given)', (b) => declareOptions(b, runCommand.options, false));
   for (const c of COMMANDS) y = y.command(usageOf(c), c.describe, (b) => declareOptions(b, c.options));
+  skipHelpCache(y);
   return y
     .parserConfiguration({ 'populate--': true, 'short-option-groups': false, 'parse-positional-numbers': false, 'parse-numbers': false })
     .strict()
@@ -58,6 +59,17 @@ function parser(): Argv {
     .example('kbench compare reports/a.json reports/b.json', 'compare runs')
     .example('kbench --brokers 127.0.0.1:9092 --key country --duration 20s', 'a live run against a real broker')
     .example('kbench topic create orders --partitions 3 --brokers 127.0.0.1:9092', 'everyday topic tasks');
+}
+
+/**
+ * yargs renders the whole help text (every option of the command, wrapped to the terminal) each time
+ * it runs a command other than the default one, and keeps it for a later showHelp() from the command's
+ * handler. kbench's handlers run after the parse and never ask yargs for help, so the text was thrown
+ * away: a tenth of a second or more of every `kbench plan`'s start-up. `--help` still renders it.
+ */
+function skipHelpCache(y: Argv): void {
+  const usage = (y as unknown as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods().getUsageInstance();
+  usage.cacheHelpMessage = () => undefined;
 }
 
 type Parsed = { _: (string | number)[]; '--'?: (string | number)[]; [k: string]: unknown };

@@ -1,11 +1,15 @@
 // From what the user wrote to typed option values: for each option of a command's table, the flag,
 // else its KBENCH_* variable, else the workload-file field, else the default — each read by the
 // option's own parser under the name it came by. Every problem is collected and reported at once.
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { ERROR_CODES, shown, usageError } from '../errors.js';
 import { INPUT_LIMITS, readInputText } from './input-files.js';
 import { camel, envName, kebab, Problems, type ArgsOf, type Option, type OptionTable, type Source } from './option.js';
+
+// yaml is about 70 modules: loaded when a workload file is read, not at the start of every command.
+const requireCjs = createRequire(import.meta.url);
 
 /** Raw values by option name (camelCase), as the command line gave them. */
 export type RawFlags = Record<string, string | boolean | string[] | undefined>;
@@ -82,6 +86,7 @@ export function loadWorkloadFields(path: string, table: OptionTable): WorkloadFi
   const text = readInputText(path, 'workload file', INPUT_LIMITS.workloadFile);
   // YAML's failsafe schema (JSON is read by the same parser) keeps every value as the text the user
   // wrote, so `partitions: 0x10` or `rate: 1e3` meet the same option parser as the flag would.
+  const { parseDocument } = requireCjs('yaml') as typeof Yaml;
   const doc = parseDocument(text, { schema: 'failsafe', resolveKnownTags: false });
   const flaw = doc.errors[0] ?? doc.warnings[0];
   if (flaw) {

@@ -68,6 +68,9 @@ export interface WorkloadInfo {
   /** The workload's key hashes, kept across the runs of one workload (kbench plan's rows): an engine
    * whose partitioners run in this thread may share them instead of keeping their own. */
   keyHashes?: KeyHashCache;
+  /** The lengths of the workload's keys by key index, for an engine that reads a record's key length
+   * often (the simulator, per record) without touching the key's bytes: `bytes` is the record's key. */
+  keyLengths?: { lengthOf(keyIndex: number, bytes: Uint8Array): number };
 }
 
 export interface Engine {

@@ -131,6 +131,7 @@ export async function runWorkload(spec: RunSpec, engine: Engine, rng: Rng, optio
     await engine.start(options.listener ?? recorder, {
       keyCardinality: keys.nullKeys ? 0 : keys.cardinality,
       keyHashes,
+      keyLengths: keyBytes,
       valueOf: (rec) => payloads.valueOf(rec.n, rec.keyIndex >= 0 ? keys.keyText(rec.keyIndex) : null, rec.entity, rec.seq, wallStartMs + rec.intendedUs / 1000),
     });
   } catch (e) {

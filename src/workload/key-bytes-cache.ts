@@ -9,10 +9,16 @@ export const KEY_BYTES_CACHE_LIMIT = 2_000_000;
 
 export class KeyBytesCache {
   private readonly cache: (Uint8Array | undefined)[] | null;
+  /** Each kept key's length in bytes, -1 until its bytes are encoded: the simulator reads a length per
+   * record, and one array of them stays in the CPU's cache where the keys' own objects (one each,
+   * spread over the heap) do not. */
+  private readonly lengths: Int32Array | null;
 
   /** `indices`: the key indices [0, indices) worth keeping (the cardinality when finite); 0 keeps none. */
   constructor(private readonly keys: Pick<KeySource, 'keyText'>, indices: number) {
-    this.cache = Number.isFinite(indices) && indices > 0 && indices <= KEY_BYTES_CACHE_LIMIT ? new Array(indices) : null;
+    const kept = Number.isFinite(indices) && indices > 0 && indices <= KEY_BYTES_CACHE_LIMIT;
+    this.cache = kept ? new Array(indices) : null;
+    this.lengths = kept ? new Int32Array(indices).fill(-1) : null;
   }
 
   /** The key indices a source's own runs may cache: its cardinality when finite (order_id's are not). */
@@ -23,6 +29,19 @@ export class KeyBytesCache {
   bytesOf(keyIndex: number): Uint8Array {
     const cache = this.cache;
     if (cache === null || keyIndex >= cache.length) return keyBytes(this.keys.keyText(keyIndex));
-    return (cache[keyIndex] ??= keyBytes(this.keys.keyText(keyIndex)));
+    let bytes = cache[keyIndex];
+    if (bytes === undefined) {
+      bytes = cache[keyIndex] = keyBytes(this.keys.keyText(keyIndex));
+      this.lengths![keyIndex] = bytes.length;
+    }
+    return bytes;
+  }
+
+  /** The length of `bytes`, the bytes of key `keyIndex` (from bytesOf): read from the lengths kept. */
+  lengthOf(keyIndex: number, bytes: Uint8Array): number {
+    const lengths = this.lengths;
+    if (lengths === null || keyIndex >= lengths.length) return bytes.length;
+    const length = lengths[keyIndex];
+    return length >= 0 ? length : bytes.length;
   }
 }

@@ -30,4 +30,30 @@ describe('MinHeap', () => {
     q.push(5, 'd');
     expect(drain(q)).toEqual(['first', 'a', 'b', 'c', 'd']);
   });
+
+  it('replaceTop gives what pop then push would, and reserve(n) keeps n places in a row', () => {
+    let x = 11;
+    const a = new MinHeap<number>();
+    const b = new MinHeap<number>();
+    for (let i = 0; i < 500; i++) {
+      x = (x * 48271) % 2147483647;
+      const t = x % 100;
+      a.push(t, i);
+      b.push(t, i);
+      if (i % 3 === 0) {
+        a.pop();
+        a.push(t + (x % 7), -i);
+        b.replaceTop(t + (x % 7), -i);
+      }
+    }
+    expect(drain(b)).toEqual(drain(a));
+    const q = new MinHeap<string>();
+    const first = q.reserve(3);
+    const next = q.reserve();
+    q.push(1, 'later');
+    q.push(1, 'next', next);
+    q.push(1, 'run', first); // stands for three pushes made when reserved
+    expect(next).toBe(first + 3);
+    expect(drain(q)).toEqual(['run', 'next', 'later']);
+  });
 });

@@ -210,6 +210,8 @@ export function describeModel(ref: ModelRef): string {
  */
 export class LatencySampler {
   private readonly bySize: { bytes: number; table: number[] }[];
+  /** Between neighbouring sizes, the record size as near to both on a log scale (their geometric mean). */
+  private readonly midpoints: number[];
 
   constructor(model: SimModel, offeredRecordsPerSec: number) {
     const sizes = [...new Set(model.produceLatency.points.map((p) => p.recordBytes))].sort((a, b) => a - b);
@@ -217,10 +219,22 @@ export class LatencySampler {
       const pts = model.produceLatency.points.filter((p) => p.recordBytes === bytes).sort((a, b) => a.recordsPerSec - b.recordsPerSec);
       return { bytes, table: interpolateByLoad(pts, offeredRecordsPerSec) };
     });
+    this.midpoints = sizes.slice(1).map((bytes, i) => Math.sqrt(sizes[i] * bytes));
   }
 
-  /** The quantile table used for records of `recordBytes` (ms at each MODEL_QUANTILES). */
+  /** The quantile table used for records of `recordBytes` (ms at each MODEL_QUANTILES): that of the
+   * nearest measured size. The simulator asks once per batch, with the batch's mean record size, so
+   * the size is placed among the midpoints rather than compared with every size on a log scale. */
   tableFor(recordBytes: number): number[] {
+    const mids = this.midpoints;
+    let i = 0;
+    while (i < mids.length && recordBytes > mids[i]) i++;
+    // Within rounding of a midpoint, both sizes are about as near: decide exactly as the full comparison does.
+    const nearMidpoint = (i < mids.length && recordBytes > mids[i] * (1 - 1e-9)) || (i > 0 && recordBytes < mids[i - 1] * (1 + 1e-9));
+    return nearMidpoint ? this.nearestOnLogScale(recordBytes) : this.bySize[i].table;
+  }
+
+  private nearestOnLogScale(recordBytes: number): number[] {
     let best = this.bySize[0];
     for (const s of this.bySize) if (Math.abs(Math.log(s.bytes / recordBytes)) < Math.abs(Math.log(best.bytes / recordBytes))) best = s;
     return best.table;

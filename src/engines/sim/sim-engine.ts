@@ -40,9 +40,50 @@ interface Batch {
   producer: number;
   partition: number;
   closeUs: number;
+  /** Its place among the batches waiting for their linger to end: the order they opened in. */
+  seq: number;
   bytes: number;
   recs: PlannedRecord[];
   open: boolean;
+}
+
+/** What a sent batch's `recs` become: its records now wait in `inFlight`, in that same array. */
+const SENT: PlannedRecord[] = [];
+
+/**
+ * Open batches of one linger, in the order their linger ends. Records are sent in time order, so
+ * batches open in time order, and with one linger they close in the order they opened: a queue (a
+ * ring) does what a heap would, without its sifting. A run has one per distinct linger (one per client
+ * of its mix at most), merged by (end, opening order) in closeLingering.
+ */
+class LingerQueue {
+  private ring: (Batch | undefined)[] = new Array(16).fill(undefined);
+  private head = 0;
+  private count = 0;
+
+  constructor(readonly lingerUs: number) {}
+
+  peek(): Batch | undefined {
+    return this.count > 0 ? this.ring[this.head] : undefined;
+  }
+
+  push(batch: Batch): void {
+    if (this.count === this.ring.length) {
+      // Full: unroll into a ring twice the size.
+      const ring = new Array<Batch | undefined>(this.count * 2).fill(undefined);
+      for (let i = 0; i < this.count; i++) ring[i] = this.ring[(this.head + i) & (this.count - 1)];
+      this.ring = ring;
+      this.head = 0;
+    }
+    this.ring[(this.head + this.count) & (this.ring.length - 1)] = batch;
+    this.count++;
+  }
+
+  shift(): void {
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) & (this.ring.length - 1);
+    this.count--;
+  }
 }
 
 
@@ -89,10 +130,15 @@ export class SimEngine implements Engine {
   private readonly produceLatencyUs: number | null;
   private readonly latency: LatencySampler;
   private readonly latencyRng: Rng;
-  /** Per producer, its open batch per partition; and every open batch by the time its linger ends. */
+  /** Per producer, its open batch per partition; and every open batch by the time its linger ends,
+   * in one queue per linger (`lingerQueueOf`: each producer's queue, null when it does not linger). */
   private batches: (Batch | null)[][] = [];
-  private readonly lingering = new MinHeap<Batch>();
+  private lingering: LingerQueue[] = [];
+  private lingerQueueOf: (LingerQueue | null)[] = [];
+  private lingerSeq = 0;
   private batching: { lingerUs: number; batchBytes: number }[] = [];
+  /** The workload's key lengths by key index, when it keeps them (else each key's own length is read). */
+  private keyLengths: NonNullable<WorkloadInfo['keyLengths']> | null = null;
   /** A consumer's time per record: its processing (--consumer-rate) and, at least, what the model's
    * fetch ceilings allow (per record and per byte). */
   private readonly consumeServiceUs: number;
@@ -106,8 +152,11 @@ export class SimEngine implements Engine {
   /** The group's assignments over the run when its membership changes (planned in the constructor), else null. */
   private readonly groupAssignments: { atUs: number; owners: Int32Array; reason: string }[] | null = null;
   private readonly memberIds: string[];
-  /** Records waiting to become available to their consumer: at their ack, or when their partition gets an owner. */
-  private readonly inFlight = new MinHeap<PlannedRecord>();
+  /** Records waiting to become available to their consumer: at their ack, or when their partition gets
+   * an owner. A batch's records share their ack and take consecutive places (one heap entry stands for
+   * the pushes of its records in offset order, which nothing else can come between: later pushes get
+   * later places); a record that has to wait again goes back alone. */
+  private readonly inFlight = new MinHeap<PlannedRecord[]>();
   private readonly outputOrder = new MinHeap<number>();
   /** Per consumer, the records it finished, in finishing order (rec.atUs = when): those in
    * [outputHeads[c], outputTails[c]) are not reported yet; slots outside hold nothing. A drained queue
@@ -217,9 +266,14 @@ export class SimEngine implements Engine {
 
   async start(listener: EngineListener, workload: WorkloadInfo): Promise<void> {
     this.listener = listener;
+    this.keyLengths = workload.keyLengths ?? null;
     const given = this.spec.simGiven ?? { produceLatency: true, partitionCapacity: true, linger: false, batchSize: false };
     this.batching = this.spec.producerClients.map((c) => { const b = this.batchingOf(c, given); return { lingerUs: b.lingerMs * 1000, batchBytes: b.batchBytes }; });
     this.batches = this.spec.producerClients.map(() => new Array<Batch | null>(this.maxPartitions).fill(null));
+    for (const { lingerUs } of this.batching) {
+      if (lingerUs > 0 && !this.lingering.some((q) => q.lingerUs === lingerUs)) this.lingering.push(new LingerQueue(lingerUs));
+    }
+    this.lingerQueueOf = this.batching.map(({ lingerUs }) => this.lingering.find((q) => q.lingerUs === lingerUs) ?? null);
     this.producers = this.spec.producerClients.map((name, k) => {
       let profile = CLIENT_PROFILES[name];
       // Java's built-in partitioner switches a null key's partition after batch.size bytes.
@@ -264,12 +318,13 @@ export class SimEngine implements Engine {
     const open = this.batches[rec.producer];
     let batch = open[partition];
     if (batch === null) {
-      batch = { producer: rec.producer, partition, closeUs: t + lingerUs, bytes: 0, recs: [], open: true };
+      batch = { producer: rec.producer, partition, closeUs: t + lingerUs, seq: this.lingerSeq++, bytes: 0, recs: [], open: true };
       open[partition] = batch;
-      if (lingerUs > 0) this.lingering.push(batch.closeUs, batch);
+      if (lingerUs > 0) this.lingerQueueOf[rec.producer]!.push(batch);
     }
     batch.recs.push(rec);
-    batch.bytes += rec.sizeBytes + (rec.key?.length ?? 0);
+    const key = rec.key;
+    batch.bytes += rec.sizeBytes + (key === null ? 0 : this.keyLengths !== null ? this.keyLengths.lengthOf(rec.keyIndex, key) : key.length);
     if (lingerUs === 0 || batch.bytes >= batchBytes) this.sendBatch(rec.producer, batch, t);
   }
 
@@ -288,19 +343,29 @@ export class SimEngine implements Engine {
     // A partition's records become readable in offset order: a batch is not acked before the one appended ahead of it.
     const ack = Math.max(this.ackedUpTo[p], appended + (this.produceLatencyUs ?? this.latency.sampleMs(batch.bytes / n, this.latencyRng.next()) * 1000));
     this.ackedUpTo[p] = ack;
-    for (const rec of batch.recs) {
-      rec.offset = this.nextOffset[p]++;
-      this.inFlight.push(ack, rec);
-    }
-    batch.recs = [];
+    const recs = batch.recs;
+    for (let i = 0; i < n; i++) recs[i].offset = this.nextOffset[p]++;
+    this.inFlight.push(ack, recs, this.inFlight.reserve(n));
+    batch.recs = SENT;
   }
 
   /** Sends, in time order, every batch whose linger ended by `untilUs`. */
   private closeLingering(untilUs: number): void {
-    while (this.lingering.size && this.lingering.peekTime() <= untilUs) {
-      const batch = this.lingering.pop()!;
-      if (!batch.open) continue; // sent when it filled up
-      this.sendBatch(batch.producer, batch, batch.closeUs);
+    const queues = this.lingering;
+    for (;;) {
+      let next: Batch | undefined;
+      let from: LingerQueue | undefined;
+      for (let q = 0; q < queues.length; q++) {
+        const b = queues[q].peek();
+        if (b !== undefined && (next === undefined || b.closeUs < next.closeUs || (b.closeUs === next.closeUs && b.seq < next.seq))) {
+          next = b;
+          from = queues[q];
+        }
+      }
+      if (next === undefined || next.closeUs > untilUs) return;
+      from!.shift();
+      if (!next.open) continue; // sent when it filled up
+      this.sendBatch(next.producer, next, next.closeUs);
     }
   }
 
@@ -373,7 +438,7 @@ export class SimEngine implements Engine {
       const stretch = this.ownerAt(rec.partition, atUs);
       const start = Math.max(atUs + this.fetchDelayUs, free);
       if (start >= stretch.to) {
-        this.inFlight.push(stretch.to, rec, places[j]); // revoked before its turn came, as in deliver
+        this.inFlight.push(stretch.to, [rec], places[j]); // revoked before its turn came, as in deliver
         continue;
       }
       free = start + this.serviceUs(rec);
@@ -477,7 +542,8 @@ export class SimEngine implements Engine {
   private advance(untilUs: number): void {
     while (this.inFlight.size && this.inFlight.peekTime() <= untilUs) {
       const at = this.inFlight.peekTime();
-      this.deliver(this.inFlight.pop()!, at);
+      const recs = this.inFlight.pop()!;
+      for (let i = 0; i < recs.length; i++) this.deliver(recs[i], at);
     }
     this.release(Math.min(this.inFlight.peekTime(), untilUs));
   }
@@ -505,7 +571,7 @@ export class SimEngine implements Engine {
         this.held--;
         return;
       }
-      this.inFlight.push(stretch.to, rec);
+      this.inFlight.push(stretch.to, [rec]);
       return;
     }
     const c = stretch.owner;
@@ -514,19 +580,19 @@ export class SimEngine implements Engine {
     // consumer is busy, its fetches return full batches and their round trip is within the fetch ceiling).
     const start = Math.max(atUs + this.fetchDelayUs, this.consumerFreeAt[c]);
     if (start >= stretch.to) {
-      this.inFlight.push(stretch.to, rec); // revoked before its turn came: the next owner reads it
+      this.inFlight.push(stretch.to, [rec]); // revoked before its turn came: the next owner reads it
       return;
     }
     const done = start + this.serviceUs(rec);
     if (stretch.crash && done > stretch.to) {
-      this.inFlight.push(stretch.to, rec); // still in progress when its consumer crashed: the next owner reads it
+      this.inFlight.push(stretch.to, [rec]); // still in progress when its consumer crashed: the next owner reads it
       return;
     }
     this.consumerFreeAt[c] = done;
     rec.atUs = done;
     if (stretch.crash && done > stretch.crash.commitUs) {
       // Processed after the crashed consumer's last commit: the next owner reads it again from the committed offset.
-      this.inFlight.push(stretch.to, { ...rec });
+      this.inFlight.push(stretch.to, [{ ...rec }]);
       this.held++;
       stretch.crash.report.redelivered!++;
     }
@@ -546,14 +612,14 @@ export class SimEngine implements Engine {
     const heads = this.outputHeads;
     const tails = this.outputTails;
     while (this.outputOrder.size && this.outputOrder.peekTime() <= watermarkUs) {
-      const c = this.outputOrder.pop()!;
+      const c = this.outputOrder.peek()!;
       const out = this.outputs[c];
       const rec = out[heads[c]]!;
       out[heads[c]++] = undefined; // the engine keeps no record it reported
       this.listener.consumed(rec, c, rec.partition, rec.offset, rec.atUs);
       this.held--;
       if (heads[c] < tails[c]) {
-        this.outputOrder.push(out[heads[c]]!.atUs, c);
+        this.outputOrder.replaceTop(out[heads[c]]!.atUs, c);
         if (heads[c] > 65536 && heads[c] * 2 > tails[c]) {
           // A backlogged consumer drained from the front for a long time: drop the consumed prefix.
           this.outputs[c] = out.slice(heads[c], tails[c]);
@@ -565,6 +631,7 @@ export class SimEngine implements Engine {
           heads[c] = 0;
         }
       } else {
+        this.outputOrder.pop();
         // Drained: the array stays for the consumer's next records. Truncating it frees its storage
         // and the next record allocates new storage: an allocation per record when consumers are many
         // and each mostly idle (a plan row with one consumer per partition). Only a long one, left by
