@@ -148,7 +148,9 @@ describe.skipIf(!brokers)('a freshly formatted broker on a busy machine, restart
   }, 150_000);
 });
 
-describe.skipIf(!brokers)('failures during a live run', () => {
+// The SIGTERM run (on the shared broker) and the dying broker's run (on the extra one) side by side:
+// separate processes, brokers, topics and groups, and mostly waiting.
+describe.skipIf(!brokers)('failures during a live run', { concurrent: true }, () => {
   // Ctrl-C (SIGINT) and SIGTERM share one handler in src/cli/main.ts; this runs the one CI runners and orchestrators send.
   it('SIGTERM stops producing, drains briefly, writes the partial report, deletes the topic and group, exits non-zero; what the slow group had not read is unconsumed, not lost', async () => {
     const out = join(tempDir(), 'terminated.json');
