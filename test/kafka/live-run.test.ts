@@ -46,29 +46,26 @@ describe.skipIf(!brokers)('live run on a real broker', () => {
     expect(r.phases[0].keysOnSeveralPartitions).toBeGreaterThan(0);
   });
 
-  // The two growth runs (8 s each, at 500 records/s) side by side: each has its own topic and group.
-  describe('partition growth', { concurrent: true }, () => {
-    it('partition growth 3 → 6: new partitions get traffic, keys move, and delivery adds up', async () => {
-      const r = await liveReport('--key', 'user_id', '--partitions', '3', '--grow-to', '6', '--duration', '8s', '--rate', '500',
-        '--metadata-refresh', '1s', '--auto-offset-reset', 'earliest');
-      expect(r.phases.map((p) => p.name)).toEqual(['before', 'after']);
-      const after = r.phases[1];
-      expect(after.partitions).toBe(6);
-      expect(after.perPartition.slice(3).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-      expect(Math.abs(r.keyMovement!.fractionKeysMoved - 0.5)).toBeLessThan(0.1);
-      // earliest: whatever reached a new partition before the group took it is still read.
-      expect(r.delivery).toMatchObject({ lost: 0, duplicated: 0, skipped: 0 });
-      expect(r.delivery.consumed).toBe(r.delivery.produced);
-      expect(r.prediction!.keyMovement!.fractionKeysMoved).toBe(r.keyMovement!.fractionKeysMoved);
-    });
+  it('partition growth 3 → 6: new partitions get traffic, keys move, and delivery adds up', async () => {
+    const r = await liveReport('--key', 'user_id', '--partitions', '3', '--grow-to', '6', '--duration', '8s', '--rate', '500',
+      '--metadata-refresh', '1s', '--auto-offset-reset', 'earliest');
+    expect(r.phases.map((p) => p.name)).toEqual(['before', 'after']);
+    const after = r.phases[1];
+    expect(after.partitions).toBe(6);
+    expect(after.perPartition.slice(3).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(Math.abs(r.keyMovement!.fractionKeysMoved - 0.5)).toBeLessThan(0.1);
+    // earliest: whatever reached a new partition before the group took it is still read.
+    expect(r.delivery).toMatchObject({ lost: 0, duplicated: 0, skipped: 0 });
+    expect(r.delivery.consumed).toBe(r.delivery.produced);
+    expect(r.prediction!.keyMovement!.fractionKeysMoved).toBe(r.keyMovement!.fractionKeysMoved);
+  });
 
-    it('growth under latest: records on new partitions before the rebalance are counted as skipped, not lost', async () => {
-      const r = await liveReport('--key', 'user_id', '--partitions', '3', '--grow-to', '6', '--duration', '8s', '--rate', '500',
-        '--metadata-refresh', '1s', '--auto-offset-reset', 'latest');
-      expect(r.delivery.duplicated).toBe(0);
-      expect(r.delivery.consumed + r.delivery.skipped + r.delivery.lost).toBe(r.delivery.acked);
-      expect(r.delivery.lost).toBe(0);
-    });
+  it('growth under latest: records on new partitions before the rebalance are counted as skipped, not lost', async () => {
+    const r = await liveReport('--key', 'user_id', '--partitions', '3', '--grow-to', '6', '--duration', '8s', '--rate', '500',
+      '--metadata-refresh', '1s', '--auto-offset-reset', 'latest');
+    expect(r.delivery.duplicated).toBe(0);
+    expect(r.delivery.consumed + r.delivery.skipped + r.delivery.lost).toBe(r.delivery.acked);
+    expect(r.delivery.lost).toBe(0);
   });
 
   it('--rate max sends as fast as the producers can and still accounts for every record', async () => {
