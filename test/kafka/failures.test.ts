@@ -1,11 +1,12 @@
 // Bad addresses, unreachable and dying brokers, Ctrl-C: one clear line, a non-zero exit, no hang,
 // and whatever the run had gathered still lands in its report.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { kbench, tempDir } from '../helpers.js';
 import { brokers, kbenchChild, ROOT, waitFor } from './helpers.js';
 
@@ -56,7 +57,99 @@ describe('bad broker input', () => {
   }, 30_000);
 });
 
-describe.skipIf(!brokers)('failures during a live run', () => {
+/** A second broker of this file's own (scripts/kafka.sh with its own directory and ports). The restart
+ * test starts it freshly formatted and leaves it running; the dying-broker test then kills it, so the
+ * file pays for one broker start-up, not two. Whatever is left is killed when the file ends. */
+interface ExtraBroker { dir: string; env: NodeJS.ProcessEnv; address: string }
+
+/** Five free consecutive ports (the broker's listeners, scripts/kafka.sh: port, controller, + 2, + 3, + 4),
+ * so that this file does not collide with another run of it on the same machine. */
+async function freePorts(): Promise<number> {
+  const free = (port: number) => new Promise<boolean>((resolve) => {
+    const s = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+  for (;;) {
+    const base = 20_000 + 10 * Math.floor(Math.random() * 1200); // below the ephemeral range (32768+)
+    let ok = true;
+    for (let p = base; p < base + 5 && ok; p++) ok = await free(p);
+    if (ok) return base;
+  }
+}
+let extra: ExtraBroker | null = null;
+const kafkaShIn = (b: ExtraBroker, cmd: string) => spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), cmd], { env: b.env, encoding: 'utf8' });
+const extraPid = (b: ExtraBroker) => Number(readFileSync(join(b.dir, 'broker.pid'), 'utf8'));
+
+async function newExtraBroker(): Promise<ExtraBroker> {
+  const port = await freePorts();
+  const dir = mkdtempSync(join(tmpdir(), 'kbench-extra-broker-'));
+  // The test certificates of the main broker, when it is a local one: the start then only formats and
+  // starts (generating them costs two keytool JVMs and openssl, and has nothing to do with these tests).
+  const secrets = join(process.env.KBENCH_KAFKA_DIR ?? join(ROOT, '.kafka'), 'secrets');
+  if (existsSync(join(secrets, '.generated'))) cpSync(secrets, join(dir, 'secrets'), { recursive: true });
+  return { dir, env: { ...process.env, KBENCH_KAFKA_DIR: dir, KBENCH_KAFKA_PORT: String(port), KBENCH_KAFKA_CONTROLLER_PORT: String(port + 1),
+    KBENCH_KAFKA_SASL_SSL_PORT: String(port + 2), KBENCH_KAFKA_SSL_PORT: String(port + 3), KBENCH_KAFKA_SASL_PLAINTEXT_PORT: String(port + 4) }, address: `127.0.0.1:${port}` };
+}
+
+function dropExtraBroker(): void {
+  if (!extra) return;
+  try { process.kill(extraPid(extra), 'SIGKILL'); } catch { /* not running */ }
+  rmSync(extra.dir, { recursive: true, force: true });
+  extra = null;
+}
+
+afterAll(dropExtraBroker);
+
+describe.skipIf(!brokers)('a freshly formatted broker on a busy machine, restarted mid-run', () => {
+  it('is ridden through: producers and consumers reconnect, nothing acked is lost, the gap shows', async () => {
+    // A freshly formatted broker, on a machine kept busy while it starts and the run begins at once:
+    // its coordinator loads and its partitions get leaders while kbench waits, never failing.
+    const b = (extra = await newExtraBroker());
+    const kafkaSh = (cmd: string) => kafkaShIn(b, cmd);
+    const busy = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 20000; while (Date.now() < end) {}'], { stdio: 'ignore' }));
+    try {
+      const started = kafkaSh('start');
+      expect(started.status, started.stderr).toBe(0);
+      const restarting = b.address;
+      const out = join(tempDir(), 'restarted.json');
+      let restartedAt = 0;
+      const r = await kbenchChild(['--brokers', restarting, '--key', 'user_id', '--partitions', '3', '--duration', '20s', '--rate', '300', '--out', out, '--connect-timeout', '60s'], () => {
+        void (async () => {
+          await waitFor(async () => (await runTopics(restarting)).length > 0, 60_000, 'the run to create its topic');
+          for (const x of busy) x.kill('SIGKILL'); // the start was the busy part
+          let topic = '';
+          await waitFor(async () => (topic = (await runTopics(restarting))[0] ?? '') !== '', 30_000, 'the run to create its topic');
+          await waitFor(async () => (await recordsIn(restarting, topic)) >= 900, 30_000, 'the run to produce 900 records');
+          restartedAt = Date.now();
+          expect(kafkaSh('stop').status).toBe(0);
+          expect(kafkaSh('start').status).toBe(0);
+          restartedAt = Date.now() - restartedAt;
+        })();
+      });
+      expect(r.stderr).not.toMatch(/this is a bug/);
+      expect(r.code, r.stderr).toBe(0);
+      expect(restartedAt).toBeGreaterThan(0);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      // acks=all and idempotent producers: every record acked once, on its partition, none lost.
+      expect(report.delivery).toMatchObject({ produced: 6000, acked: 6000, lost: 0, skipped: 0, misplaced: 0 });
+      expect(report.delivery.consumed).toBe(6000);
+      // The broker's logs hold each record once: no retry wrote a batch twice.
+      const logs = report.model.parameters.finalOffsets as { logEndOffset: number }[];
+      expect(logs.reduce((s, l) => s + l.logEndOffset, 0)).toBe(6000);
+      // The outage is in the time series (seconds without an ack) and in the advice.
+      const acked = report.timeline.acked as number[];
+      const firstAck = acked.findIndex((n) => n > 0);
+      expect(acked.slice(firstAck).some((n, i) => n === 0 && acked.slice(firstAck + i).some((m) => m > 0))).toBe(true);
+      expect(report.advice.map((a: { code: string }) => a.code)).toContain('acks-stalled');
+    } finally {
+      for (const x of busy) x.kill('SIGKILL');
+      // The broker stays up for the dying-broker test below (afterAll kills whatever is left).
+    }
+  }, 150_000);
+});
+
+// The SIGTERM run (on the shared broker) and the dying broker's run (on the extra one) side by side:
+// separate processes, brokers, topics and groups, and mostly waiting.
+describe.skipIf(!brokers)('failures during a live run', { concurrent: true }, () => {
   // Ctrl-C (SIGINT) and SIGTERM share one handler in src/cli/main.ts; this runs the one CI runners and orchestrators send.
   it('SIGTERM stops producing, drains briefly, writes the partial report, deletes the topic and group, exits non-zero; what the slow group had not read is unconsumed, not lost', async () => {
     const out = join(tempDir(), 'terminated.json');
@@ -88,18 +181,23 @@ describe.skipIf(!brokers)('failures during a live run', () => {
   }, 90_000);
 
   it('a broker that dies mid-run: the run stops, the partial report records the error, exit 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kbench-dying-broker-'));
-    const env = { ...process.env, KBENCH_KAFKA_DIR: dir, KBENCH_KAFKA_PORT: '19192', KBENCH_KAFKA_CONTROLLER_PORT: '19193' };
-    const start = spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'start'], { env, encoding: 'utf8' });
-    expect(start.status, start.stderr).toBe(0);
-    const pid = Number(readFileSync(join(dir, 'broker.pid'), 'utf8'));
-    const dying = '127.0.0.1:19192';
+    // The broker the restart test above left running, or (that test filtered out or its broker gone) a new one.
+    if (!extra || kafkaShIn(extra, 'status').status !== 0) {
+      dropExtraBroker();
+      extra = await newExtraBroker();
+      const start = kafkaShIn(extra, 'start');
+      expect(start.status, start.stderr).toBe(0);
+    }
+    const pid = extraPid(extra);
+    const dying = extra.address;
     const out = join(tempDir(), 'died.json');
+    // It may hold the restart test's run topic until its deletion completes: this run's is the new one.
+    const before = new Set(await runTopics(dying));
     try {
       const r = await kbenchChild(['--brokers', dying, '--key', 'user_id', '--duration', '60s', '--rate', '500', '--out', out, '--drain-timeout', '3s', '--delivery-timeout', '5s'], () => {
         void (async () => {
           let topic = '';
-          await waitFor(async () => (topic = (await runTopics(dying))[0] ?? '') !== '', 30_000, 'the run to create its topic');
+          await waitFor(async () => (topic = (await runTopics(dying)).find((t) => !before.has(t)) ?? '') !== '', 30_000, 'the run to create its topic');
           await waitFor(async () => (await recordsIn(dying, topic)) >= 500, 30_000, 'the run to produce 500 records');
           process.kill(pid, 'SIGKILL'); // no clean shutdown: the broker is simply gone
         })();
@@ -113,59 +211,7 @@ describe.skipIf(!brokers)('failures during a live run', () => {
       expect(report.delivery.acked).toBeGreaterThan(100);
       expect(report.advice[0].code).toBe('run-incomplete');
     } finally {
-      spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), 'stop'], { env });
-      rmSync(dir, { recursive: true, force: true });
+      dropExtraBroker();
     }
   }, 120_000);
 });
-
-describe.skipIf(!brokers)('a freshly formatted broker on a busy machine, restarted mid-run', () => {
-  it('is ridden through: producers and consumers reconnect, nothing acked is lost, the gap shows', async () => {
-    // A freshly formatted broker, on a machine kept busy while it starts and the run begins at once:
-    // its coordinator loads and its partitions get leaders while kbench waits, never failing.
-    const dir = mkdtempSync(join(tmpdir(), 'kbench-restart-broker-'));
-    const env = { ...process.env, KBENCH_KAFKA_DIR: dir, KBENCH_KAFKA_PORT: '19292', KBENCH_KAFKA_CONTROLLER_PORT: '19293' };
-    const kafkaSh = (cmd: string) => spawnSync('bash', [join(ROOT, 'scripts/kafka.sh'), cmd], { env, encoding: 'utf8' });
-    const busy = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 20000; while (Date.now() < end) {}'], { stdio: 'ignore' }));
-    const started = kafkaSh('start');
-    expect(started.status, started.stderr).toBe(0);
-    const restarting = '127.0.0.1:19292';
-    const out = join(tempDir(), 'restarted.json');
-    let restartedAt = 0;
-    try {
-      const r = await kbenchChild(['--brokers', restarting, '--key', 'user_id', '--partitions', '3', '--duration', '20s', '--rate', '300', '--out', out, '--connect-timeout', '60s'], () => {
-        void (async () => {
-          await waitFor(async () => (await runTopics(restarting)).length > 0, 60_000, 'the run to create its topic');
-          for (const b of busy) b.kill('SIGKILL'); // the start was the busy part
-          let topic = '';
-          await waitFor(async () => (topic = (await runTopics(restarting))[0] ?? '') !== '', 30_000, 'the run to create its topic');
-          await waitFor(async () => (await recordsIn(restarting, topic)) >= 900, 30_000, 'the run to produce 900 records');
-          restartedAt = Date.now();
-          expect(kafkaSh('stop').status).toBe(0);
-          expect(kafkaSh('start').status).toBe(0);
-          restartedAt = Date.now() - restartedAt;
-        })();
-      });
-      expect(r.stderr).not.toMatch(/this is a bug/);
-      expect(r.code, r.stderr).toBe(0);
-      expect(restartedAt).toBeGreaterThan(0);
-      const report = JSON.parse(readFileSync(out, 'utf8'));
-      // acks=all and idempotent producers: every record acked once, on its partition, none lost.
-      expect(report.delivery).toMatchObject({ produced: 6000, acked: 6000, lost: 0, skipped: 0, misplaced: 0 });
-      expect(report.delivery.consumed).toBe(6000);
-      // The broker's logs hold each record once: no retry wrote a batch twice.
-      const logs = report.model.parameters.finalOffsets as { logEndOffset: number }[];
-      expect(logs.reduce((s, l) => s + l.logEndOffset, 0)).toBe(6000);
-      // The outage is in the time series (seconds without an ack) and in the advice.
-      const acked = report.timeline.acked as number[];
-      const firstAck = acked.findIndex((n) => n > 0);
-      expect(acked.slice(firstAck).some((n, i) => n === 0 && acked.slice(firstAck + i).some((m) => m > 0))).toBe(true);
-      expect(report.advice.map((a: { code: string }) => a.code)).toContain('acks-stalled');
-    } finally {
-      for (const b of busy) b.kill('SIGKILL');
-      kafkaSh('stop');
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 150_000);
-});
-

@@ -26,34 +26,41 @@ function failsWith(r: { code: number; stderr: string }, pattern: RegExp): void {
   for (const p of PASSWORDS) expect(r.stderr).not.toContain(p);
 }
 
-describe.skipIf(!brokers)('secured clusters', () => {
+// The tests run side by side, and so do the independent commands inside each: every one is a short
+// in-process command or run with its own topic and group, mostly waiting on TLS handshakes and the broker.
+describe.skipIf(!brokers)('secured clusters', { concurrent: true }, () => {
   it('a live run over SASL_SSL with SCRAM-SHA-512: clean delivery, and no output holds a password', async () => {
     const dir = tempDir();
     const out = join(dir, 'secured.json');
     const html = join(dir, 'secured.html');
-    const r = await kbench('--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl.properties'), '--key', 'user_id', '--partitions', '3',
-      '--duration', '2s', '--rate', '500', '--out', out, '--html', html);
+    const [r, json] = await Promise.all([
+      kbench('--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl.properties'), '--key', 'user_id', '--partitions', '3',
+        '--duration', '2s', '--rate', '500', '--out', out, '--html', html),
+      kbench('--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl.properties'), '--key', 'country', '--duration', '1s', '--rate', '200', '--json', '--out', '-'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.delivery).toMatchObject({ produced: 1000, acked: 1000, consumed: 1000, lost: 0, duplicated: 0, misplaced: 0 });
     expect(report.model.parameters.security).toBe('SASL_SSL, SCRAM-SHA-512 as admin, no client certificate, hostname verified');
-    const json = await kbench('--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl.properties'), '--key', 'country', '--duration', '1s', '--rate', '200', '--json', '--out', '-');
     expect(json.code, json.stderr).toBe(0);
     const outputs = [r.stdout, r.stderr, json.stdout, json.stderr, ...readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'))];
     for (const text of outputs) for (const p of PASSWORDS) expect(text).not.toContain(p);
   }, 60_000);
 
   it('SASL_PLAINTEXT with PLAIN, mTLS with PKCS12 and with PEM stores, and settings from KBENCH_* variables only', async () => {
-    for (const [address, file] of [[SASL_PLAINTEXT, 'client-sasl-plaintext.properties'], [MTLS, 'client-mtls.properties'], [MTLS, 'client-mtls-pem.properties']]) {
-      const r = await kbench('topic', 'list', '--json', '--brokers', address, '--command-config', config(file));
-      expect(r.code, `${file}: ${r.stderr}`).toBe(0);
-      expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
-    }
+    const listeners = [[SASL_PLAINTEXT, 'client-sasl-plaintext.properties'], [MTLS, 'client-mtls.properties'], [MTLS, 'client-mtls-pem.properties']];
     const env = {
       KBENCH_BROKERS: SASL_SSL, KBENCH_SECURITY_PROTOCOL: 'SASL_SSL', KBENCH_SASL_MECHANISM: 'SCRAM-SHA-256', KBENCH_SASL_USERNAME: 'admin',
       KBENCH_SASL_PASSWORD: 'admin-test-only', KBENCH_SSL_TRUSTSTORE_LOCATION: config('ca.pem'), KBENCH_SSL_TRUSTSTORE_TYPE: 'PEM',
     };
-    const fromEnv = await kbenchWithEnv(env, '--key', 'user_id', '--partitions', '2', '--duration', '1s', '--rate', '200', '--consumers', '1', '--json', '--out', '-');
+    const [fromEnv, ...lists] = await Promise.all([
+      kbenchWithEnv(env, '--key', 'user_id', '--partitions', '2', '--duration', '1s', '--rate', '200', '--consumers', '1', '--json', '--out', '-'),
+      ...listeners.map(([address, file]) => kbench('topic', 'list', '--json', '--brokers', address, '--command-config', config(file))),
+    ]);
+    lists.forEach((r, i) => {
+      expect(r.code, `${listeners[i][1]}: ${r.stderr}`).toBe(0);
+      expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+    });
     expect(fromEnv.code, fromEnv.stderr).toBe(0);
     expect(JSON.parse(fromEnv.stdout).delivery).toMatchObject({ acked: 200, consumed: 200, lost: 0 });
     for (const p of PASSWORDS) expect(fromEnv.stdout + fromEnv.stderr).not.toContain(p);
@@ -61,20 +68,25 @@ describe.skipIf(!brokers)('secured clusters', () => {
 
   it('each failure is one line saying what is wrong, within the connect timeout', async () => {
     const t = ['--connect-timeout', '5s'];
-    failsWith(await kbench('topic', 'list', '--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl-wrong-password.properties'), ...t),
-      /^kbench: cannot log in to Kafka at .* as admin with SCRAM-SHA-512: authentication failed/);
-    failsWith(await kbench('topic', 'list', '--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl-untrusted.properties'), ...t),
-      /certificate of .* is not trusted .*ssl\.truststore\.location/);
-    failsWith(await kbench('topic', 'list', '--brokers', `localhost:${port + 2}`, '--command-config', config('client-sasl-ssl.properties'), ...t),
-      /does not name localhost \(hostname verification\)/);
-    failsWith(await kbench('topic', 'list', '--brokers', brokers, '--command-config', config('client-sasl-ssl.properties'), ...t),
-      /looks like a PLAINTEXT or SASL_PLAINTEXT listener, but security.protocol is SASL_SSL/);
-    failsWith(await kbench('topic', 'list', '--brokers', SASL_SSL, ...t), /is a TLS listener but security.protocol is PLAINTEXT/);
-    failsWith(await kbench('topic', 'list', '--brokers', MTLS, '--command-config', config('client-mtls-untrusted.properties'), ...t),
-      /refused the TLS handshake .*client certificate/);
-    // A missing ACL: the restricted user authenticates but may not create the run's topic.
-    failsWith(await kbench('--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl-restricted.properties'), '--duration', '1s', ...t),
-      /cannot create topic kbench-.*: not authorized \(TOPIC_AUTHORIZATION_FAILED\)/);
+    // Independent commands, side by side; each answer is checked on its own.
+    const cases: [Promise<{ code: number; stderr: string }>, RegExp][] = [
+      [kbench('topic', 'list', '--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl-wrong-password.properties'), ...t),
+        /^kbench: cannot log in to Kafka at .* as admin with SCRAM-SHA-512: authentication failed/],
+      [kbench('topic', 'list', '--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl-untrusted.properties'), ...t),
+        /certificate of .* is not trusted .*ssl\.truststore\.location/],
+      [kbench('topic', 'list', '--brokers', `localhost:${port + 2}`, '--command-config', config('client-sasl-ssl.properties'), ...t),
+        /does not name localhost \(hostname verification\)/],
+      [kbench('topic', 'list', '--brokers', brokers, '--command-config', config('client-sasl-ssl.properties'), ...t),
+        /looks like a PLAINTEXT or SASL_PLAINTEXT listener, but security.protocol is SASL_SSL/],
+      [kbench('topic', 'list', '--brokers', SASL_SSL, ...t), /is a TLS listener but security.protocol is PLAINTEXT/],
+      [kbench('topic', 'list', '--brokers', MTLS, '--command-config', config('client-mtls-untrusted.properties'), ...t),
+        /refused the TLS handshake .*client certificate/],
+      // A missing ACL: the restricted user authenticates but may not create the run's topic.
+      [kbench('--brokers', SASL_SSL, '--command-config', config('client-sasl-ssl-restricted.properties'), '--duration', '1s', ...t),
+        /cannot create topic kbench-.*: not authorized \(TOPIC_AUTHORIZATION_FAILED\)/],
+    ];
+    const answers = await Promise.all(cases.map(([answer]) => answer));
+    answers.forEach((r, i) => failsWith(r, cases[i][1]));
   }, 120_000);
 
   it('a password on the command line is refused; a JKS store is refused with the conversion to run', async () => {

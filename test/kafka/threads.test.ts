@@ -12,8 +12,8 @@ const brokerLog = (r: RunReport) => (r.model.parameters.finalOffsets as { logEnd
 describe.skipIf(!brokers)('--threads on a real broker', () => {
   it('1 and 3 threads: the same per-partition counts, equal to the broker\'s logs, and exact delivery', async () => {
     const args = ['--key', 'user_id', '--partitions', '4', '--producers', '2', '--consumers', '2', '--duration', '2s', '--rate', '1500'];
-    const one = await live(...args, '--threads', '1');
-    const three = await live(...args, '--threads', '3');
+    // The two runs side by side: each has its own topic and group.
+    const [one, three] = await Promise.all([live(...args, '--threads', '1'), live(...args, '--threads', '3')]);
     expect(one.model.parameters.threads).toBe(1);
     expect(three.model.parameters.threads).toBe(3);
     for (const r of [one, three]) {
