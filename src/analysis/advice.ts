@@ -191,7 +191,8 @@ export function adviseOn(report: Omit<RunReport, 'advice'>): Advice[] {
 
 /** The longest run of whole time buckets without an ack while acked records were still to come or
  * sent records waited: an outage, not the end of the run. */
-function longestAckGap(report: Omit<RunReport, 'advice'>): { seconds: number; fromS: number; toS: number } | null {
+/** The longest run of seconds without an ack between the first and the last second with one. */
+export function longestAckGap(report: Pick<RunReport, 'timeline'>): { seconds: number; fromS: number; toS: number } | null {
   const acked = report.timeline.acked;
   const bucketS = report.timeline.bucketMs / 1000;
   const firstAck = acked.findIndex((n) => n > 0);
@@ -199,7 +200,8 @@ function longestAckGap(report: Omit<RunReport, 'advice'>): { seconds: number; fr
   acked.forEach((n, i) => { if (n > 0) lastAck = i; });
   let best: { seconds: number; fromS: number; toS: number } | null = null;
   let start = -1;
-  for (let i = firstAck + 1; firstAck >= 0 && i < lastAck; i++) {
+  // Up to and including the last second with acks: a gap that ends there ends in it.
+  for (let i = firstAck + 1; firstAck >= 0 && i <= lastAck; i++) {
     if (acked[i] === 0 && start < 0) start = i;
     if (acked[i] > 0 && start >= 0) {
       const seconds = (i - start) * bucketS;

@@ -3,6 +3,8 @@ import { analyzeSkew } from './skew.js';
 import { analyzeKeyMovement, expectedMovedFraction } from './movement.js';
 import { CLIENT_NAMES, CLIENT_PROFILES, keyBytes } from '../partitioners/profiles.js';
 import { keyHashes, spreadKeys } from './key-spread.js';
+import { longestAckGap } from './advice.js';
+import type { RunReport } from '../report/schema.js';
 
 describe('analyzeSkew', () => {
   it('uniform counts: CV 0, Gini 0, max/mean 1', () => {
@@ -62,5 +64,15 @@ describe('spreadKeys from kept hashes', () => {
       const hashes = keyHashes(keys, profile);
       for (const n of [1, 5, 12, 97, 256]) expect(spreadKeys(keys, profile, n, hashes)).toEqual(spreadKeys(keys, profile, n));
     }
+  });
+});
+
+describe('longestAckGap (advice acks-stalled)', () => {
+  const gapOf = (acked: number[]) => longestAckGap({ timeline: { bucketMs: 1000, acked } } as unknown as Pick<RunReport, 'timeline'>);
+  it('finds the longest stretch without acks between acked seconds, including one ending in the last acked second', () => {
+    expect(gapOf([5, 0, 0, 5, 0, 5])).toEqual({ seconds: 2, fromS: 1, toS: 3 });
+    expect(gapOf([5, 5, 0, 0, 0, 5])).toEqual({ seconds: 3, fromS: 2, toS: 5 });
+    expect(gapOf([5, 5, 5, 0, 0])).toBeNull(); // the run ended: not a stall between acks
+    expect(gapOf([0, 0, 0])).toBeNull();
   });
 });
