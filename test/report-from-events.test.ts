@@ -105,3 +105,21 @@ describe('metadata-refresh-late advice on a live run', () => {
     expect(r.advice.map((a) => a.code)).toContain('growth-moves-keys');
   });
 });
+
+describe('a growth with a backlog', () => {
+  it('a record planned before the growth but acked on a new partition is counted there, not dropped; the before phase keeps its own skew', () => {
+    const spec = runSpecOf({ key: 'country', partitions: '2', growTo: '4', growAt: '1s', duration: '2s', rate: '10', consumers: '1' });
+    const recorder = new Recorder({ trackDuplicates: true, phases: phaseWindows(spec), maxPartitions: 4, consumers: 1, keyCardinality: 250, entityCardinality: 250 });
+    recorder.assigned(0, Int32Array.from([0, 0, 0, 0]), 'test');
+    // Four records planned before the growth: three acked on partitions 0 and 1, one (sent late) on partition 3.
+    const rs = [0, 1, 2, 3].map((n) => rec(n, n, 0, n * 200_000));
+    rs.forEach((x) => recorder.sent(x));
+    [0, 1, 0, 3].forEach((p, n) => recorder.acked(rs[n], p, n, 1_100_000 + n));
+    const r = buildReport({ spec, engine: liveEngine, keys: createKeySource(spec, createRng(1)), recorder,
+      startedAt: new Date(0).toISOString(), wallMs: 2000, error: null, failure: null }, 'test');
+    const before = r.phases[0];
+    expect(before.partitions).toBe(2);
+    expect(before.perPartition).toEqual([2, 1, 0, 1]);
+    expect(before.skew.maxMeanRatio).toBeCloseTo(2 / 1.5, 3); // over partitions 0 and 1: 2 and 1 records
+  });
+});

@@ -54,7 +54,12 @@ function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): 
   // With --rate max the run ends when its records are acked, not at a planned time.
   const endUs = spec.maxRate && isLast ? Math.max(w.startUs + 1, Math.min(w.endUs, recorder.lastAckUs)) : w.endUs;
   const seconds = (endUs - w.startUs) / 1e6;
-  const perPartition = Array.from(ph.perPartition.subarray(0, w.partitions));
+  // A record planned before a growth may still be partitioned after its producer learned the new
+  // partitions (a live backlog at the growth moment): the phase counts it where it landed, so the
+  // phases add up to the broker's logs; its skew stays that of the phase's own partitions.
+  let width = w.partitions;
+  for (let p = ph.perPartition.length - 1; p >= width; p--) if (ph.perPartition[p] > 0) { width = p + 1; break; }
+  const perPartition = Array.from(ph.perPartition.subarray(0, width));
   const lag = phaseLag(recorder, ph, isLast);
   const owners = recorder.ownersAt(isLast ? Infinity : w.endUs - 1);
   const consumerRecords = Array.from(ph.consumerRecords);
@@ -90,8 +95,8 @@ function phaseReport(result: RunResult, ph: PhaseAccumulator, isLast: boolean): 
     startMs: w.startUs / 1000,
     endMs: endUs / 1000,
     perPartition,
-    perPartitionBytes: Array.from(ph.perPartitionBytes.subarray(0, w.partitions)),
-    skew: analyzeSkew(perPartition),
+    perPartitionBytes: Array.from(ph.perPartitionBytes.subarray(0, width)),
+    skew: analyzeSkew(perPartition.slice(0, w.partitions)),
     throughput: {
       offeredPerSec: r1(ph.records / seconds),
       achievedPerSec: r1(ph.ackedInWindow / seconds),
