@@ -37,6 +37,7 @@ interface KafkajsRunner {
 interface KafkajsConsumerGroup {
   memberId: string | null;
   groupId: string;
+  autoCommit: boolean;
   rebalanceTimeout: number;
   coordinator: unknown;
   offsetManager: { commitOffsets(): Promise<void>; coordinator: unknown } | null;
@@ -83,7 +84,8 @@ export function javaCommitsConsumerGroup(ConsumerGroup: ConsumerGroupClass): Con
   class JavaCommitsConsumerGroup extends ConsumerGroup {
     /** Commits what this member processed, if it has a generation to commit in; false when that failed. */
     async commitProcessed(before: string): Promise<boolean> {
-      if (!this.memberId || !this.offsetManager) return true;
+      // Only with auto-commit on, as Java's onJoinPrepare and close(): a consumer that commits itself keeps doing so.
+      if (!this.autoCommit || !this.memberId || !this.offsetManager) return true;
       const offsets = this.offsetManager;
       const deadline = Date.now() + this.rebalanceTimeout;
       for (let waitMs = 200; ; waitMs = Math.min(2 * waitMs, 2000)) {
