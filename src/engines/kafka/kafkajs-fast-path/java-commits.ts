@@ -10,7 +10,8 @@
 // - Runner: the per-batch commit becomes the interval check (commitOffsetsIfNecessary, measured from
 //   the last commit), and an empty fetch checks it too, since Java's poll() commits on its timer
 //   whether or not records came.
-// - ConsumerGroup: joinAndSync() first commits what was processed (Java's
+// - ConsumerGroup, with autoCommit on (Java's enable.auto.commit; a consumer that commits itself is
+//   left alone): joinAndSync() first commits what was processed (Java's
 //   ConsumerCoordinator.onJoinPrepare: a clean rebalance makes no duplicates), whichever path asked
 //   for the rejoin (a heartbeat saying REBALANCE_IN_PROGRESS, stale metadata after partition growth);
 //   leave() commits before LeaveGroup (Java's close()), which is also what kafkajs does before it
