@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { groupMessagesPerPartition } from '../src/engines/kafka/kafkajs-fast-path/group-messages.js';
+import { javaCommitsConsumerGroup, javaCommitsRunner, type ConsumerGroupClass, type RunnerClass } from '../src/engines/kafka/kafkajs-fast-path/java-commits.js';
 import { kafkajsModule, originalKafkajsModule } from '../src/engines/kafka/kafkajs-fast-path/modules.js';
 import { encodeProduceRequest, produceRequest } from '../src/engines/kafka/kafkajs-fast-path/produce-request.js';
 
@@ -87,5 +88,62 @@ describe('kafkajs fast path', () => {
       for (const k of Object.keys(theirs)) expect(ours[Number(k)]).toEqual(theirs[Number(k)]);
       expect(calls).toEqual(theirCalls);
     }), { seed: 9 });
+  });
+});
+
+// Java's commit schedule (java-commits.ts) against kafkajs's own Runner and ConsumerGroup, driven
+// through their own methods with stand-ins for what they talk to (the broker side is the broker tests').
+describe("kafkajs consumers commit on Java's schedule", () => {
+  const logger = { namespace: () => logger, info() {}, debug() {}, warn() {}, error() {} };
+  const Runner = originalKafkajsModule<RunnerClass>('src/consumer/runner.js');
+  const ConsumerGroup = originalKafkajsModule<ConsumerGroupClass>('src/consumer/consumerGroup.js');
+  const { KafkaJSConnectionError, KafkaJSProtocolError } = kafkajsModule<Record<string, new (e: unknown) => Error>>('src/errors');
+  const { createErrorFromCode } = kafkajsModule<{ createErrorFromCode(code: number): unknown }>('src/protocol/error');
+  const batch = {
+    topic: 't', partition: 0, highWatermark: '3', messages: [{ offset: '0' }, { offset: '1' }, { offset: '2' }],
+    isEmptyDueToFiltering: () => false, isEmpty: () => false, offsetLag: () => '0', offsetLagLow: () => '0', firstOffset: () => '0', lastOffset: () => '2',
+  };
+
+  it('kafkajs commits after every batch; the patched Runner only checks the auto-commit interval', async () => {
+    for (const [R, commits, checks] of [[Runner, 3, 0], [javaCommitsRunner(Runner), 0, 3]] as const) {
+      const counted = { commits: 0, checks: 0 };
+      const consumerGroup = {
+        groupId: 'g', memberId: 'm', heartbeat: async () => undefined, resolveOffset() {}, hasSeekOffset: () => false, getNodeIds: () => [],
+        commitOffsets: async () => { counted.commits++; }, commitOffsetsIfNecessary: async () => { counted.checks++; },
+      };
+      const runner = new R({ logger, consumerGroup, instrumentationEmitter: { emit() {} }, eachBatch: async () => undefined, concurrency: 1, heartbeatInterval: 500, onCrash() {}, autoCommit: true }) as unknown as { running: boolean; handleBatch(b: unknown): Promise<void> };
+      runner.running = true;
+      for (let i = 0; i < 3; i++) await runner.handleBatch(batch);
+      expect(counted).toEqual({ commits, checks });
+    }
+  });
+
+  function group(o: { autoCommit: boolean; failures: unknown[] }) {
+    const calls: string[] = [];
+    const cluster = { findGroupCoordinator: async () => { calls.push('find'); throw new KafkaJSProtocolError(createErrorFromCode(16)); } };
+    const g = new (javaCommitsConsumerGroup(ConsumerGroup))({ logger, cluster, groupId: 'g', topics: ['t'], topicConfigurations: {}, instrumentationEmitter: { emit() {} },
+      assigners: [], sessionTimeout: 10_000, rebalanceTimeout: 5_000, autoCommit: o.autoCommit, retry: { retries: 0 } });
+    g.memberId = 'm';
+    g.coordinator = { leaveGroup: async () => { calls.push('leave'); } };
+    g.offsetManager = { coordinator: null, commitOffsets: async () => { calls.push('commit'); const e = o.failures.shift(); if (e) throw e; } };
+    return { g, calls };
+  }
+
+  it('commits before leaving: a retriable failure is retried, a fenced member gives up, and without auto-commit nothing is committed', async () => {
+    const retried = group({ autoCommit: true, failures: [new KafkaJSConnectionError('Closed connection')] });
+    await retried.g.leave();
+    expect(retried.calls).toEqual(['commit', 'find', 'commit', 'leave']); // the coordinator looked up again
+    const fenced = group({ autoCommit: true, failures: [new KafkaJSProtocolError(createErrorFromCode(22))] }); // ILLEGAL_GENERATION
+    await fenced.g.leave();
+    expect(fenced.calls).toEqual(['commit', 'leave']);
+    const manual = group({ autoCommit: false, failures: [] });
+    await manual.g.leave();
+    expect(manual.calls).toEqual(['leave']);
+  });
+
+  it('commits before rejoining (Java\'s onJoinPrepare), then joins as kafkajs does', async () => {
+    const { g, calls } = group({ autoCommit: true, failures: [] });
+    await expect(g.joinAndSync()).rejects.toThrow(); // the stand-in cluster has no coordinator to join
+    expect(calls.slice(0, 2)).toEqual(['commit', 'find']);
   });
 });

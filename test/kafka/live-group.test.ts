@@ -1,7 +1,8 @@
 // Live consumer-group changes on the real broker: members that join and leave, a member that crashes
 // (its thread ended: no commit, no LeaveGroup), and Java's commit schedule behind what is read twice.
 // Each expectation follows from the commit schedule and the ledger, not from kbench's prediction.
-// Short runs: the crash tests wait out the broker's shortest session (group.min.session.timeout.ms, 6 s).
+// Short runs: the crash tests wait out the broker's shortest session (group.min.session.timeout.ms, 6 s),
+// side by side.
 import { describe, expect, it } from 'vitest';
 import type { GroupChangeRow, RunReport } from '../../src/report/schema.js';
 import { simReport } from '../helpers.js';
@@ -36,7 +37,8 @@ describe.skipIf(!brokers)('live consumer-group changes', () => {
     expect(r.prediction!.comparison!.find((c) => c.metric === 'duplicated')).toMatchObject({ measured: 0 });
   });
 
-  it('a crashed member is noticed after the session timeout; with no commit since the start, all it read is read again', async () => {
+  // The two crash runs mostly wait out a session timeout: they wait together.
+  it.concurrent('a crashed member is noticed after the session timeout; with no commit since the start, all it read is read again', async () => {
     const r = await live('--duration', '3s', '--kill-consumer', '2@1.5s', '--session-timeout', '6s', '--auto-commit-interval', '60s');
     const [crash] = changesOf(r);
     expect(crash).toMatchObject({ change: 'consumer-2 crashed', kind: 'crash', members: ['consumer-2'], lastCommitMs: 0 });
@@ -54,7 +56,7 @@ describe.skipIf(!brokers)('live consumer-group changes', () => {
     expect(crash.redelivered).toBe(crashed.records);
   });
 
-  it('a member committing every 300 ms: after its crash only what it read since its last commit is read again', async () => {
+  it.concurrent('a member committing every 300 ms: after its crash only what it read since its last commit is read again', async () => {
     const r = await live('--duration', '3s', '--kill-consumer', '2@1.5s', '--session-timeout', '6s', '--auto-commit-interval', '300ms');
     const [crash] = changesOf(r);
     expect(crash.lastCommitMs).toBeGreaterThan(0);

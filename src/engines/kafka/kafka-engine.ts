@@ -7,9 +7,8 @@
 // across the whole group exactly as with one thread, whatever --threads is.
 import { randomUUID } from 'node:crypto';
 import { describeSecurity, type ClientSecurity } from '../../config/client-security.js';
-import type { RunSpec } from '../../config/run-spec.js';
+import { consumerSlots, memberChanges, type MemberChange, type RunSpec } from '../../config/run-spec.js';
 import { ERROR_CODES, KbenchError, runError, usageError, type ErrorCode } from '../../errors.js';
-import { consumerSlots, memberChanges, type MemberChange } from '../../config/run-spec.js';
 import { memberId } from '../../groups/assignors.js';
 import { DeliveryLedger } from '../../metrics/delivery-ledger.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
@@ -369,8 +368,6 @@ export class KafkaEngine implements Engine {
         return;
       case 'rebalancing':
         if (this.running) this.changes.rebalancing(m.consumer, this.group.partitionsOf(m.consumer), (m.atEpochMs - this.originEpochMs) * 1000);
-        return;
-      case 'left':
         return;
       case 'committed':
         this.group.committed(m.consumer, m.atEpochMs);

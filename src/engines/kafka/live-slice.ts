@@ -260,8 +260,6 @@ export class LiveSlice {
     if (!consumer) return;
     this.consumers.delete(c);
     await consumer.disconnect().catch(() => undefined);
-    this.flushEvents();
-    this.post({ t: 'left', consumer: c, atEpochMs: epochMs() });
   }
 
   private async close(): Promise<void> {

@@ -86,8 +86,6 @@ export type FromSlice =
   | { t: 'committed'; consumer: number; atEpochMs: number }
   /** Member `consumer` learnt that the group is rebalancing and stopped consuming to rejoin (eager). */
   | { t: 'rebalancing'; consumer: number; atEpochMs: number }
-  /** Member `consumer` has left the group (it committed first). */
-  | { t: 'left'; consumer: number; atEpochMs: number }
   | { t: 'failed'; message: string; code: string }
   | { t: 'drained' }
   | { t: 'closed' };

@@ -10,7 +10,8 @@
 // - Runner: the per-batch commit becomes the interval check (commitOffsetsIfNecessary, measured from
 //   the last commit), and an empty fetch checks it too, since Java's poll() commits on its timer
 //   whether or not records came.
-// - ConsumerGroup: joinAndSync() first commits what was processed (Java's
+// - ConsumerGroup, with autoCommit on (Java's enable.auto.commit; a consumer that commits itself is
+//   left alone): joinAndSync() first commits what was processed (Java's
 //   ConsumerCoordinator.onJoinPrepare: a clean rebalance makes no duplicates), whichever path asked
 //   for the rejoin (a heartbeat saying REBALANCE_IN_PROGRESS, stale metadata after partition growth);
 //   leave() commits before LeaveGroup (Java's close()), which is also what kafkajs does before it
@@ -37,6 +38,7 @@ interface KafkajsRunner {
 interface KafkajsConsumerGroup {
   memberId: string | null;
   groupId: string;
+  autoCommit: boolean;
   rebalanceTimeout: number;
   coordinator: unknown;
   offsetManager: { commitOffsets(): Promise<void>; coordinator: unknown } | null;
@@ -83,7 +85,8 @@ export function javaCommitsConsumerGroup(ConsumerGroup: ConsumerGroupClass): Con
   class JavaCommitsConsumerGroup extends ConsumerGroup {
     /** Commits what this member processed, if it has a generation to commit in; false when that failed. */
     async commitProcessed(before: string): Promise<boolean> {
-      if (!this.memberId || !this.offsetManager) return true;
+      // Only with auto-commit on, as Java's onJoinPrepare and close(): a consumer that commits itself keeps doing so.
+      if (!this.autoCommit || !this.memberId || !this.offsetManager) return true;
       const offsets = this.offsetManager;
       const deadline = Date.now() + this.rebalanceTimeout;
       for (let waitMs = 200; ; waitMs = Math.min(2 * waitMs, 2000)) {
