@@ -21,7 +21,7 @@ import { CLIENT_PROFILES } from '../../partitioners/profiles.js';
 import { createRng } from '../../workload/rng.js';
 import { MODEL_FORMAT, MODEL_QUANTILES, type LatencyPoint, type SimModel } from '../sim/model.js';
 import { BatchingProducer } from './batching-producer.js';
-import { withTimeout, type ConnectOptions } from './client.js';
+import { consumerHeartbeatMs, withTimeout, type ConnectOptions } from './client.js';
 import { TopicLease } from './topic-lease.js';
 
 export interface CalibrateOptions {
@@ -42,13 +42,18 @@ const SMALL = 100;
 const LARGE = 1000;
 const BULK = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** kbench's live consumers heartbeat every 500 ms (live-slice.ts): a member learns of a rebalance at its next heartbeat. */
-const LIVE_HEARTBEAT_MS = 500;
+const SESSION_TIMEOUT_MS = 10_000;
+/** As kbench's live consumers heartbeat (a member learns of a rebalance at its next heartbeat). */
+const HEARTBEAT_MS = consumerHeartbeatMs(SESSION_TIMEOUT_MS);
+
+/** A member of the calibration's group, configured as kbench's live consumers are. */
+const calibrationConsumer = (o: CalibrateOptions, groupId: string) =>
+  o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: HEARTBEAT_MS, sessionTimeout: SESSION_TIMEOUT_MS, allowAutoTopicCreation: false });
 
 /** A consumer that reads the calibration topic as it is written (no commits), noting when each key
  * (a produce request's id) first arrives; `acked` is filled by the producing side. */
 async function tailReader(o: CalibrateOptions, topic: string, groupId: string) {
-  const consumer = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: LIVE_HEARTBEAT_MS, sessionTimeout: 10_000, allowAutoTopicCreation: false });
+  const consumer = calibrationConsumer(o, groupId);
   const received = new Map<string, number>();
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, () => { joined = true; });
@@ -182,7 +187,7 @@ export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
     // 3. consumer fetch
     const ends = await o.admin.fetchTopicOffsets(topic);
     const total = ends.reduce((s, e) => s + Number(e.high), 0);
-    const reader = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: LIVE_HEARTBEAT_MS, sessionTimeout: 10_000, allowAutoTopicCreation: false });
+    const reader = calibrationConsumer(o, groupId);
     consumers.push(reader);
     await reader.connect();
     await reader.subscribe({ topic, fromBeginning: true });
@@ -210,7 +215,7 @@ export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
     // 4. rebalance round
     let joinsA = 0;
     reader.on(reader.events.GROUP_JOIN, () => { joinsA++; });
-    const second = o.kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: LIVE_HEARTBEAT_MS, sessionTimeout: 10_000, allowAutoTopicCreation: false });
+    const second = calibrationConsumer(o, groupId);
     consumers.push(second);
     let joinedB = false;
     second.on(second.events.GROUP_JOIN, () => { joinedB = true; });
@@ -221,7 +226,7 @@ export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
     await withTimeout((async () => { while (!(joinedB && joinsA > 0)) await sleep(5); })(), 30_000, 'the rebalance did not finish within 30 s');
     const rebalanceMs = Math.round(performance.now() - joinStart);
     o.log(`calibrate: rebalance round ${rebalanceMs} ms`);
-    notes.push(`The rebalance round is from a second kafkajs member starting to both members having their assignment (heartbeat ${LIVE_HEARTBEAT_MS} ms as kbench's live consumers, the cluster's own group.initial.rebalance.delay.ms).`);
+    notes.push(`The rebalance round is from a second kafkajs member starting to both members having their assignment (heartbeat ${HEARTBEAT_MS} ms as kbench's live consumers, the cluster's own group.initial.rebalance.delay.ms).`);
 
     // 5. metadata propagation
     const grown = o.partitions + 2;

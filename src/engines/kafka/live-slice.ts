@@ -10,7 +10,7 @@ import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.j
 import { createRng } from '../../workload/rng.js';
 import { kafkajsAssigner } from './assigners.js';
 import { BatchingProducer } from './batching-producer.js';
-import { createKafka, describeError, isRetriable } from './client.js';
+import { consumerHeartbeatMs, createKafka, describeError, isRetriable } from './client.js';
 import { registerCodecs } from './codecs.js';
 import { FAST_PATH_FOR, kafkajsJavaCommits } from './kafkajs-fast-path/install.js';
 import { KAFKAJS_VERSION } from './kafkajs-fast-path/modules.js';
@@ -105,10 +105,9 @@ export class LiveSlice {
       ...(assigner ? { partitionAssigners: [assigner] } : {}),
       metadataMaxAge: metadataMaxAgeMs(spec.metadataRefreshMs, spec.client),
       maxWaitTimeInMs: 100,
-      // Short heartbeats: members learn of a rebalance (a join, new partitions) within half a second
-      // (kafkajs wants them shorter than the session; the broker bounds the session itself, see
-      // group.min/max.session.timeout.ms, and refuses the join with a clear error outside them).
-      heartbeatInterval: Math.max(1, Math.min(500, Math.floor(spec.sessionTimeoutMs / 3))),
+      // The broker bounds the session itself (group.min/max.session.timeout.ms) and refuses the join
+      // with a clear error outside them.
+      heartbeatInterval: consumerHeartbeatMs(spec.sessionTimeoutMs),
       sessionTimeout: spec.sessionTimeoutMs,
       allowAutoTopicCreation: false,
       // A freshly started broker answers "the coordinator is loading" until __consumer_offsets is
