@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { ClientSecurity } from '../../config/client-security.js';
 import { ERROR_CODES, runError, type ErrorCode } from '../../errors.js';
-import { hintFor, kafkaErrorName } from './error-hints.js';
+import { hintFor, kafkaErrorName } from '../../drivers/error-hints.js';
 
 export interface ConnectOptions {
   brokers: string[];

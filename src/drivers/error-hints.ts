@@ -1,5 +1,5 @@
-// What to do about a Kafka error a user meets. kafkajs reports the broker's error code as `type`
-// (Kafka's name, upper-cased: NOT_ENOUGH_REPLICAS) and a sentence of the protocol's description;
+// What to do about a Kafka error a user meets. Client libraries report the broker's error code by
+// Kafka's name (upper-cased: NOT_ENOUGH_REPLICAS) and a sentence of the protocol's description;
 // neither says what the user can change. One line per error code kbench's commands can run into,
 // keyed by Kafka's name so the message carries the name a user can search for.
 
@@ -45,7 +45,7 @@ const HINTS: Readonly<Record<string, string>> = {
   OFFSET_OUT_OF_RANGE: 'the offset is no longer in the log (deleted by retention) or not yet in it',
 };
 
-/** kafkajs 2.2.4 still uses the names these codes had before Kafka renamed them (KIP-392 and the
+/** Some clients (kafkajs 2.2.4) still use the names these codes had before Kafka renamed them (KIP-392 and the
  * coordinator renames); users search for today's names. */
 const RENAMED: Readonly<Record<string, string>> = {
   NOT_LEADER_FOR_PARTITION: 'NOT_LEADER_OR_FOLLOWER',
@@ -54,12 +54,8 @@ const RENAMED: Readonly<Record<string, string>> = {
   NOT_COORDINATOR_FOR_GROUP: 'NOT_COORDINATOR',
 };
 
-/** Kafka's (current) name for an error, when kafkajs carries one (the broker's error code). */
-export function kafkaErrorName(e: unknown): string | undefined {
-  const type = (e as { type?: unknown } | null)?.type;
-  if (typeof type !== 'string' || type === 'UNKNOWN') return undefined;
-  return RENAMED[type] ?? type;
-}
+/** Kafka's current name for an error code's name as a client library spells it. */
+export const currentKafkaName = (name: string): string => RENAMED[name] ?? name;
 
 /** What a user can do about the Kafka error `name`; undefined when kbench has no advice for it. */
 export const hintFor = (name: string): string | undefined => HINTS[name];

@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { describeError, isRetriable } from './client.js';
-import { hintFor, kafkaErrorName } from './error-hints.js';
+import { hintFor, kafkaErrorName } from '../../drivers/error-hints.js';
 
 const require = createRequire(import.meta.url);
 const { createErrorFromCode } = require('kafkajs/src/protocol/error.js') as { createErrorFromCode(code: number): Error & { type: string } };

@@ -1,0 +1,43 @@
+// Choosing and loading a driver. A driver's module (and its client library) is imported only when it
+// is used: @platformatic/kafka alone costs over a second of CPU to import, and an optional native
+// driver may not be installed at all. An unknown or missing driver is refused in one line, exit 2,
+// before anything connects.
+import { ERROR_CODES, shown, usageError } from '../errors.js';
+import { DRIVER_NAMES, type ConnectOptions, type Driver, type DriverName } from './driver.js';
+
+export const isDriverName = (name: string): name is DriverName => (DRIVER_NAMES as readonly string[]).includes(name);
+
+/** The driver kbench uses when none is named. */
+export const DEFAULT_DRIVER: DriverName = 'kafkajs';
+
+type DriverModule = { createDriver(o: ConnectOptions): Driver };
+
+const MODULES: Record<DriverName, () => Promise<DriverModule>> = {
+  kafkajs: () => import('./kafkajs/driver.js'),
+  platformatic: () => import('./platformatic/driver.js'),
+};
+
+/** Whether a driver's client library is installed here (resolvable), without loading it. */
+export const PACKAGES: Record<DriverName, string> = {
+  kafkajs: 'kafkajs',
+  platformatic: '@platformatic/kafka',
+};
+
+export function parseDriverName(raw: string, label: string): DriverName {
+  const name = raw.trim();
+  if (isDriverName(name)) return name;
+  throw usageError(`${label} ${shown(raw)} is not a driver; use one of ${DRIVER_NAMES.join(', ')}`, ERROR_CODES.badOption);
+}
+
+/** The driver `name`, ready to connect with `o`. */
+export async function loadDriver(name: DriverName, o: ConnectOptions): Promise<Driver> {
+  let module: DriverModule;
+  try {
+    module = await MODULES[name]();
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' || (e as NodeJS.ErrnoException)?.code === 'MODULE_NOT_FOUND';
+    if (missing) throw usageError(`driver ${name} is not installed (npm install ${PACKAGES[name]}); use --driver ${DEFAULT_DRIVER}`, ERROR_CODES.badOption, e);
+    throw e;
+  }
+  return module.createDriver(o);
+}
