@@ -46,6 +46,10 @@ export interface DriverCapabilities {
   maxInFlightIdempotent: number;
   /** Whether the library may be loaded in several worker threads of one process. */
   threads: boolean;
+  /** 'kbench': each send() is one produce request, so kbench's BatchingProducer lingers and fills
+   * batches; 'library': the library lingers and batches per partition itself (linger.ms,
+   * batch.size), so kbench hands it records as they come. */
+  batching: 'kbench' | 'library';
 }
 
 export interface Driver {
@@ -165,6 +169,9 @@ export interface ProduceRequest {
 
 export interface DriverProducerOptions {
   idempotent: boolean;
+  /** For drivers that batch themselves: linger.ms and batch.size (per partition, as in Java). */
+  lingerMs: number;
+  batchBytes: number;
   /** Produce requests in flight at once; within the driver's maxInFlightIdempotent when idempotent. */
   maxInFlight: number;
   /** How old the client's metadata may get before it asks again (metadata.max.age.ms). */
@@ -176,10 +183,11 @@ export interface DriverProducer {
   /** The partition count of `topic` as this client's metadata knows it now: what kbench's
    * partitioner uses, so a growth is seen when the client refreshes, as with Kafka's clients. */
   partitionCount(topic: string): number;
-  /** Sends one request (split by leader where the topic has several); resolves with the base offset
-   * of each partition's records in it, in the order given (-1 with acks=0). Rejects with a
-   * KafkaClientError once the library's own retries are spent. */
-  send(request: ProduceRequest): Promise<Map<number, number>>;
+  /** Sends the records (split by partition leader, and batched further where the library batches
+   * itself); resolves with each record's offset, in the order given (-1 with acks=0, where the broker
+   * answers nothing), once every record is acknowledged. Rejects with a KafkaClientError once the
+   * library's own retries are spent. */
+  send(request: ProduceRequest): Promise<Float64Array>;
   close(): Promise<void>;
 }
 
