@@ -8,6 +8,8 @@
 #   scripts/kafka.sh stop     stop it cleanly (SIGTERM, then SIGKILL after 30 s)
 #   scripts/kafka.sh status   exit 0 when it is running
 #   scripts/kafka.sh tool <main-class> [args...]   run a Kafka tool (TopicCommand, ...) from the same jars
+#   scripts/kafka.sh perf-test [args...]   Kafka's newest ProducerPerformance (kafka/perf-test-pom.xml), with the
+#                             JVM options of Kafka's own kafka-producer-perf-test.sh: the benchmarks' baseline
 # Listeners (kafka/server.properties), all on 127.0.0.1:
 #   PLAINTEXT 9092 (anyone, everything allowed), CONTROLLER 9093, SASL_SSL 9094 (SCRAM-SHA-256/512),
 #   SSL 9095 (mTLS, client certificate required), SASL_PLAINTEXT 9096 (PLAIN).
@@ -63,6 +65,24 @@ running() {
 
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# The perf-test baseline runs as Kafka ships it (kafka-producer-perf-test.sh: 512 MiB heap and
+# kafka-run-class.sh's G1 settings), not with the small, quick-starting JVM of the tools above.
+perf_test() {
+  local libs="$ROOT/.kafka/perf-libs" want
+  want="$(sha256sum "$ROOT/kafka/perf-test-pom.xml" | cut -d' ' -f1)"
+  if [[ ! -f "$libs/.pom.sha" || "$(cat "$libs/.pom.sha")" != "$want" ]]; then
+    command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch Kafka's perf-test from Maven Central"
+    echo "kafka.sh: fetching Kafka's perf-test jars from Maven Central into $libs" >&2
+    rm -rf "$libs"
+    mvn -B -q -f "$ROOT/kafka/perf-test-pom.xml" dependency:copy-dependencies \
+        -DincludeScope=runtime -Dmdep.prependGroupId=true -DoutputDirectory="$libs" >&2
+    echo "$want" > "$libs/.pom.sha"
+  fi
+  "$JAVA" -Xmx512M -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+    -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$ROOT/kafka/tools-log4j2.yaml" -cp "$libs/*" org.apache.kafka.tools.ProducerPerformance "$@"
 }
 
 tool() {
@@ -331,5 +351,6 @@ case "${1:-}" in
   stop) stop ;;
   status) running ;;
   tool) shift; tool "$@" ;;
-  *) echo "usage: scripts/kafka.sh fetch|certs|start|stop|status|tool <class> [args]" >&2; exit 2 ;;
+  perf-test) shift; perf_test "$@" ;;
+  *) echo "usage: scripts/kafka.sh fetch|certs|start|stop|status|tool <class> [args]|perf-test [args]" >&2; exit 2 ;;
 esac
