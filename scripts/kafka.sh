@@ -46,18 +46,20 @@ CERTS_SPEC="v2 EC-P256 3650d broker=IP:127.0.0.1 client=$MTLS_USER store=$STORE_
 
 die() { echo "kafka.sh: $*" >&2; exit 1; }
 
-fetch() {
-  local stamp="$LIBS/.pom.sha"
-  local want
-  want="$(sha256sum "$ROOT/kafka/pom.xml" | cut -d' ' -f1)"
-  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return 0; fi
-  command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch the Kafka jars from Maven Central"
-  echo "kafka.sh: fetching Kafka jars from Maven Central into $LIBS" >&2
-  rm -rf "$LIBS"
-  mvn -B -q -f "$ROOT/kafka/pom.xml" dependency:copy-dependencies \
-      -DincludeScope=runtime -Dmdep.prependGroupId=true -DoutputDirectory="$LIBS" >&2
-  echo "$want" > "$stamp"
+# Copies the jars a pom names into a folder, unless the folder already holds that pom's jars.
+fetch_jars() {
+  local pom="$1" libs="$2" what="$3" want
+  want="$(sha256sum "$pom" | cut -d' ' -f1)"
+  if [[ -f "$libs/.pom.sha" && "$(cat "$libs/.pom.sha")" == "$want" ]]; then return 0; fi
+  command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch $what from Maven Central"
+  echo "kafka.sh: fetching $what from Maven Central into $libs" >&2
+  rm -rf "$libs"
+  mvn -B -q -f "$pom" dependency:copy-dependencies \
+      -DincludeScope=runtime -Dmdep.prependGroupId=true -DoutputDirectory="$libs" >&2
+  echo "$want" > "$libs/.pom.sha"
 }
+
+fetch() { fetch_jars "$ROOT/kafka/pom.xml" "$LIBS" "the Kafka jars"; }
 
 running() {
   [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
@@ -68,18 +70,10 @@ port_open() {
 }
 
 # The perf-test baseline runs as Kafka ships it (kafka-producer-perf-test.sh: 512 MiB heap and
-# kafka-run-class.sh's G1 settings), not with the small, quick-starting JVM of the tools above.
+# kafka-run-class.sh's G1 settings), not with the small, quick-starting JVM of `tool` below.
 perf_test() {
-  local libs="$ROOT/.kafka/perf-libs" want
-  want="$(sha256sum "$ROOT/kafka/perf-test-pom.xml" | cut -d' ' -f1)"
-  if [[ ! -f "$libs/.pom.sha" || "$(cat "$libs/.pom.sha")" != "$want" ]]; then
-    command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch Kafka's perf-test from Maven Central"
-    echo "kafka.sh: fetching Kafka's perf-test jars from Maven Central into $libs" >&2
-    rm -rf "$libs"
-    mvn -B -q -f "$ROOT/kafka/perf-test-pom.xml" dependency:copy-dependencies \
-        -DincludeScope=runtime -Dmdep.prependGroupId=true -DoutputDirectory="$libs" >&2
-    echo "$want" > "$libs/.pom.sha"
-  fi
+  local libs="$ROOT/.kafka/perf-libs"
+  fetch_jars "$ROOT/kafka/perf-test-pom.xml" "$libs" "Kafka's perf-test jars"
   "$JAVA" -Xmx512M -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
     -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$ROOT/kafka/tools-log4j2.yaml" -cp "$libs/*" org.apache.kafka.tools.ProducerPerformance "$@"
