@@ -14,7 +14,7 @@ import type { RunReport } from '../../src/report/schema.js';
 import { runWorkload, type RunResult } from '../../src/runner/run-workload.js';
 import { createRng } from '../../src/workload/rng.js';
 import { kbench } from '../helpers.js';
-import { brokers } from '../kafka/helpers.js';
+import { brokers, LIVE_DRIVERS } from '../kafka/helpers.js';
 
 type Flags = Parameters<typeof runSpecOf>[0];
 
@@ -69,7 +69,7 @@ interface Run {
 }
 
 interface EngineUnderTest {
-  name: 'simulator' | 'kafka';
+  name: string;
   available: boolean;
   flags: Flags;
   /** Each partition's log end offset once the run is over. */
@@ -86,11 +86,11 @@ const ENGINES: EngineUnderTest[] = [
     logEnds: async (_result, obs, partitions) => Array.from({ length: partitions }, (_, p) => obs.ackedEnds[p] ?? 0),
     cleanUp: async () => undefined,
   },
-  {
-    name: 'kafka',
+  ...LIVE_DRIVERS.map((driver): EngineUnderTest => ({
+    name: `kafka (${driver})`,
     available: Boolean(brokers),
     // The run's topic is kept so the broker can be asked what it holds, then deleted below.
-    flags: { brokers, keepTopic: 'true' },
+    flags: { brokers, keepTopic: 'true', driver },
     logEnds: async (result, _obs, partitions) => {
       const admin = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
@@ -106,7 +106,7 @@ const ENGINES: EngineUnderTest[] = [
       const topic = result.engine.details.topic;
       if (typeof topic === 'string') expect((await kbench('topic', 'delete', topic, '--brokers', brokers)).code).toBe(0);
     },
-  },
+  })),
 ];
 
 async function run(e: EngineUnderTest, flags: Flags, check: (r: Run) => void | Promise<void>): Promise<void> {

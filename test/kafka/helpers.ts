@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
+import { DRIVER_NAMES, type DriverName } from '../../src/config/driver-names.js';
+import type { RunReport } from '../../src/report/schema.js';
+import { kbenchWithEnv, tempDir, type CliOutcome } from '../helpers.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const brokers = inject('brokers');
@@ -48,4 +51,29 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** The drivers every live scenario runs on: all of kbench's (KBENCH_TEST_DRIVERS narrows them, e.g.
+ * `kafkajs` for a quick run). A driver that cannot be loaded fails its scenarios, never skips them. */
+export const LIVE_DRIVERS: readonly DriverName[] = process.env.KBENCH_TEST_DRIVERS
+  ? (process.env.KBENCH_TEST_DRIVERS.split(',').map((d) => d.trim()).filter((d): d is DriverName => (DRIVER_NAMES as readonly string[]).includes(d)))
+  : DRIVER_NAMES;
+
+/** kbench on one driver: KBENCH_DRIVER in the environment of every call, in-process (test/helpers.ts)
+ * or as a child process (`kbench worker` reads it too). A describe run once per LIVE_DRIVERS entry
+ * binds these in place of the plain helpers, so its calls stay as they are. */
+export function onDriver(driver: DriverName) {
+  const withEnv = (env: Record<string, string>, ...argv: string[]): Promise<CliOutcome> => kbenchWithEnv({ ...env, KBENCH_DRIVER: driver }, ...argv);
+  return {
+    kbench: (...argv: string[]) => withEnv({}, ...argv),
+    kbenchWithEnv: withEnv,
+    /** The run's JSON report (as simReport in test/helpers.ts, here on this driver). */
+    report: async (...argv: string[]): Promise<RunReport> => {
+      const r = await withEnv({}, ...argv, '--json', '--out', join(tempDir(), 'report.json'));
+      if (r.code !== 0) throw new Error(`kbench ${argv.join(' ')} (driver ${driver}) exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout) as RunReport;
+    },
+    kbenchChild: (args: string[], onStart?: (child: ReturnType<typeof spawn>) => void, env: NodeJS.ProcessEnv = {}) =>
+      kbenchChild(args, onStart, { ...env, KBENCH_DRIVER: driver }),
+  };
 }
