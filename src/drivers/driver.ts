@@ -17,7 +17,7 @@ import type { ClientSecurity } from '../config/client-security.js';
 import type { Acks, Compression } from '../config/producer-settings.js';
 import type { Assignor } from '../groups/assignors.js';
 
-export const DRIVER_NAMES = ['kafkajs', 'platformatic'] as const;
+export const DRIVER_NAMES = ['kafkajs', 'platformatic', 'rdkafka'] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 
 /** The group protocols of Kafka: classic (client-side assignors, JoinGroup/SyncGroup) and consumer
