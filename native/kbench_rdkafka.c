@@ -208,7 +208,10 @@ static void serve(producer *p, rd_kafka_event_t *ev) {
         rd_kafka_resp_err_t code = rd_kafka_fatal_error(p->rk, why, sizeof why);
         snprintf(text, sizeof text, "fatal %s: %s", rd_kafka_err2name(code), why);
       } else {
-        snprintf(text, sizeof text, "%s: %s", rd_kafka_err2name(rd_kafka_event_error(ev)), rd_kafka_event_error_string(ev));
+        rd_kafka_resp_err_t code = rd_kafka_event_error(ev);
+        // "all brokers are down" follows the reason they are (refused, TLS, SASL): keep the reason.
+        if (code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && p->last_error[0]) break;
+        snprintf(text, sizeof text, "%s: %s", rd_kafka_err2name(code), rd_kafka_event_error_string(ev));
       }
       set_last_error(p, text, fatal);
       break;
@@ -509,12 +512,14 @@ static napi_value new_batch(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// produce(handle, topic, batch, blob: Buffer, meta: Int32Array, from, count) → undefined when all of
-// records [from, count) are queued, else { accepted, code, name, message } for the first refused
-// (accepted: the index of the first record not queued; the ones before it are).
+// produce(handle, topic, batch, blob: Buffer, meta: Int32Array, count, indices?: Int32Array) →
+// undefined once all `count` records (or only those at `indices`, in that order) are queued, else
+// { failed: Int32Array, code, name, message }: the records not queued, and why the first was refused.
 // meta holds 4 numbers per record: partition, key length (-1: null key), value length, header bytes;
 // the blob holds each record's key, value, then its headers as (u16 name length, name, i32 value
 // length (-1: null), value)…, records one after another.
+// Without `indices`, records are queued partition by partition (in their order within each):
+// librdkafka then appends runs to one partition queue at a time instead of hopping between them.
 static napi_value produce(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];
@@ -532,12 +537,24 @@ static napi_value produce(napi_env env, napi_callback_info info) {
   size_t meta_len;
   int32_t *meta;
   CHECK(env, napi_get_typedarray_info(env, argv[4], &type, &meta_len, (void **)&meta, NULL, NULL));
-  uint32_t from, count;
-  CHECK(env, napi_get_value_uint32(env, argv[5], &from));
-  CHECK(env, napi_get_value_uint32(env, argv[6], &count));
-  if (type != napi_int32_array || (size_t)count * 4 > meta_len || count > b->count || from > count) {
+  uint32_t count;
+  CHECK(env, napi_get_value_uint32(env, argv[5], &count));
+  if (type != napi_int32_array || (size_t)count * 4 > meta_len || count > b->count) {
     napi_throw_range_error(env, NULL, "meta does not describe the records");
     return NULL;
+  }
+  int32_t *indices = NULL;
+  size_t n_indices = 0;
+  if (argc > 6) {
+    napi_valuetype t;
+    napi_typeof(env, argv[6], &t);
+    if (t == napi_object) {
+      CHECK(env, napi_get_typedarray_info(env, argv[6], &type, &n_indices, (void **)&indices, NULL, NULL));
+      if (type != napi_int32_array) {
+        napi_throw_type_error(env, NULL, "indices must be an Int32Array");
+        return NULL;
+      }
+    }
   }
   double *slots;
   {
@@ -546,8 +563,58 @@ static napi_value produce(napi_env env, napi_callback_info info) {
     napi_get_reference_value(env, b->offsets_ref, &offsets);
     CHECK(env, napi_get_typedarray_info(env, offsets, &type, &n, (void **)&slots, NULL, NULL));
   }
+  // Each record's place in the blob, and the order to queue them in.
+  size_t *pos = malloc(sizeof *pos * (count + 1));
+  uint32_t *order = malloc(sizeof *order * (indices ? n_indices : count) + 1);
+  if (!pos || !order) {
+    free(pos);
+    free(order);
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
   size_t at = 0;
-  for (uint32_t i = 0; i < from; i++) at += (size_t)(meta[4 * i + 1] > 0 ? meta[4 * i + 1] : 0) + (size_t)meta[4 * i + 2] + (size_t)meta[4 * i + 3];
+  int32_t max_partition = -1;
+  for (uint32_t i = 0; i < count; i++) {
+    int32_t partition = meta[4 * i], key_len = meta[4 * i + 1], value_len = meta[4 * i + 2], headers_len = meta[4 * i + 3];
+    if (value_len < 0 || headers_len < 0) {
+      at = SIZE_MAX;
+      break;
+    }
+    pos[i] = at;
+    at += (size_t)(key_len > 0 ? key_len : 0) + (size_t)value_len + (size_t)headers_len;
+    if (partition > max_partition) max_partition = partition;
+  }
+  if (at > blob_len) {
+    free(pos);
+    free(order);
+    napi_throw_range_error(env, NULL, "meta does not describe the blob");
+    return NULL;
+  }
+  size_t n_order;
+  if (indices) {
+    n_order = 0;
+    for (size_t k = 0; k < n_indices; k++)
+      if (indices[k] >= 0 && (uint32_t)indices[k] < count) order[n_order++] = (uint32_t)indices[k];
+  } else {
+    n_order = count;
+    uint32_t *starts = max_partition >= 0 && max_partition < 65536 ? calloc((size_t)max_partition + 2, sizeof *starts) : NULL;
+    if (starts) {  // a counting sort by partition, stable; partitions < 0 (invalid) go first
+      for (uint32_t i = 0; i < count; i++) starts[(meta[4 * i] < 0 ? 0 : meta[4 * i] + 1)]++;
+      for (int32_t q = 1, sum = 0; q <= max_partition + 1; q++) {
+        uint32_t c = starts[q];
+        starts[q] = sum + starts[0];
+        sum += c;
+      }
+      uint32_t neg = 0;
+      for (uint32_t i = 0; i < count; i++) {
+        int32_t q = meta[4 * i];
+        order[q < 0 ? neg++ : starts[q + 1]++] = i;
+      }
+      free(starts);
+    } else {
+      for (uint32_t i = 0; i < count; i++) order[i] = i;
+    }
+  }
   rd_kafka_vu_t vu[7];
   vu[0].vtype = RD_KAFKA_VTYPE_RKT;
   vu[0].u.rkt = rkt;
@@ -556,27 +623,25 @@ static napi_value produce(napi_env env, napi_callback_info info) {
   vu[2].vtype = RD_KAFKA_VTYPE_PARTITION;
   vu[3].vtype = RD_KAFKA_VTYPE_VALUE;
   vu[4].vtype = RD_KAFKA_VTYPE_OPAQUE;
-  for (uint32_t i = from; i < count; i++) {
+  napi_value out = NULL;
+  for (size_t k = 0; k < n_order; k++) {
+    uint32_t i = order[k];
     int32_t partition = meta[4 * i], key_len = meta[4 * i + 1], value_len = meta[4 * i + 2], headers_len = meta[4 * i + 3];
-    size_t need = (size_t)(key_len > 0 ? key_len : 0) + (size_t)value_len + (size_t)headers_len;
-    if (value_len < 0 || headers_len < 0 || at + need > blob_len) {
-      napi_throw_range_error(env, NULL, "meta does not describe the blob");
-      return NULL;
-    }
+    size_t base = pos[i], key_bytes = (size_t)(key_len > 0 ? key_len : 0);
     size_t cnt = 5;
     vu[2].u.i32 = partition;
-    vu[3].u.mem.ptr = blob + at + (key_len > 0 ? key_len : 0);
+    vu[3].u.mem.ptr = blob + base + key_bytes;
     vu[3].u.mem.size = (size_t)value_len;
     vu[4].u.ptr = &slots[i];
     if (key_len >= 0) {
       vu[5].vtype = RD_KAFKA_VTYPE_KEY;  // (vu[5] may have been a previous record's headers)
-      vu[5].u.mem.ptr = blob + at;
+      vu[5].u.mem.ptr = blob + base;
       vu[5].u.mem.size = (size_t)key_len;
       cnt = 6;
     }
     rd_kafka_headers_t *hdrs = NULL;
     if (headers_len > 0) {
-      const uint8_t *h = blob + at + (key_len > 0 ? key_len : 0) + value_len, *end = h + headers_len;
+      const uint8_t *h = blob + base + key_bytes + value_len, *end = h + headers_len;
       hdrs = rd_kafka_headers_new(4);
       while (h + 6 <= end) {
         uint16_t name_len;
@@ -596,10 +661,14 @@ static napi_value produce(napi_env env, napi_callback_info info) {
     rd_kafka_error_t *e = rd_kafka_produceva(p->rk, vu, cnt);
     if (e) {
       if (hdrs) rd_kafka_headers_destroy(hdrs);
-      napi_value out, v;
+      napi_value v, ab;
       napi_create_object(env, &out);
-      napi_create_uint32(env, i, &v);
-      napi_set_named_property(env, out, "accepted", v);
+      void *data;
+      size_t left = n_order - k;
+      napi_create_arraybuffer(env, left * sizeof(int32_t), &data, &ab);
+      for (size_t j = 0; j < left; j++) ((int32_t *)data)[j] = (int32_t)order[k + j];
+      napi_create_typedarray(env, napi_int32_array, left, ab, 0, &v);
+      napi_set_named_property(env, out, "failed", v);
       napi_create_int32(env, rd_kafka_error_code(e), &v);
       napi_set_named_property(env, out, "code", v);
       napi_create_string_utf8(env, rd_kafka_error_name(e), NAPI_AUTO_LENGTH, &v);
@@ -607,11 +676,12 @@ static napi_value produce(napi_env env, napi_callback_info info) {
       napi_create_string_utf8(env, rd_kafka_error_string(e), NAPI_AUTO_LENGTH, &v);
       napi_set_named_property(env, out, "message", v);
       rd_kafka_error_destroy(e);
-      return out;
+      break;
     }
-    at += need;
   }
-  return NULL;
+  free(pos);
+  free(order);
+  return out;
 }
 
 // abandon(batch, n): n records of the batch will never be produced (refused); the batch completes

@@ -124,6 +124,24 @@ describe.skipIf(!built || !brokers)('the rdkafka driver against a broker', () =>
     }));
   });
 
+  it('waits out a full librdkafka queue instead of failing the send', async () => {
+    const topic = uniqueName('rdkafka-full');
+    createTopic(topic, 3);
+    process.env.KBENCH_RDKAFKA_CONFIG = 'queue.buffering.max.messages=500';
+    let p: DriverProducer;
+    try {
+      p = newProducer();
+      await p.connect(topic);
+    } finally {
+      delete process.env.KBENCH_RDKAFKA_CONFIG;
+    }
+    const value = Buffer.from('full');
+    const batches = Array.from({ length: 4 }, (_, s) => Array.from({ length: 1000 }, (_, i) => ({ partition: (s + i) % 3, key: null, value })));
+    const results = await Promise.all(batches.map((records) => p.send({ topic, acks: 'all', compression: 'none', records })));
+    expect(results.every((o) => o.every((x) => x >= 0))).toBe(true);
+    expect(endOffsets(topic).reduce((x, y) => x + y, 0)).toBe(4000);
+  });
+
   it('refuses a partition the topic does not have, naming it, without a hang', async () => {
     const topic = uniqueName('rdkafka-nopart');
     createTopic(topic, 2);

@@ -12,7 +12,8 @@ export interface RdkafkaBinding {
   createProducer(config: string[], pkcs12: Buffer | null, onEvent: (kind: number, ...args: unknown[]) => void): NativeHandle;
   topic(producer: NativeHandle, name: string, config: string[]): NativeHandle;
   batch(producer: NativeHandle, id: number, offsets: Float64Array): NativeHandle;
-  produce(producer: NativeHandle, topic: NativeHandle, batch: NativeHandle, blob: Buffer, meta: Int32Array, from: number, count: number): ProduceRefusal | undefined;
+  /** Queues the `count` records described by meta (or only those at `indices`); what was refused comes back. */
+  produce(producer: NativeHandle, topic: NativeHandle, batch: NativeHandle, blob: Buffer, meta: Int32Array, count: number, indices?: Int32Array): ProduceRefusal | undefined;
   abandon(batch: NativeHandle, count: number, code: number): void;
   describe(producer: NativeHandle, request: number, topic: string, timeoutMs: number): void;
   ref(producer: NativeHandle, on: boolean): void;
@@ -27,8 +28,8 @@ export interface RdkafkaBinding {
 export type NativeHandle = { readonly __native: unique symbol };
 
 export interface ProduceRefusal {
-  /** Records before this index were queued; this one and those after it were not. */
-  accepted: number;
+  /** The records (their indexes in the send) not queued; the first of them was refused. */
+  failed: Int32Array;
   code: number;
   name: string;
   message: string;

@@ -36,6 +36,11 @@ export function producerConfig(c: ConnectOptions, o: DriverProducerOptions): { p
   };
   // librdkafka's own debug contexts (msg,eos,broker…), printed with KBENCH_RDKAFKA_LOG=1: for diagnosis.
   if (process.env.KBENCH_RDKAFKA_DEBUG) conf.debug = process.env.KBENCH_RDKAFKA_DEBUG;
+  // Any librdkafka property, name=value,… (for experiments and tests; kbench's own settings lose).
+  for (const pair of (process.env.KBENCH_RDKAFKA_CONFIG ?? '').split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) conf[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
   const pkcs12 = securityConfig(c.security ?? null, conf);
   return { pairs: Object.entries(conf).flat(), pkcs12 };
 }

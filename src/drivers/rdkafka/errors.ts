@@ -56,7 +56,10 @@ export function rdkafkaError(code: number, name: string, what: string, detail = 
     const type = kafkaName(name)!;
     return new KafkaClientError({ message: `${what}: the broker answered ${type}`, type, kind: 'protocol', retriable: RETRIABLE_TYPES.has(type) || PRODUCER_RETRIABLE.has(type) }, { rdkafkaCode: code, rdkafkaName: name });
   }
-  const local = LOCAL[name] ?? { kind: 'other' as FailureKind, retriable: false };
+  let local = LOCAL[name] ?? { kind: 'other' as FailureKind, retriable: false };
+  // A timeout whose cause librdkafka reported before: TLS or SASL failures do not pass by retrying.
+  const cause = /^(_SSL|_AUTHENTICATION|SASL_AUTHENTICATION_FAILED)\b/.exec(detail)?.[1];
+  if (cause && local.kind === 'timeout') local = cause === '_SSL' ? LOCAL._SSL : { kind: 'authentication', retriable: false };
   const why = WHAT_LOCAL[name] ?? `librdkafka ${name}`;
   const kind = local.kind === 'timeout' && connCode ? 'connection' : local.kind;
   return new KafkaClientError({ message: `${what}: ${why} (${name})${extra}`, type: local.type, kind, retriable: local.retriable, code: connCode },

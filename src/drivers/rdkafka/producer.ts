@@ -100,31 +100,31 @@ export class RdkafkaProducer implements DriverProducer {
       this.binding.ref(handle, true);
       this.watchdog ??= setInterval(() => this.expire(), 500);
     }
-    const refused = this.binding.produce(handle, rkt, batch, this.blob, this.meta, 0, n);
+    const refused = this.binding.produce(handle, rkt, batch, this.blob, this.meta, n);
     if (refused) {
       if (refused.code === QUEUE_FULL) {
         // librdkafka's queue is full (it holds 2 million records): the rest waits for room, from copies,
         // since the shared blob is the next send's.
-        void this.produceLater(handle, rkt, batch, Buffer.from(this.blob.subarray(0, used)), this.meta.slice(0, 4 * n), refused.accepted, n);
+        void this.produceLater(handle, rkt, batch, Buffer.from(this.blob.subarray(0, used)), this.meta.slice(0, 4 * n), n, refused.failed);
       } else {
-        this.binding.abandon(batch, n - refused.accepted, refused.code);
+        this.binding.abandon(batch, refused.failed.length, refused.code);
       }
     }
     return promise;
   }
 
-  private async produceLater(handle: NativeHandle, rkt: NativeHandle, batch: NativeHandle, blob: Buffer, meta: Int32Array, from: number, n: number) {
+  private async produceLater(handle: NativeHandle, rkt: NativeHandle, batch: NativeHandle, blob: Buffer, meta: Int32Array, n: number, left: Int32Array) {
     for (;;) {
       await new Promise((r) => setTimeout(r, 2));
       if (this.closing) {
-        this.binding.abandon(batch, n - from, -152 /* _PURGE_QUEUE */);
+        this.binding.abandon(batch, left.length, -152 /* _PURGE_QUEUE */);
         return;
       }
-      const refused = this.binding.produce(handle, rkt, batch, blob, meta, from, n);
+      const refused = this.binding.produce(handle, rkt, batch, blob, meta, n, left);
       if (!refused) return;
-      from = refused.accepted;
+      left = refused.failed;
       if (refused.code !== QUEUE_FULL) {
-        this.binding.abandon(batch, n - from, refused.code);
+        this.binding.abandon(batch, left.length, refused.code);
         return;
       }
     }
