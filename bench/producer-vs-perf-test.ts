@@ -1,60 +1,97 @@
-// kbench's live producer at full speed against Kafka's own kafka-producer-perf-test
-// (org.apache.kafka.tools.ProducerPerformance, from the same jars as the broker), on the same broker,
-// in the same run, with the same producer settings on both sides. Repetitions are interleaved, so a
-// slow minute of the machine hits every variant alike. Per record size and repetition:
-//   perf-test     ProducerPerformance, produce only;
-//   produce-only  kbench --consumers 0;
-//   end-to-end    kbench with a consumer group reading meanwhile;
-//   unrecorded    kbench --consumers 0 with per-record recording off (only counts: a bench-only
-//                 listener), so recorded ÷ unrecorded is what measuring costs.
-// Writes medians, spreads and ratios to reports/bench-producer-vs-perf-test.json.
-// Usage: npm run bench:producer [-- --reps 3 --records 400000 --kb-records 150000]
+// kbench's live producer, on each installed driver, against Kafka's own kafka-producer-perf-test
+// (org.apache.kafka.tools.ProducerPerformance 4.4.0, run with Kafka's own JVM options: scripts/kafka.sh
+// perf-test), on the same broker, in the same run, with identical producer settings. Repetitions
+// alternate the variants, so a slow minute of the machine hits each alike. Per record size, key kind
+// and repetition:
+//   perf-test              ProducerPerformance (null keys, or --key-distribution random --record-key-range K);
+//   <driver> produce-only  kbench --consumers 0 (null keys, or --key user_id --users K --user-dist uniform);
+//   <driver> unrecorded    the same with per-record recording off (a bench-only listener that counts acks),
+//                          so recorded ÷ unrecorded is what measuring costs;
+//   end-to-end             the default driver with a consumer group of one reading meanwhile.
+// Every run is checked against the broker: the topic's end offsets must add up to the records sent.
+// CPU seconds per million records are the kbench process's own (all its threads), steadier than
+// rates on a shared machine. Writes medians, spreads and ratios to reports/bench-producer-vs-perf-test.json.
+// Usage: npm run bench:producer [-- --reps 3 --records 400000 --kb-records 150000 --drivers kafkajs,platformatic]
 // Needs a broker (npm run kafka:start, or KBENCH_BROKERS).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
+import { DEFAULT_DRIVER, DRIVER_NAMES, type DriverName } from '../src/config/driver-names.js';
 import { runSpecOf } from '../src/config/resolve.js';
+import { loadDriver } from '../src/drivers/load.js';
 import { createEngine } from '../src/engines/create-engine.js';
 import type { EngineListener } from '../src/engines/types.js';
 import { runWorkload } from '../src/runner/run-workload.js';
 import { createRng } from '../src/workload/rng.js';
 
-const arg = (name: string, fallback: number) => {
+const argOf = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  return i > 0 ? process.argv[i + 1] : undefined;
 };
+const arg = (name: string, fallback: number) => Number(argOf(name) ?? fallback);
 const REPS = arg('reps', 3);
 const PARTITIONS = 6;
+const KEYS = 100_000;
 const THREADS = availableParallelism();
 const brokers = process.env.KBENCH_BROKERS ?? '127.0.0.1:9092';
-/** Record sizes and how many records a run sends (each run lasts seconds at kbench's rate). */
 const SIZES = [
   { bytes: 100, records: arg('records', 400_000) },
   { bytes: 1024, records: arg('kb-records', 150_000) },
 ];
+const KEYINGS = ['null', 'random'] as const;
+type Keying = (typeof KEYINGS)[number];
 /** The producer settings both sides use, in Kafka's property names and kbench's flags. */
-const SETTINGS = { acks: 'all', idempotence: true, lingerMs: 5, batchBytes: 262_144, compression: 'none' } as const;
+const SETTINGS = { acks: 'all', idempotence: true, lingerMs: 5, batchBytes: 65_536, compression: 'none' } as const;
+
+/** The drivers asked for that load here (an optional one may not be installed). */
+async function installedDrivers(): Promise<DriverName[]> {
+  const asked = (argOf('drivers')?.split(',') ?? [...DRIVER_NAMES]) as DriverName[];
+  const out: DriverName[] = [];
+  for (const name of asked) {
+    try {
+      await loadDriver(name, { brokers: [brokers], connectTimeoutMs: 5000 });
+      out.push(name);
+    } catch (e) {
+      process.stderr.write(`bench: driver ${name} left out: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+  return out;
+}
 
 interface Measured {
   recordsPerSec: number;
   produceP50Ms: number | null;
   produceP99Ms: number | null;
+  /** CPU seconds of the measuring process per million records (null for perf-test, a separate JVM). */
+  cpuSPerMillion: number | null;
   consumedPerSec?: number;
 }
 
-function perfTest(bytes: number, records: number): Measured {
+const tool = (...args: string[]) => spawnSync('bash', ['scripts/kafka.sh', 'tool', ...args], { encoding: 'utf8' });
+
+/** The records the broker holds in `topic`: the sum of its partitions' end offsets. */
+function brokerRecords(topic: string): number {
+  const r = tool('org.apache.kafka.tools.GetOffsetShell', '--bootstrap-server', brokers, '--topic', topic, '--time', '-1');
+  if (r.status !== 0) throw new Error(`GetOffsetShell failed: ${r.stderr}`);
+  return r.stdout.trim().split('\n').reduce((n, line) => n + Number(line.split(':')[2] ?? 0), 0);
+}
+
+function perfTest(bytes: number, records: number, keying: Keying): Measured {
   const topic = `kbench-perf-${Date.now()}`;
-  spawnSync('bash', ['scripts/kafka.sh', 'tool', 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', brokers, '--create', '--topic', topic, '--partitions', String(PARTITIONS)], { encoding: 'utf8' });
-  const perf = spawnSync('bash', ['scripts/kafka.sh', 'tool', 'org.apache.kafka.tools.ProducerPerformance',
-    '--topic', topic, '--num-records', String(records), '--record-size', String(bytes), '--throughput', '-1',
+  tool('org.apache.kafka.tools.TopicCommand', '--bootstrap-server', brokers, '--create', '--topic', topic, '--partitions', String(PARTITIONS));
+  const keys = keying === 'random' ? ['--key-distribution', 'random', '--record-key-range', String(KEYS)] : [];
+  const perf = spawnSync('bash', ['scripts/kafka.sh', 'perf-test',
+    '--topic', topic, '--num-records', String(records), '--record-size', String(bytes), '--throughput', '-1', ...keys,
     '--producer-props', `bootstrap.servers=${brokers}`, `acks=${SETTINGS.acks}`, `enable.idempotence=${SETTINGS.idempotence}`,
     `linger.ms=${SETTINGS.lingerMs}`, `batch.size=${SETTINGS.batchBytes}`, `compression.type=${SETTINGS.compression}`], { encoding: 'utf8' });
-  spawnSync('bash', ['scripts/kafka.sh', 'tool', 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', brokers, '--delete', '--topic', topic], { encoding: 'utf8' });
+  const held = perf.status === 0 ? brokerRecords(topic) : -1;
+  tool('org.apache.kafka.tools.TopicCommand', '--bootstrap-server', brokers, '--delete', '--topic', topic);
   if (perf.status !== 0) throw new Error(`ProducerPerformance failed: ${perf.stderr}`);
+  if (held !== records) throw new Error(`ProducerPerformance: the broker holds ${held} records of ${records}`);
   const summary = perf.stdout.trim().split('\n').filter((l) => l.includes('records sent')).pop() ?? '';
-  const m = /records sent, ([\d.]+) records\/sec .*?, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th/.exec(summary);
+  const m = /records sent, ([\d.]+) records\/sec .*?, ([\d.]+) ms 50th, ([\d.]+) ms 95th, ([\d.]+) ms 99th/.exec(summary);
   if (!m) throw new Error(`cannot parse ProducerPerformance output: ${perf.stdout}`);
-  return { recordsPerSec: Number(m[1]), produceP50Ms: Number(m[2]), produceP99Ms: Number(m[4]) };
+  return { recordsPerSec: Number(m[1]), produceP50Ms: Number(m[2]), produceP99Ms: Number(m[4]), cpuSPerMillion: null };
 }
 
 /** Counts acks, nothing else: a run without per-record recording. */
@@ -71,25 +108,36 @@ class CountingListener implements EngineListener {
   assigned(): void {}
 }
 
-async function kbench(bytes: number, records: number, mode: 'produce-only' | 'end-to-end' | 'unrecorded'): Promise<Measured> {
-  // Null keys, like ProducerPerformance's records; one producer, like ProducerPerformance; the
-  // default --threads, so a consumer gets a thread of its own.
+type Mode = 'produce-only' | 'end-to-end' | 'unrecorded';
+
+async function kbench(driver: DriverName, bytes: number, records: number, keying: Keying, mode: Mode): Promise<Measured> {
+  // One producer, like ProducerPerformance; the default --threads, so a consumer gets a thread of its own.
+  const keys = keying === 'random' ? { key: 'user_id', users: String(KEYS), userDist: 'uniform' } : { key: 'none' };
   const spec = runSpecOf({
-    brokers, key: 'none', rate: 'max', messages: String(records), recordSize: String(bytes), partitions: String(PARTITIONS),
-    producers: '1', threads: String(THREADS), consumers: mode === 'end-to-end' ? '1' : '0',
+    brokers, ...keys, rate: 'max', messages: String(records), recordSize: String(bytes), partitions: String(PARTITIONS),
+    producers: '1', threads: String(THREADS), consumers: mode === 'end-to-end' ? '1' : '0', driver, client: 'java',
     acks: SETTINGS.acks, idempotent: String(SETTINGS.idempotence), linger: `${SETTINGS.lingerMs}ms`, batchSize: String(SETTINGS.batchBytes),
-    compression: SETTINGS.compression, drainTimeout: '30s',
+    compression: SETTINGS.compression, drainTimeout: '30s', keepTopic: 'true',
   });
   const counter = new CountingListener();
-  const result = await runWorkload(spec, createEngine(spec), createRng(spec.seed), mode === 'unrecorded' ? { listener: counter } : {});
-  if (result.error) throw new Error(`kbench ${mode} failed: ${result.error}`);
-  if (mode === 'unrecorded') return { recordsPerSec: counter.ackedRecords / (counter.lastAckUs / 1e6), produceP50Ms: null, produceP99Ms: null };
+  const engine = createEngine(spec);
+  const cpu = process.cpuUsage();
+  const result = await runWorkload(spec, engine, createRng(spec.seed), mode === 'unrecorded' ? { listener: counter } : {});
+  const used = process.cpuUsage(cpu);
+  const topic = (engine.info.details.topic as string | undefined) ?? '';
+  const held = brokerRecords(topic);
+  tool('org.apache.kafka.tools.TopicCommand', '--bootstrap-server', brokers, '--delete', '--topic', topic);
+  if (result.error) throw new Error(`kbench ${driver} ${mode} failed: ${result.error}`);
+  if (held !== records) throw new Error(`kbench ${driver} ${mode}: the broker holds ${held} records of ${records}`);
+  const cpuSPerMillion = ((used.user + used.system) / 1e6) / (records / 1e6);
+  if (mode === 'unrecorded') return { recordsPerSec: counter.ackedRecords / (counter.lastAckUs / 1e6), produceP50Ms: null, produceP99Ms: null, cpuSPerMillion };
   const r = result.recorder;
   const produce = r.phases[0].produceLatency.summary();
   return {
     recordsPerSec: r.totalAcked / (r.lastAckUs / 1e6),
     produceP50Ms: produce.p50,
     produceP99Ms: produce.p99,
+    cpuSPerMillion,
     ...(mode === 'end-to-end' ? { consumedPerSec: r.totalConsumed / (r.lastEventUs / 1e6) } : {}),
   };
 }
@@ -98,38 +146,43 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs: number[], d = 1) => ({ min: round(Math.min(...xs), d), median: round(median(xs), d), max: round(Math.max(...xs), d) });
 
-const VARIANTS = ['perf-test', 'produce-only', 'end-to-end', 'unrecorded'] as const;
+const drivers = await installedDrivers();
+const defaultDriver = drivers.includes(DEFAULT_DRIVER) ? DEFAULT_DRIVER : drivers[0];
+const variants = ['perf-test', ...drivers.flatMap((d) => [`${d} produce-only`, `${d} unrecorded`]), 'end-to-end'];
 const results: Record<string, Record<string, Measured[]>> = {};
 for (const size of SIZES) {
-  results[size.bytes] = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-  // One warm-up kbench run (JIT, broker caches), not counted.
-  await kbench(size.bytes, Math.min(50_000, size.records), 'produce-only');
-  for (let rep = 0; rep < REPS; rep++) {
-    for (const v of VARIANTS) {
-      const m = v === 'perf-test' ? perfTest(size.bytes, size.records) : await kbench(size.bytes, size.records, v);
-      results[size.bytes][v].push(m);
-      process.stderr.write(`${size.bytes} B rep ${rep + 1} ${v}: ${Math.round(m.recordsPerSec)} records/s\n`);
+  for (const keying of KEYINGS) {
+    const cell = `${size.bytes} B, ${keying} keys`;
+    results[cell] = Object.fromEntries(variants.map((v) => [v, []]));
+    // One warm-up run per driver (JIT, broker caches), not counted.
+    for (const d of drivers) await kbench(d, size.bytes, Math.min(50_000, size.records), keying, 'produce-only');
+    for (let rep = 0; rep < REPS; rep++) {
+      for (const v of variants) {
+        const [d, mode]: [DriverName, Mode] = v === 'end-to-end' ? [defaultDriver, 'end-to-end'] : (v.split(' ') as [DriverName, Mode]);
+        const m = v === 'perf-test' ? perfTest(size.bytes, size.records, keying) : await kbench(d, size.bytes, size.records, keying, mode);
+        results[cell][v].push(m);
+        process.stderr.write(`${cell} rep ${rep + 1} ${v}: ${Math.round(m.recordsPerSec)} records/s${m.cpuSPerMillion === null ? '' : `, ${round(m.cpuSPerMillion, 1)} CPU s per million`}\n`);
+      }
     }
   }
 }
 
-const perSize = SIZES.map(({ bytes, records }) => {
-  const r = results[bytes];
+const cells = Object.entries(results).map(([cell, r]) => {
   const rates = (v: string) => r[v].map((m) => m.recordsPerSec);
   // Ratios per repetition (each pair ran back to back), then their spread.
   const ratio = (a: string, b: string) => spread(r[a].map((m, i) => m.recordsPerSec / r[b][i].recordsPerSec), 3);
-  const lat = (v: string, k: 'produceP50Ms' | 'produceP99Ms') => (r[v][0][k] === null ? null : spread(r[v].map((m) => m[k]!)));
+  const stat = (v: string, k: 'produceP50Ms' | 'produceP99Ms' | 'cpuSPerMillion') => (r[v][0][k] === null ? null : spread(r[v].map((m) => m[k]!), 2));
   return {
-    recordBytes: bytes,
-    records,
-    recordsPerSec: Object.fromEntries(VARIANTS.map((v) => [v, spread(rates(v))])),
-    produceP50Ms: Object.fromEntries(VARIANTS.map((v) => [v, lat(v, 'produceP50Ms')])),
-    produceP99Ms: Object.fromEntries(VARIANTS.map((v) => [v, lat(v, 'produceP99Ms')])),
+    cell,
+    recordsPerSec: Object.fromEntries(variants.map((v) => [v, spread(rates(v))])),
+    produceP50Ms: Object.fromEntries(variants.map((v) => [v, stat(v, 'produceP50Ms')])),
+    produceP99Ms: Object.fromEntries(variants.map((v) => [v, stat(v, 'produceP99Ms')])),
+    cpuSPerMillion: Object.fromEntries(variants.map((v) => [v, stat(v, 'cpuSPerMillion')])),
     endToEndConsumedPerSec: spread(r['end-to-end'].map((m) => m.consumedPerSec!)),
     ratios: {
-      produceOnlyVsPerfTest: ratio('produce-only', 'perf-test'),
+      ...Object.fromEntries(drivers.map((d) => [`${d}VsPerfTest`, ratio(`${d} produce-only`, 'perf-test')])),
+      ...Object.fromEntries(drivers.map((d) => [`${d}RecordedVsUnrecorded`, ratio(`${d} produce-only`, `${d} unrecorded`)])),
       endToEndVsPerfTest: ratio('end-to-end', 'perf-test'),
-      recordedVsUnrecorded: ratio('produce-only', 'unrecorded'),
     },
   };
 });
@@ -139,13 +192,14 @@ const result = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; the broker runs on the same machine`,
   repetitions: REPS,
+  drivers: Object.fromEntries(await Promise.all(drivers.map(async (d) => [d, (await loadDriver(d, { brokers: [brokers], connectTimeoutMs: 5000 })).library]))),
   settings: {
-    both: `acks=${SETTINGS.acks}, enable.idempotence=${SETTINGS.idempotence}, linger.ms=${SETTINGS.lingerMs}, batch.size=${SETTINGS.batchBytes}, compression.type=${SETTINGS.compression}, ${PARTITIONS} partitions, null keys, single local broker`,
-    perfTest: 'one Java KafkaProducer (kafka-tools, same jars as the broker): batch.size is per partition, up to 5 requests in flight with idempotence; latency from send() to its callback',
-    kbench: `one kafkajs producer (with kbench's byte-identical fast path for kafkajs's produce encoding) in a worker thread, the main thread planning and recording: --batch-size counts all partitions of one request, 1 request in flight (kafkajs's idempotent producer allows no more); latency from each record's planned send time; throughput is acked records over the time from the first record to the last ack`,
-    endToEnd: `the same, with one consumer in the run's group reading meanwhile in a thread of its own (--threads ${THREADS}; all share the machine's cores with the broker)`,
+    both: `acks=${SETTINGS.acks}, enable.idempotence=${SETTINGS.idempotence}, linger.ms=${SETTINGS.lingerMs}, batch.size=${SETTINGS.batchBytes} (per partition on both sides), compression.type=${SETTINGS.compression}, ${PARTITIONS} partitions, single local broker; keyed cells: ${KEYS} random keys (perf-test --key-distribution random --record-key-range ${KEYS}; kbench --key user_id --users ${KEYS} --user-dist uniform)`,
+    perfTest: 'one Java KafkaProducer (kafka-tools 4.4.0, kafka-producer-perf-test.sh\'s JVM options), up to 5 requests in flight with idempotence; latency from send() to its callback',
+    kbench: `one producer of each driver in a worker thread, the main thread planning and recording, kbench's partitioner (Java's murmur2) choosing every partition; at most the driver's safe in-flight requests with idempotence; latency from each record's planned send time; throughput is acked records over the time from the first record to the last ack`,
+    endToEnd: `the ${defaultDriver} driver, with one consumer in the run's group reading meanwhile in a thread of its own (--threads ${THREADS}; all share the machine's cores with the broker)`,
   },
-  perSize,
+  cells,
 };
 console.log(JSON.stringify(result, null, 2));
 mkdirSync('reports', { recursive: true });

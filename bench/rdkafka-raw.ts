@@ -1,7 +1,9 @@
 // The rdkafka driver's producer alone against Kafka's own kafka-producer-perf-test
-// (org.apache.kafka.tools.ProducerPerformance, from the same jars as the broker), on the same broker,
-// in the same run, alternating, with the same producer settings on both sides. Per round:
-//   perf-test     ProducerPerformance: null keys (Kafka 4.1.1's tool has no key options);
+// (ProducerPerformance of Kafka's newest tools, run as Kafka ships it: scripts/kafka.sh perf-test), on
+// the same broker, in the same run, alternating, with the same producer settings on both sides. Per round:
+//   perf-test     ProducerPerformance, null keys;
+//   perf-test-keys  ProducerPerformance, --key-distribution random --record-key-range (keys are the
+//                 integers as text), placed by Java's built-in partitioner (murmur2);
 //   rdkafka-null  the driver's producer, null keys, partitions chosen as Java's built-in partitioner
 //                 does for them (sticky: the next partition after each batch.size bytes);
 //   rdkafka-keys  the driver's producer, keys user-<n> (n uniform in [0, --key-range)), each placed
@@ -62,10 +64,11 @@ interface Measured {
   p99Ms?: number;
 }
 
-function perfTest(): Measured {
+function perfTest(keyed: boolean): Measured {
   const topic = `kbench-rdraw-perf-${Date.now()}`;
   createTopic(topic);
-  const perf = spawnSync('bash', ['scripts/kafka.sh', 'tool', 'org.apache.kafka.tools.ProducerPerformance',
+  const perf = spawnSync('bash', ['scripts/kafka.sh', 'perf-test',
+    ...(keyed ? ['--key-distribution', 'random', '--record-key-range', String(KEY_RANGE)] : []),
     '--topic', topic, '--num-records', String(RECORDS), '--record-size', String(BYTES), '--throughput', '-1',
     '--producer-props', `bootstrap.servers=${brokers}`, `acks=${SETTINGS.acks}`, `enable.idempotence=${SETTINGS.idempotence}`,
     `linger.ms=${SETTINGS.lingerMs}`, `batch.size=${SETTINGS.batchBytes}`, `compression.type=${SETTINGS.compression}`], { encoding: 'utf8' });
@@ -162,13 +165,13 @@ async function rdkafka(keyed: boolean, records = RECORDS): Promise<Measured> {
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const VARIANTS = ['perf-test', 'rdkafka-null', 'rdkafka-keys'] as const;
+const VARIANTS = ['perf-test', 'rdkafka-null', 'perf-test-keys', 'rdkafka-keys'] as const;
 const results: Record<string, Measured[]> = Object.fromEntries(VARIANTS.map((v) => [v, []]));
 // Warm-up (JIT, broker caches, the first producer's start), not counted.
 await rdkafka(false, 50_000);
 for (let r = 0; r < ROUNDS; r++) {
   for (const v of VARIANTS) {
-    const m = v === 'perf-test' ? perfTest() : await rdkafka(v === 'rdkafka-keys');
+    const m = v.startsWith('perf-test') ? perfTest(v === 'perf-test-keys') : await rdkafka(v === 'rdkafka-keys');
     results[v].push(m);
     process.stderr.write(`round ${r + 1} ${v}: ${Math.round(m.recordsPerSec)} records/s${m.cpuSecPerMillion !== undefined ? `, ${m.cpuSecPerMillion.toFixed(2)} CPU s/M (JS thread ${m.jsThreadCpuSecPerMillion!.toFixed(2)})` : ''}\n`);
   }
@@ -178,9 +181,10 @@ const rounds = Array.from({ length: ROUNDS }, (_, r) => ({
   round: r + 1,
   perfTest: Math.round(results['perf-test'][r].recordsPerSec),
   rdkafkaNull: Math.round(results['rdkafka-null'][r].recordsPerSec),
+  perfTestKeys: Math.round(results['perf-test-keys'][r].recordsPerSec),
   rdkafkaKeys: Math.round(results['rdkafka-keys'][r].recordsPerSec),
   nullVsPerfTest: round(results['rdkafka-null'][r].recordsPerSec / results['perf-test'][r].recordsPerSec),
-  keysVsPerfTest: round(results['rdkafka-keys'][r].recordsPerSec / results['perf-test'][r].recordsPerSec),
+  keysVsPerfTestKeys: round(results['rdkafka-keys'][r].recordsPerSec / results['perf-test-keys'][r].recordsPerSec),
   cpuSecPerMillion: { null: round(results['rdkafka-null'][r].cpuSecPerMillion!, 2), keys: round(results['rdkafka-keys'][r].cpuSecPerMillion!, 2) },
   jsThreadCpuSecPerMillion: { null: round(results['rdkafka-null'][r].jsThreadCpuSecPerMillion!, 2), keys: round(results['rdkafka-keys'][r].jsThreadCpuSecPerMillion!, 2) },
 }));
@@ -193,12 +197,12 @@ const result = {
   settings: `${RECORDS} records of ${BYTES} B, ${PARTITIONS} partitions, acks=${SETTINGS.acks}, enable.idempotence=${SETTINGS.idempotence}, linger.ms=${SETTINGS.lingerMs}, batch.size=${SETTINGS.batchBytes}, compression.type=${SETTINGS.compression}, max.in.flight 5; the driver gets ${CHUNK} records per send(), at most ${WINDOW} in flight; keys: user-<n>, n < ${KEY_RANGE}, murmur2`,
   rounds,
   medians: {
-    perfTest: med('perfTest'), rdkafkaNull: med('rdkafkaNull'), rdkafkaKeys: med('rdkafkaKeys'),
-    nullVsPerfTest: med('nullVsPerfTest'), keysVsPerfTest: med('keysVsPerfTest'),
+    perfTest: med('perfTest'), rdkafkaNull: med('rdkafkaNull'), perfTestKeys: med('perfTestKeys'), rdkafkaKeys: med('rdkafkaKeys'),
+    nullVsPerfTest: med('nullVsPerfTest'), keysVsPerfTestKeys: med('keysVsPerfTestKeys'),
     cpuSecPerMillion: { null: median(rounds.map((x) => x.cpuSecPerMillion.null)), keys: median(rounds.map((x) => x.cpuSecPerMillion.keys)) },
     jsThreadCpuSecPerMillion: { null: median(rounds.map((x) => x.jsThreadCpuSecPerMillion.null)), keys: median(rounds.map((x) => x.jsThreadCpuSecPerMillion.keys)) },
   },
-  perfTestLatencyMs: results['perf-test'].map((m) => ({ p50: m.p50Ms, p99: m.p99Ms })),
+  perfTestLatencyMs: { null: results['perf-test'].map((m) => ({ p50: m.p50Ms, p99: m.p99Ms })), keys: results['perf-test-keys'].map((m) => ({ p50: m.p50Ms, p99: m.p99Ms })) },
 };
 console.log(JSON.stringify(result, null, 2));
 mkdirSync('reports', { recursive: true });

@@ -515,8 +515,8 @@ static napi_value new_batch(napi_env env, napi_callback_info info) {
 // produce(handle, topic, batch, blob: Buffer, meta: Int32Array, count, indices?: Int32Array) →
 // undefined once all `count` records (or only those at `indices`, in that order) are queued, else
 // { failed: Int32Array, code, name, message }: the records not queued, and why the first was refused.
-// meta holds 4 numbers per record: partition, key length (-1: null key), value length, header bytes;
-// the blob holds each record's key, value, then its headers as (u16 name length, name, i32 value
+// meta holds 4 numbers per record: partition, key length (-1: null key), value length (-1: null
+// value, a tombstone), header bytes; the blob holds each record's key, value, then its headers as (u16 name length, name, i32 value
 // length (-1: null), value)…, records one after another.
 // Without `indices`, records are queued partition by partition (in their order within each):
 // librdkafka then appends runs to one partition queue at a time instead of hopping between them.
@@ -576,12 +576,12 @@ static napi_value produce(napi_env env, napi_callback_info info) {
   int32_t max_partition = -1;
   for (uint32_t i = 0; i < count; i++) {
     int32_t partition = meta[4 * i], key_len = meta[4 * i + 1], value_len = meta[4 * i + 2], headers_len = meta[4 * i + 3];
-    if (value_len < 0 || headers_len < 0) {
+    if (value_len < -1 || headers_len < 0) {
       at = SIZE_MAX;
       break;
     }
     pos[i] = at;
-    at += (size_t)(key_len > 0 ? key_len : 0) + (size_t)value_len + (size_t)headers_len;
+    at += (size_t)(key_len > 0 ? key_len : 0) + (size_t)(value_len > 0 ? value_len : 0) + (size_t)headers_len;
     if (partition > max_partition) max_partition = partition;
   }
   if (at > blob_len) {
@@ -630,8 +630,8 @@ static napi_value produce(napi_env env, napi_callback_info info) {
     size_t base = pos[i], key_bytes = (size_t)(key_len > 0 ? key_len : 0);
     size_t cnt = 5;
     vu[2].u.i32 = partition;
-    vu[3].u.mem.ptr = blob + base + key_bytes;
-    vu[3].u.mem.size = (size_t)value_len;
+    vu[3].u.mem.ptr = value_len >= 0 ? blob + base + key_bytes : NULL;  // NULL: a tombstone
+    vu[3].u.mem.size = value_len >= 0 ? (size_t)value_len : 0;
     vu[4].u.ptr = &slots[i];
     if (key_len >= 0) {
       vu[5].vtype = RD_KAFKA_VTYPE_KEY;  // (vu[5] may have been a previous record's headers)
@@ -641,7 +641,7 @@ static napi_value produce(napi_env env, napi_callback_info info) {
     }
     rd_kafka_headers_t *hdrs = NULL;
     if (headers_len > 0) {
-      const uint8_t *h = blob + base + key_bytes + value_len, *end = h + headers_len;
+      const uint8_t *h = blob + base + key_bytes + (value_len > 0 ? value_len : 0), *end = h + headers_len;
       hdrs = rd_kafka_headers_new(4);
       while (h + 6 <= end) {
         uint16_t name_len;

@@ -8,6 +8,8 @@
 #   scripts/kafka.sh stop     stop it cleanly (SIGTERM, then SIGKILL after 30 s)
 #   scripts/kafka.sh status   exit 0 when it is running
 #   scripts/kafka.sh tool <main-class> [args...]   run a Kafka tool (TopicCommand, ...) from the same jars
+#   scripts/kafka.sh perf-test [args...]   Kafka's newest ProducerPerformance (kafka/perf-test-pom.xml), with the
+#                             JVM options of Kafka's own kafka-producer-perf-test.sh: the benchmarks' baseline
 # Listeners (kafka/server.properties), all on 127.0.0.1:
 #   PLAINTEXT 9092 (anyone, everything allowed), CONTROLLER 9093, SASL_SSL 9094 (SCRAM-SHA-256/512),
 #   SSL 9095 (mTLS, client certificate required), SASL_PLAINTEXT 9096 (PLAIN).
@@ -44,18 +46,20 @@ CERTS_SPEC="v2 EC-P256 3650d broker=IP:127.0.0.1 client=$MTLS_USER store=$STORE_
 
 die() { echo "kafka.sh: $*" >&2; exit 1; }
 
-fetch() {
-  local stamp="$LIBS/.pom.sha"
-  local want
-  want="$(sha256sum "$ROOT/kafka/pom.xml" | cut -d' ' -f1)"
-  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return 0; fi
-  command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch the Kafka jars from Maven Central"
-  echo "kafka.sh: fetching Kafka jars from Maven Central into $LIBS" >&2
-  rm -rf "$LIBS"
-  mvn -B -q -f "$ROOT/kafka/pom.xml" dependency:copy-dependencies \
-      -DincludeScope=runtime -Dmdep.prependGroupId=true -DoutputDirectory="$LIBS" >&2
-  echo "$want" > "$stamp"
+# Copies the jars a pom names into a folder, unless the folder already holds that pom's jars.
+fetch_jars() {
+  local pom="$1" libs="$2" what="$3" want
+  want="$(sha256sum "$pom" | cut -d' ' -f1)"
+  if [[ -f "$libs/.pom.sha" && "$(cat "$libs/.pom.sha")" == "$want" ]]; then return 0; fi
+  command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch $what from Maven Central"
+  echo "kafka.sh: fetching $what from Maven Central into $libs" >&2
+  rm -rf "$libs"
+  mvn -B -q -f "$pom" dependency:copy-dependencies \
+      -DincludeScope=runtime -Dmdep.prependGroupId=true -DoutputDirectory="$libs" >&2
+  echo "$want" > "$libs/.pom.sha"
 }
+
+fetch() { fetch_jars "$ROOT/kafka/pom.xml" "$LIBS" "the Kafka jars"; }
 
 running() {
   [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
@@ -63,6 +67,16 @@ running() {
 
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# The perf-test baseline runs as Kafka ships it (kafka-producer-perf-test.sh: 512 MiB heap and
+# kafka-run-class.sh's G1 settings), not with the small, quick-starting JVM of `tool` below.
+perf_test() {
+  local libs="$ROOT/.kafka/perf-libs"
+  fetch_jars "$ROOT/kafka/perf-test-pom.xml" "$libs" "Kafka's perf-test jars"
+  "$JAVA" -Xmx512M -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+    -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$ROOT/kafka/tools-log4j2.yaml" -cp "$libs/*" org.apache.kafka.tools.ProducerPerformance "$@"
 }
 
 tool() {
@@ -331,5 +345,6 @@ case "${1:-}" in
   stop) stop ;;
   status) running ;;
   tool) shift; tool "$@" ;;
-  *) echo "usage: scripts/kafka.sh fetch|certs|start|stop|status|tool <class> [args]" >&2; exit 2 ;;
+  perf-test) shift; perf_test "$@" ;;
+  *) echo "usage: scripts/kafka.sh fetch|certs|start|stop|status|tool <class> [args]|perf-test [args]" >&2; exit 2 ;;
 esac

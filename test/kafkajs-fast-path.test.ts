@@ -3,10 +3,10 @@
 // compiled privately from its own file, fed the same generated requests.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { groupMessagesPerPartition } from '../src/engines/kafka/kafkajs-fast-path/group-messages.js';
-import { javaCommitsConsumerGroup, javaCommitsRunner, type ConsumerGroupClass, type RunnerClass } from '../src/engines/kafka/kafkajs-fast-path/java-commits.js';
-import { kafkajsModule, originalKafkajsModule } from '../src/engines/kafka/kafkajs-fast-path/modules.js';
-import { encodeProduceRequest, produceRequest } from '../src/engines/kafka/kafkajs-fast-path/produce-request.js';
+import { groupMessagesPerPartition } from '../src/drivers/kafkajs/fast-path/group-messages.js';
+import { javaCommitsConsumerGroup, javaCommitsRunner, type ConsumerGroupClass, type RunnerClass } from '../src/drivers/kafkajs/fast-path/java-commits.js';
+import { kafkajsModule, originalKafkajsModule } from '../src/drivers/kafkajs/fast-path/modules.js';
+import { encodeProduceRequest, produceRequest } from '../src/drivers/kafkajs/fast-path/produce-request.js';
 
 type Encoded = { buffer: Buffer };
 type RequestOf = (a: unknown) => { encode(): Promise<Encoded> };

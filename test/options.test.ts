@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/config/collect.js';
 import { RUN_OPTIONS } from '../src/config/options.js';
-import { connectAdmin, createKafka } from '../src/engines/kafka/client.js';
+import { loadDriver } from '../src/drivers/load.js';
 import { ERROR_CODES, KbenchError } from '../src/errors.js';
 import { kbench, kbenchWithEnv, tempDir } from './helpers.js';
 
@@ -111,8 +111,8 @@ describe('every problem at once, one escaped line each', () => {
   });
 
   it('an unreachable cluster is KBENCH_UNREACHABLE, exit 1', async () => {
-    const kafka = createKafka({ brokers: ['127.0.0.1:1'], connectTimeoutMs: 300 });
-    const e = await connectAdmin(kafka, { brokers: ['127.0.0.1:1'], connectTimeoutMs: 300 }).then(() => null, (x: unknown) => x);
+    const driver = await loadDriver('kafkajs', { brokers: ['127.0.0.1:1'], connectTimeoutMs: 300 });
+    const e = await driver.admin().then(() => null, (x: unknown) => x);
     expect(e).toBeInstanceOf(KbenchError);
     expect((e as KbenchError).code).toBe(ERROR_CODES.unreachable);
     expect((e as KbenchError).exitCode).toBe(1);

@@ -27,7 +27,7 @@ async function refusedRun(env: Record<string, string>, argv: string[], ...expect
 
 describe('producer settings', () => {
   it('default to an idempotent producer with acks=all, one send in flight, the engine\'s 5 ms linger, no compression', async () => {
-    expect(await specOf()).toMatchObject({ acks: 'all', idempotent: true, maxInFlight: 1, lingerMs: 5, batchBytes: 512 * 1024, compression: 'none' });
+    expect(await specOf()).toMatchObject({ acks: 'all', idempotent: true, maxInFlight: 1, lingerMs: 5, batchBytes: 16 * 1024, compression: 'none' });
   });
 
   it('come from flags, KBENCH_* variables and workload fields alike, into the spec and the summary table', async () => {
@@ -54,8 +54,11 @@ describe('producer settings', () => {
     await refusedRun({}, ['--acks', '1', '--idempotent'],
       'kbench: --acks 1 contradicts --idempotent: an idempotent producer needs acks=all; use --acks all, or --no-idempotent');
     await refusedRun({ KBENCH_IDEMPOTENT: 'yes' }, ['--acks', '0'], /^kbench: --acks 0 contradicts KBENCH_IDEMPOTENT: /);
+    await refusedRun({}, ['--max-in-flight', '6'],
+      'kbench: --max-in-flight 6 is more than an idempotent producer may have in flight (Kafka allows 5); use --max-in-flight 5 or less, or --no-idempotent');
+    // Kafka allows 5, the kafkajs driver keeps only 1 safe: refused when the driver is chosen, still before connecting.
     await refusedRun({}, ['--max-in-flight', '5'],
-      /^kbench: --max-in-flight 5 needs --no-idempotent: kafkajs's idempotent producer keeps one request in flight per broker/);
+      'kbench: --max-in-flight 5 with idempotence is more than the kafkajs driver keeps safe (1); use --max-in-flight 1, or --no-idempotent');
     await refusedRun({}, ['--compression', 'brotli'], 'kbench: unknown --compression "brotli"; use one of none, gzip, snappy, lz4, zstd');
     await refusedRun({}, ['--acks', '2', '--max-in-flight', '33', '--linger', '2m'],
       /^kbench: unknown --acks "2"; use one of 0, 1, all$/, /^kbench: --max-in-flight must be from 1 to 32/, /^kbench: --linger must be from 0ms to 1m/);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `kbench` command: the only place that touches process.argv and process.exitCode.
-// First: kafkajs's producer fast path must be in place before anything loads kafkajs.
-import '../engines/kafka/kafkajs-fast-path/install.js';
+// No client library is loaded here: a driver loads its own when a command first talks to Kafka
+// (src/drivers/load.ts), with its patches in place before it (the kafkajs driver's fast path).
 import { runCli } from './run-cli.js';
 
 // Ctrl-C, and SIGTERM (what CI runners and container orchestrators send): stop sending, drain

@@ -21,7 +21,7 @@ import { topicCommand } from './commands/topic.js';
 import { workerCommand } from './commands/worker.js';
 import type { CliIo } from './io.js';
 import { kbenchVersion } from './version.js';
-import { describeError } from '../engines/kafka/client.js';
+import { describeError, KafkaClientError } from '../drivers/errors.js';
 
 /** Every command, in help order. `kbench` alone is `kbench run` without a workload file. */
 export const COMMANDS: readonly AnyCommand[] = [
@@ -187,7 +187,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     const err = e as Error;
     // A Kafka failure that no command turned into its own message is still the cluster's answer,
     // not a bug in kbench: one line with Kafka's error name and what to do.
-    if (typeof err?.name === 'string' && err.name.startsWith('KafkaJS')) {
+    if (err instanceof KafkaClientError) {
       io.stderr(`kbench: Kafka error: ${describeError(err).replace(/[\r\n]+/g, ' ')}\n`);
       return EXIT.failed;
     }

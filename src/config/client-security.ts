@@ -1,6 +1,6 @@
 // How kbench authenticates to and encrypts its traffic with a secured cluster: Kafka's own client
 // properties (the `--command-config client.properties` users already have for kafka-topics), the
-// same settings as KBENCH_* variables, read into one plain-data ClientSecurity that every kafkajs
+// same settings as KBENCH_* variables, read into one plain-data ClientSecurity that every
 // client of a run (in every thread) is built from. Secrets (passwords, private keys) live only in
 // that object: never in the RunSpec (which is written into reports), never in a message.
 import { ERROR_CODES, shown, usageError } from '../errors.js';
@@ -17,7 +17,8 @@ export type StoreType = (typeof STORE_TYPES)[number];
 
 const bad = (message: string) => usageError(message, ERROR_CODES.badOption);
 
-/** Everything a kafkajs client needs to reach a secured cluster, as data (it crosses to worker threads). */
+/** Everything a Kafka client needs to reach a secured cluster, as data (it crosses to worker threads);
+ * each driver maps it onto its library's settings. */
 export interface ClientSecurity {
   protocol: SecurityProtocol;
   sasl: { mechanism: SaslMechanism; username: string; password: string } | null;

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, statSync } from 'node:fs';
 import { ASSIGNOR_NAMES } from '../groups/assignors.js';
+import { DRIVER_NAMES } from './driver-names.js';
 import { CLIENT_NAMES, type ClientName } from '../partitioners/profiles.js';
 import { ERROR_CODES, shown, usageError } from '../errors.js';
 import { parseBrokers } from './brokers.js';
@@ -204,12 +205,14 @@ export const OPTIONS = {
   brokers: option('string', `host:port[,host:port…], up to ${LIMITS.brokers}`, (raw, label) => parseBrokers(raw, label, LIMITS.brokers),
     { describe: 'Kafka bootstrap servers; for runs: live against this cluster instead of the simulator', inWorkloadFile: true }),
   connectTimeout: duration(100, 600_000, { describe: 'give up reaching the brokers after this long', default: '10s', inWorkloadFile: true }),
+  driver: choice(DRIVER_NAMES, { describe: 'live: the Kafka client library kbench drives the cluster with (default kafkajs)', inWorkloadFile: true }),
+  consumerDriver: choice(DRIVER_NAMES, { describe: 'live: the client library of the consumers, when it differs from --driver', inWorkloadFile: true }),
   keepTopic: switchOf({ describe: 'live: keep the run\'s topic instead of deleting it at the end', default: false, inWorkloadFile: true }),
   replicationFactor: integer(1, LIMITS.replicationFactor, { describe: 'replication factor of the topic', default: '1', inWorkloadFile: true }),
   drainTimeout: duration(100, 3_600_000, { describe: 'live: stop waiting for consumers after this long without progress', default: '15s', inWorkloadFile: true }),
   acks: choice(ACKS, { describe: 'live: acknowledgements the producers wait for (acks=0: none, 1: the leader, all: every in-sync replica)', default: 'all', inWorkloadFile: true }),
   idempotent: switchOf({ describe: 'live: idempotent producers (enable.idempotence; needs --acks all)', default: true, inWorkloadFile: true }),
-  maxInFlight: integer(1, LIMITS.maxInFlight, { describe: 'live: sends in flight per producer (above 1 needs --no-idempotent with kafkajs)', default: '1', inWorkloadFile: true }),
+  maxInFlight: integer(1, LIMITS.maxInFlight, { describe: 'live: produce requests in flight per producer (max.in.flight.requests.per.connection; with idempotence, up to what the driver allows: 1 for kafkajs and platformatic)', default: '1', inWorkloadFile: true }),
   deliveryTimeout: duration(1000, 600_000, { describe: 'live: how long producers and consumers retry through broker trouble before a send fails (delivery.timeout.ms)', default: '30s', inWorkloadFile: true }),
   threads: integer(1, LIMITS.threads, { describe: 'live: worker threads the producers and consumers are spread over (default: this machine\'s available parallelism)',
     default: String(Math.min(LIMITS.threads, availableParallelism())), inWorkloadFile: true }),
@@ -218,7 +221,7 @@ export const OPTIONS = {
   workerTimeout: duration(1000, 3_600_000, { describe: 'live, with --workers: give up when the workers have not all joined after this long', default: '60s', inWorkloadFile: true }),
   linger: duration(0, LIMITS.lingerMs, { describe: 'how long a producer waits for more records before it sends (linger.ms); live default 5ms, simulator default: each client profile\'s own', default: '5ms', inWorkloadFile: true }),
   batchSize: option('string', `0–${n(LIMITS.batchBytes)} bytes; 64KiB works`, (raw, label) => parseSize(raw, label, { min: 0, max: LIMITS.batchBytes }),
-    { describe: 'bytes (keys and values) a producer buffers before it sends them: live, in one request over all partitions (default 512KiB); simulator, per partition (batch.size; default: each client profile\'s own)', default: '512KiB', inWorkloadFile: true }, { min: 0, max: LIMITS.batchBytes, unit: '' }),
+    { describe: 'batch.size: bytes (keys and values) a producer gathers per partition before the batch is sent, as in Java (live default: Java\'s 16KiB; simulator default: each client profile\'s own)', default: '16KiB', inWorkloadFile: true }, { min: 0, max: LIMITS.batchBytes, unit: '' }),
   compression: choice(COMPRESSIONS, { describe: 'live: compression of the producers\' record batches', default: 'none', inWorkloadFile: true }),
   producerProps: option('string', 'key=value[,key=value…] with Kafka producer property names', parseProducerProps,
     { describe: 'producer settings in Kafka\'s syntax (acks, enable.idempotence, linger.ms, batch.size, compression.type, …); the named options win', list: true, inWorkloadFile: true }),
@@ -268,7 +271,7 @@ export const RUN_OPTIONS = {
   produceLatency: OPTIONS.produceLatency, model: OPTIONS.model, rebalanceTime: OPTIONS.rebalanceTime, growTo: OPTIONS.growTo, growAt: OPTIONS.growAt,
   scaleConsumers: OPTIONS.scaleConsumers, killConsumer: OPTIONS.killConsumer, sessionTimeout: OPTIONS.sessionTimeout, autoCommitInterval: OPTIONS.autoCommitInterval,
   metadataRefresh: OPTIONS.metadataRefresh, autoOffsetReset: OPTIONS.autoOffsetReset, brokers: OPTIONS.brokers,
-  connectTimeout: OPTIONS.connectTimeout, keepTopic: OPTIONS.keepTopic, replicationFactor: OPTIONS.replicationFactor,
+  connectTimeout: OPTIONS.connectTimeout, driver: OPTIONS.driver, consumerDriver: OPTIONS.consumerDriver, keepTopic: OPTIONS.keepTopic, replicationFactor: OPTIONS.replicationFactor,
   drainTimeout: OPTIONS.drainTimeout, acks: OPTIONS.acks, idempotent: OPTIONS.idempotent, maxInFlight: OPTIONS.maxInFlight,
   linger: OPTIONS.linger, batchSize: OPTIONS.batchSize, compression: OPTIONS.compression, threads: OPTIONS.threads, deliveryTimeout: OPTIONS.deliveryTimeout,
   workers: OPTIONS.workers, workerTimeout: OPTIONS.workerTimeout, workerPool: OPTIONS.workerPool,
@@ -281,6 +284,7 @@ export const RUN_OPTIONS = {
 export const BROKER_OPTIONS = {
   brokers: OPTIONS.brokers,
   connectTimeout: OPTIONS.connectTimeout,
+  driver: OPTIONS.driver,
   json: OPTIONS.json,
   ...SECURITY_OPTIONS,
 } satisfies OptionTable;

@@ -1,5 +1,6 @@
 // Typed run options → a frozen, validated RunSpec. Each option's own syntax and bounds were checked by
 // its parser (options.ts); here are the rules between options. Every problem is reported, one line each.
+import { DEFAULT_DRIVER } from './driver-names.js';
 import { ERROR_CODES } from '../errors.js';
 import { given, resolveOptions, type Resolved } from './collect.js';
 import { kebab, Problems, type ArgsOf, type Source } from './option.js';
@@ -92,8 +93,10 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
   if (idempotent && o.acks !== 'all') {
     conflict(`${label('acks')} ${o.acks} contradicts ${label('idempotent')}: an idempotent producer needs acks=all; use --acks all, or --no-idempotent`);
   }
-  if (idempotent && o.maxInFlight > 1) {
-    conflict(`${label('maxInFlight')} ${o.maxInFlight} needs --no-idempotent: kafkajs's idempotent producer keeps one request in flight per broker (it cannot renumber sequences after a failed request as the Java client does)`);
+  // Kafka's rule too (the broker keeps the last 5 batches' sequences per producer); what a driver
+  // allows below it is checked when the driver is chosen.
+  if (idempotent && o.maxInFlight > 5) {
+    conflict(`${label('maxInFlight')} ${o.maxInFlight} is more than an idempotent producer may have in flight (Kafka allows 5); use --max-in-flight 5 or less, or --no-idempotent`);
   }
   if (o.workers !== undefined && brokers === null) {
     conflict(`${label('workers')} needs a live cluster (--brokers): workers are coordinated through Kafka`);
@@ -141,6 +144,8 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     brokers,
     maxRate,
     connectTimeoutMs: o.connectTimeout,
+    driver: o.driver ?? DEFAULT_DRIVER,
+    consumerDriver: o.consumerDriver ?? o.driver ?? DEFAULT_DRIVER,
     keepTopic: o.keepTopic,
     replicationFactor: o.replicationFactor,
     drainTimeoutMs: o.drainTimeout,

@@ -1,5 +1,6 @@
 // RunSpec: everything a run needs, resolved, validated and in canonical units. It is embedded
 // in every report so that any run can be repeated exactly.
+import type { DriverName } from './driver-names.js';
 import type { AssignorName } from '../groups/assignors.js';
 import type { ClientName } from '../partitioners/profiles.js';
 import type { ProducerSettings } from './producer-settings.js';
@@ -85,6 +86,9 @@ export interface RunSpec extends ProducerSettings {
   maxRate: boolean;
   /** Live engine: give up reaching the brokers after this long, ms. */
   connectTimeoutMs: number;
+  /** Live engine: the client library of the producers (and admin), and of the consumers. */
+  driver: DriverName;
+  consumerDriver: DriverName;
   /** Live engine: keep the run's topic instead of deleting it at the end. */
   keepTopic: boolean;
   replicationFactor: number;

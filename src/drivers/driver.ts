@@ -17,8 +17,9 @@ import type { ClientSecurity } from '../config/client-security.js';
 import type { Acks, Compression } from '../config/producer-settings.js';
 import type { Assignor } from '../groups/assignors.js';
 
-export const DRIVER_NAMES = ['kafkajs', 'platformatic', 'rdkafka'] as const;
-export type DriverName = (typeof DRIVER_NAMES)[number];
+import type { DriverName } from '../config/driver-names.js';
+
+export type { DriverName };
 
 /** The group protocols of Kafka: classic (client-side assignors, JoinGroup/SyncGroup) and consumer
  * (KIP-848: the broker assigns, members reconcile on their heartbeats). */
@@ -57,6 +58,9 @@ export interface Driver {
   /** The client library and its version, as a report names it (`kafkajs 2.2.4`). */
   readonly library: string;
   readonly capabilities: DriverCapabilities;
+  /** Facts about this thread's copy of the library a report may name (kafkajs: whether kbench's fast
+   * path is in place). */
+  readonly details: Readonly<Record<string, string | number | boolean>>;
   /** An admin client that has made one round trip to the cluster, or a KbenchError naming the brokers. */
   admin(): Promise<DriverAdmin>;
   producer(o: DriverProducerOptions): DriverProducer;
@@ -125,11 +129,9 @@ export interface CommittedOffset {
   offset: number;
 }
 
-/** Kafka's topic IDs by name, or unsupported when the cluster cannot tell them (Kafka before 2.8). */
-export interface TopicIds {
-  supported: boolean;
-  ids: Map<string, string>;
-}
+/** What the broker says about topic IDs (Kafka's text form, the one kafka-topics --describe prints):
+ * each asked topic's ID (null: no such topic), or why it cannot say (Kafka before 2.8). */
+export type TopicIds = { supported: true; ids: Map<string, string | null> } | { supported: false; why: string };
 
 export interface DriverAdmin {
   describeCluster(): Promise<{ clusterId: string; controller: number | null; brokers: BrokerNode[] }>;
@@ -139,13 +141,11 @@ export interface DriverAdmin {
   createPartitions(topic: string, count: number): Promise<void>;
   deleteTopics(topics: string[], timeoutMs: number): Promise<void>;
   topicMetadata(topics: string[]): Promise<TopicMetadata[]>;
-  /** Kafka's topic IDs in Kafka's text form (the one kafka-topics --describe prints). */
-  topicIds(topics: string[]): Promise<TopicIds>;
+  topicIds(topics: readonly string[]): Promise<TopicIds>;
   endOffsets(topic: string): Promise<PartitionOffsets[]>;
   listGroups(): Promise<GroupListing[]>;
   describeGroup(groupId: string): Promise<GroupDescription | null>;
   committedOffsets(groupId: string, topics?: string[]): Promise<CommittedOffset[]>;
-  commitOffsets(groupId: string, offsets: CommittedOffset[]): Promise<void>;
   deleteGroups(groupIds: string[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -155,7 +155,8 @@ export interface DriverAdmin {
 /** A record as it goes on the wire, with the partition kbench's partitioner chose for it. */
 export interface WireRecord {
   key: Buffer | null;
-  value: Buffer;
+  /** null: a tombstone (on a compacted topic, deletes the key). */
+  value: Buffer | null;
   headers?: Record<string, Buffer>;
   partition: number;
 }
@@ -230,6 +231,8 @@ export interface DriverConsumerOptions {
   remoteAssignor?: string;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** How long the group waits for members to rejoin a rebalance (rebalance.timeout.ms). */
+  rebalanceTimeoutMs?: number;
   metadataMaxAgeMs?: number;
   /** Longest a fetch waits for records (fetch.max.wait.ms). */
   maxWaitMs?: number;
@@ -245,11 +248,12 @@ export interface DriverConsumerOptions {
 }
 
 export interface ConsumerEvents {
-  /** The member joined (or rejoined) the group and owns these partitions now, by topic. */
-  assigned(assignment: Record<string, number[]>): void;
+  /** The member joined (or rejoined) the group and owns these partitions now, by topic; `memberId`
+   * is the id the group knows it by. */
+  assigned(assignment: Record<string, number[]>, memberId: string): void;
   /** A rebalance started: the member stops and will rejoin. */
   rebalancing(): void;
-  /** The first fetch after an assignment has come back. */
+  /** A fetch came back (records or not): the member is reading its partitions. */
   fetched(): void;
   /** Offsets were committed. */
   committed(): void;

@@ -3,25 +3,23 @@
 // driver may not be installed at all. An unknown or missing driver is refused in one line, exit 2,
 // before anything connects.
 import { ERROR_CODES, shown, usageError } from '../errors.js';
-import { DRIVER_NAMES, type ConnectOptions, type Driver, type DriverName } from './driver.js';
+import { DEFAULT_DRIVER, DRIVER_NAMES, type DriverName } from '../config/driver-names.js';
+import type { ConnectOptions, Driver } from './driver.js';
 
 export const isDriverName = (name: string): name is DriverName => (DRIVER_NAMES as readonly string[]).includes(name);
 
-/** The driver kbench uses when none is named. */
-export const DEFAULT_DRIVER: DriverName = 'kafkajs';
+export { DEFAULT_DRIVER };
 
 type DriverModule = { createDriver(o: ConnectOptions): Driver };
 
 const MODULES: Record<DriverName, () => Promise<DriverModule>> = {
   kafkajs: () => import('./kafkajs/driver.js'),
-  platformatic: () => import('./platformatic/driver.js'),
   rdkafka: () => import('./rdkafka/driver.js'),
 };
 
 /** Whether a driver's client library is installed here (resolvable), without loading it. */
 export const PACKAGES: Record<DriverName, string> = {
   kafkajs: 'kafkajs',
-  platformatic: '@platformatic/kafka',
   // No npm package: kbench's own binding (native/), built by npm run build:native; without it the
   // driver itself refuses in one line saying so.
   rdkafka: 'kbench native binding (npm run build:native)',

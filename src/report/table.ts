@@ -49,7 +49,7 @@ export function producerSettings(s: RunReport['spec']): string {
   // A report file may lack some of them (written before they existed, or edited): '?' for those.
   const known = <T>(v: T | undefined, show: (v: T) => string) => (v === undefined ? '?' : show(v));
   return `acks=${s.acks}, enable.idempotence=${known(s.idempotent, String)}, max.in.flight=${known(s.maxInFlight, String)}, linger=${known(s.lingerMs, formatDuration)}, ` +
-    `batch=${known(s.batchBytes, fmt)} B per producer, compression=${known(s.compression, String)}`;
+    `batch=${known(s.batchBytes, fmt)} B per partition, compression=${known(s.compression, String)}`;
 }
 
 function countClients(clients: string[]): string {

@@ -95,7 +95,7 @@ describe.skipIf(!built || !brokers)('the rdkafka driver against a broker', () =>
     }
     expect(got.size).toBe(sent.length);
     sent.forEach((r, i) => {
-      const g = got.get(r.value.toString())!;
+      const g = got.get(r.value!.toString())!;
       expect(g.partition).toBe(r.partition);
       expect(g.offset).toBe(offsets[i]);
       expect(g.key).toBe(r.key ? r.key.toString() : '<null>');

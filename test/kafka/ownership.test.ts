@@ -6,9 +6,11 @@
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Driver, DriverAdmin } from '../../src/drivers/driver.js';
+import { fetchTopicIds } from '../../src/drivers/kafkajs/topic-identity.js';
+import { loadDriver } from '../../src/drivers/load.js';
 import { deleteTopic, describeTopic, listTopics } from '../../src/engines/kafka/admin.js';
 import { DEFAULT_REGISTRY, ensureRegistry, type Registry } from '../../src/engines/kafka/registry.js';
-import { fetchTopicIds } from '../../src/engines/kafka/topic-identity.js';
 import { ERROR_CODES, EXIT, KbenchError } from '../../src/errors.js';
 import { kbench } from '../helpers.js';
 import { brokers, kafkaTool, ROOT, uniqueName, waitFor } from './helpers.js';
@@ -17,18 +19,24 @@ const B = ['--brokers', brokers];
 const created: string[] = [];
 let kafka: Kafka;
 let admin: Admin;
+/** kbench's own clients, for the calls under test (kafkajs's above are the independent check). */
+let driver: Driver;
+let kbenchAdmin: DriverAdmin;
 
 beforeAll(async () => {
   if (!brokers) return;
   kafka = new Kafka({ brokers: [brokers], clientId: 'kbench-test-ownership', logLevel: logLevel.NOTHING });
   admin = kafka.admin();
   await admin.connect();
+  driver = await loadDriver('kafkajs', { brokers: [brokers], connectTimeoutMs: 10_000, clientId: 'kbench-test-ownership' });
+  kbenchAdmin = await driver.admin();
 });
 
 afterAll(async () => {
   if (!brokers) return;
   for (const t of created) await kbench('topic', 'delete', t, '--force', ...B);
   await admin.disconnect();
+  await kbenchAdmin.close();
 });
 
 const topicCommand = (...args: string[]) => kafkaTool('org.apache.kafka.tools.TopicCommand', '--bootstrap-server', brokers, ...args);
@@ -156,18 +164,18 @@ describe.skipIf(!brokers)('a registry that fails safe', () => {
     const topic = await kbenchTopic();
     const registry: Registry = { topic: uniqueName('kbench-test-registry'), readTimeoutMs: 30_000 };
 
-    expect(await notOwnedError(deleteTopic(kafka, admin, topic, false, { registry })))
+    expect(await notOwnedError(deleteTopic(driver, kbenchAdmin, topic, false, { registry })))
       .toBe(`topic ${topic} was not created by kbench (there is no ${registry.topic} on this cluster); refusing to delete it (add --force if you mean it)`);
 
-    await ensureRegistry(admin, registry);
+    await ensureRegistry(kbenchAdmin, registry);
     await writeRegistryRecord(registry.topic, topic, JSON.stringify({ createdBy: 'kbench', topicId: theirId(topic) }));
-    expect((await describeTopic(kafka, admin, topic, { registry })).ownedByKbench).toBe(true); // the registry itself is sound
+    expect((await describeTopic(driver, kbenchAdmin, topic, { registry })).ownedByKbench).toBe(true); // the registry itself is sound
     const unreadable: Registry = { ...registry, readTimeoutMs: 0 }; // a read that runs out of time, deterministically
-    expect(await notOwnedError(deleteTopic(kafka, admin, topic, false, { registry: unreadable })))
+    expect(await notOwnedError(deleteTopic(driver, kbenchAdmin, topic, false, { registry: unreadable })))
       .toBe(`kbench cannot read its registry ${registry.topic} (reading it took longer than 0 s); it treats no topic as its own, so it will not delete ${topic}: add --force if you mean it`);
-    const info = await describeTopic(kafka, admin, topic, { registry: unreadable });
+    const info = await describeTopic(driver, kbenchAdmin, topic, { registry: unreadable });
     expect(info).toMatchObject({ ownedByKbench: false, ownership: 'registry-unreadable' });
-    const listed = await listTopics(kafka, admin, { registry: unreadable });
+    const listed = await listTopics(driver, kbenchAdmin, { registry: unreadable });
     expect(listed.topics.every((t) => !t.ownedByKbench)).toBe(true);
     expect(listed.note).toBe(`kbench cannot read its registry ${registry.topic}: reading it took longer than 0 s; no topic is shown as created by kbench`);
     expect((await admin.listTopics()).includes(topic)).toBe(true);

@@ -43,7 +43,7 @@ export const analyzeCommand = defineCommand({
       analysis = analyzeKeys(fromFile(args.keysFile), args.partitions, args.counts, args.client);
     } else {
       const topic = args.topic!;
-      const s = await withCluster(options, ({ kafka, admin }) => sampleTopicKeys(kafka, admin, topic, args.sample, args.timeout));
+      const s = await withCluster(options, ({ driver, admin }) => sampleTopicKeys(driver, admin, topic, args.sample, args.timeout));
       source = `topic ${topic} (${s.records} records read from the beginning, nothing committed)`;
       const obs: KeyObservation = {
         keys: [...s.keys].map(([t, parts]) => ({ text: t, bytes: keyBytes(t), weight: [...parts.values()].reduce((a, b) => a + b, 0) })),

@@ -5,7 +5,7 @@ import { BROKER_OPTIONS, duration, integer, LIMITS, OPTIONS, text } from '../../
 import { EXIT, runError } from '../../errors.js';
 import { option } from '../../config/option.js';
 import { calibrate } from '../../engines/kafka/calibrate.js';
-import { describeError } from '../../engines/kafka/client.js';
+import { describeError } from '../../drivers/errors.js';
 import { validateModel } from '../../engines/sim/model.js';
 import { kbenchVersion } from '../version.js';
 import { defineCommand } from '../command.js';
@@ -25,11 +25,11 @@ export const calibrateCommand = defineCommand({
   },
   async handler(options, io) {
     const a = options.values;
-    const command = `kbench calibrate --brokers ${(a.brokers ?? []).join(',')} --duration ${a.duration / 1000}s --partitions ${a.partitions}${a.replicationFactor !== 1 ? ` --replication-factor ${a.replicationFactor}` : ''}${a.name !== undefined ? ` --name ${a.name}` : ''}${a.out !== '-' ? ` --out ${a.out}` : ''}`;
-    const model = await withCluster(options, async ({ kafka, admin, brokers, connectTimeoutMs }) => {
+    const command = `kbench calibrate --brokers ${(a.brokers ?? []).join(',')} --duration ${a.duration / 1000}s --partitions ${a.partitions}${a.driver !== undefined ? ` --driver ${a.driver}` : ''}${a.replicationFactor !== 1 ? ` --replication-factor ${a.replicationFactor}` : ''}${a.name !== undefined ? ` --name ${a.name}` : ''}${a.out !== '-' ? ` --out ${a.out}` : ''}`;
+    const model = await withCluster(options, async ({ driver, admin, brokers, connectTimeoutMs }) => {
       try {
         return await calibrate({
-          kafka, admin, connect: { brokers, connectTimeoutMs }, durationMs: a.duration, partitions: a.partitions,
+          driver, admin, connect: { brokers, connectTimeoutMs }, durationMs: a.duration, partitions: a.partitions,
           replicationFactor: a.replicationFactor, name: a.name ?? brokers.join(','), command, version: kbenchVersion(),
           log: (line) => { if (!a.quiet) io.stderr(line + '\n'); },
         });

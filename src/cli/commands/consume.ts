@@ -2,7 +2,7 @@
 // Stops after --messages records or --idle without new records; commits what it read.
 import { BROKER_OPTIONS, count, LIMITS, OPTIONS } from '../../config/options.js';
 import { ERROR_CODES, EXIT, runError, usageError } from '../../errors.js';
-import { describeError } from '../../engines/kafka/client.js';
+import { describeError } from '../../drivers/errors.js';
 import { defineCommand } from '../command.js';
 import { groupOption, topicOption, withCluster } from './kafka-common.js';
 
@@ -28,39 +28,38 @@ export const consumeCommand = defineCommand({
     const args = options.values;
   const limit = args.messages ?? Infinity;
   const idleMs = args.idle;
-  return withCluster(options, async ({ kafka, admin }) => {
+  return withCluster(options, async ({ driver, admin }) => {
     if (!(await admin.listTopics()).includes(args.topic)) throw usageError(`topic ${args.topic} does not exist`, ERROR_CODES.badOption);
-    const consumer = kafka.consumer({ groupId: args.group, allowAutoTopicCreation: false, maxWaitTimeInMs: 200, retry: { retries: 5, restartOnFailure: async () => false } });
+    const consumer = driver.consumer({
+      groupId: args.group, topics: [args.topic], protocol: 'classic', fromBeginning: args.fromBeginning, autoCommit: false, autoResolve: false, maxWaitMs: 200,
+      restartOnFailure: () => false,
+    });
     const rows: ConsumedRow[] = [];
     let lastAt = Date.now();
     let failure: unknown = null;
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topic: args.topic, fromBeginning: args.fromBeginning });
-      // Offsets are resolved one record at a time, so a group stopped by --messages commits exactly
-      // what it printed and no more.
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, pause }) => {
-          for (const message of batch.messages) {
-            if (rows.length >= limit) {
-              pause();
-              break;
-            }
-            lastAt = Date.now();
-            rows.push({ partition: batch.partition, offset: Number(message.offset), key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
-            if (!args.json) io.stdout(`partition ${batch.partition}  offset ${message.offset}  key ${message.key?.toString() ?? '(null)'}  ${(message.value?.toString() ?? '').slice(0, 80)}\n`);
-            resolveOffset(message.offset);
+      consumer.on('crashed', (e) => { failure = e; });
+      // Each batch's printed records are committed when the batch is done, so a group stopped by
+      // --messages commits exactly what it printed and no more.
+      await consumer.run(async ({ topic, partition, records }, control) => {
+        let next = -1;
+        for (const message of records) {
+          if (rows.length >= limit) {
+            control.pause();
+            break;
           }
-          await commitOffsetsIfNecessary();
-        },
+          lastAt = Date.now();
+          rows.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null });
+          if (!args.json) io.stdout(`partition ${partition}  offset ${message.offset}  key ${message.key?.toString() ?? '(null)'}  ${(message.value?.toString() ?? '').slice(0, 80)}\n`);
+          next = message.offset + 1;
+        }
+        if (next >= 0) await consumer.commit([{ topic, partition, offset: next }]);
       });
-      consumer.on(consumer.events.CRASH, (e) => { failure = e.payload.error; });
       while (rows.length < limit && Date.now() - lastAt < idleMs && !failure && !io.stopRequested()) await new Promise((r) => setTimeout(r, 50));
     } catch (e) {
       failure = e;
     } finally {
-      await consumer.disconnect().catch(() => undefined); // commits what was read
+      await consumer.close().catch(() => undefined);
     }
     if (failure) throw runError(`consuming ${args.topic} failed: ${describeError(failure)}`, failure);
     if (args.json) io.stdout(JSON.stringify(rows.slice(0, limit), null, 2) + '\n');

@@ -1,7 +1,7 @@
 // `kbench group list|describe`: the columns users know from kafka-consumer-groups --describe.
 import { BROKER_OPTIONS, choice } from '../../config/options.js';
 import { ERROR_CODES, EXIT, runError, usageError } from '../../errors.js';
-import { describeError } from '../../engines/kafka/client.js';
+import { describeError, kafkaErrorName, KafkaClientError } from '../../drivers/errors.js';
 import { describeGroup, listGroups } from '../../engines/kafka/admin.js';
 import { compactTable } from '../../report/table-style.js';
 import { defineCommand } from '../command.js';
@@ -25,7 +25,8 @@ export const groupCommand = defineCommand({
         try {
           await admin.deleteGroups([a.group!]);
         } catch (e) {
-          const type = (e as { groups?: { error?: { type?: string } }[] }).groups?.[0]?.error?.type ?? (e as { type?: string }).type;
+          // The group's own error comes as the failure's type, or as its one entry.
+          const type = kafkaErrorName(e) ?? (e instanceof KafkaClientError ? e.errors?.[0]?.type : undefined);
           if (type === 'GROUP_ID_NOT_FOUND') throw usageError(`there is no consumer group ${a.group}`, ERROR_CODES.badOption);
           if (type === 'NON_EMPTY_GROUP') throw runError(`consumer group ${a.group} has active members; stop its consumers first (Kafka deletes only empty groups)`);
           throw runError(`cannot delete consumer group ${a.group}: ${describeError(e)}`, e);

@@ -1,12 +1,12 @@
-// What every broker-facing command shares: --brokers / KBENCH_BROKERS, a bounded connect, clean-up,
-// and the names Kafka accepts for topics and groups.
-import type { Admin, Kafka } from 'kafkajs';
+// What every broker-facing command shares: --brokers / KBENCH_BROKERS, the driver (--driver /
+// KBENCH_DRIVER), a bounded connect, clean-up, and the names Kafka accepts for topics and groups.
 import { option, Problems, type ArgsOf, type Source } from '../../config/option.js';
 import { securityOf } from '../../config/connection.js';
 import { BROKER_OPTIONS } from '../../config/options.js';
 import { nonBlank } from '../../config/units.js';
+import type { Driver, DriverAdmin } from '../../drivers/driver.js';
+import { DEFAULT_DRIVER, loadDriver } from '../../drivers/load.js';
 import { ERROR_CODES, shown, usageError } from '../../errors.js';
-import { connectAdmin, createKafka } from '../../engines/kafka/client.js';
 
 export type BrokerArgs = Pick<ArgsOf<typeof BROKER_OPTIONS>, 'brokers' | 'connectTimeout'>;
 type ClusterArgs = Omit<ArgsOf<typeof BROKER_OPTIONS>, 'json'>;
@@ -18,8 +18,8 @@ export interface ClusterOptions {
 }
 
 export interface Connected {
-  kafka: Kafka;
-  admin: Admin;
+  driver: Driver;
+  admin: DriverAdmin;
   brokers: string[];
   connectTimeoutMs: number;
 }
@@ -40,12 +40,12 @@ export async function withCluster<T>(options: ClusterOptions, fn: (c: Connected)
   const { brokers, connectTimeout: connectTimeoutMs } = args;
   // Security settings are checked (and certificate files read) before anything connects.
   const security = securityOf(args, options.sources);
-  const kafka = createKafka({ brokers, connectTimeoutMs, security });
-  const admin = await connectAdmin(kafka, { brokers, connectTimeoutMs, security });
+  const driver = await loadDriver(args.driver ?? DEFAULT_DRIVER, { brokers, connectTimeoutMs, security });
+  const admin = await driver.admin();
   try {
-    return await fn({ kafka, admin, brokers, connectTimeoutMs });
+    return await fn({ driver, admin, brokers, connectTimeoutMs });
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close().catch(() => undefined);
   }
 }
 

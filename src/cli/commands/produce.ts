@@ -4,11 +4,10 @@ import { describedAs } from '../../config/option.js';
 import { BROKER_OPTIONS, count, LIMITS, OPTIONS } from '../../config/options.js';
 import { runSpecWith } from '../../config/resolve.js';
 import { ERROR_CODES, EXIT, runError, usageError } from '../../errors.js';
-import { describeError } from '../../engines/kafka/client.js';
+import { describeError } from '../../drivers/errors.js';
 import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
 import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
 import { BatchingProducer } from '../../engines/kafka/batching-producer.js';
-import { registerCodecs } from '../../engines/kafka/codecs.js';
 import { compactTable } from '../../report/table-style.js';
 import { RecordPlanner } from '../../runner/run-workload.js';
 import { createKeySource } from '../../workload/key-sources.js';
@@ -43,25 +42,29 @@ export const produceCommand = defineCommand({
   async handler(options, io) {
     const a = options.values;
     const count = a.messages;
-    return withCluster(options, async ({ kafka, admin }) => {
+    return withCluster(options, async ({ driver, admin }) => {
       if (!(await admin.listTopics()).includes(a.topic)) throw usageError(`topic ${a.topic} does not exist; create it with kbench topic create ${a.topic} --partitions N`, ERROR_CODES.badOption);
-      const partitions = (await admin.fetchTopicMetadata({ topics: [a.topic] })).topics[0].partitions.length;
+      const partitions = (await admin.topicMetadata([a.topic]))[0].partitions.length;
       const spec = runSpecWith({
         key: a.key, partitions, partition: a.partition, client: a.client, messages: count, rate: 1000, seed: a.seed,
         acks: a.acks, idempotent: a.idempotent, linger: a.linger, batchSize: a.batchSize, compression: a.compression,
       });
-      if (spec.compression !== 'none' && spec.compression !== 'gzip') await registerCodecs();
       const rng = createRng(spec.seed);
       const keys = createKeySource(spec, rng.fork('keys'));
       const payloads = createPayloads(spec.seed, null);
       const planner = new RecordPlanner(spec, keys, payloads);
       const rows: ProducedRow[] = new Array(count);
       let failure: unknown = null;
-      // The runs' producer: the same batching, partitioner hook and offsets from the broker's acks.
+      // The runs' producer: the same batching, partitioner and offsets from the broker's acks.
       const producer = new BatchingProducer<number>({
-        kafka, topic: a.topic, settings: spec,
+        producer: driver.producer({
+          idempotent: spec.idempotent, maxInFlight: spec.maxInFlight, lingerMs: spec.lingerMs, batchBytes: spec.batchBytes,
+          metadataMaxAgeMs: metadataMaxAgeMs(null, spec.client),
+        }),
+        batching: driver.capabilities.batching,
+        topic: a.topic, settings: spec,
         partitioner: createProducerPartitioner(CLIENT_PROFILES[spec.client], rng.fork('producer-0'), spec.explicitPartition),
-        metadataMaxAgeMs: metadataMaxAgeMs(null, spec.client),
+        partitions,
         nowUs: () => Date.now() * 1000,
         onAcked: (n, partition, offset) => { rows[n].partition = partition; rows[n].offset = offset; },
         onFailed: (e) => { failure ??= e; },

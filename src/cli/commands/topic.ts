@@ -27,27 +27,27 @@ export const topicCommand = defineCommand({
       [a.action !== 'list' && !name, `kbench topic ${a.action} needs a topic name`],
       [(a.action === 'create' || a.action === 'alter') && a.partitions === undefined, `kbench topic ${a.action} needs --partitions N${a.action === 'alter' ? ' (the new, larger count)' : ''}`],
     ]);
-    return withCluster(options, async ({ kafka, admin, connectTimeoutMs }) => {
+    return withCluster(options, async ({ driver, admin, connectTimeoutMs }) => {
       switch (a.action) {
         case 'create': {
           const partitions = a.partitions!;
           const rf = a.replicationFactor;
-          const { note } = await createTopic(kafka, admin, name!, partitions, rf, connectTimeoutMs);
+          const { note } = await createTopic(driver, admin, name!, partitions, rf, connectTimeoutMs);
           if (note) io.stderr(`kbench: ${note}\n`);
           io.stdout(a.json ? JSON.stringify({ topic: name, partitions, replicationFactor: rf, created: true }) + '\n' : `Created topic ${name} with ${partitions} partitions (replication factor ${rf}).\n`);
           return EXIT.ok;
         }
         case 'alter': {
-          const change = await alterTopicPartitions(kafka, admin, name!, a.partitions!, a.force);
+          const change = await alterTopicPartitions(driver, admin, name!, a.partitions!, a.force);
           io.stdout(a.json ? JSON.stringify({ topic: name, ...change }) + '\n' : `Topic ${name}: ${change.from} → ${change.to} partitions. Keys that hash differently now go to other partitions.\n`);
           return EXIT.ok;
         }
         case 'delete':
-          await deleteTopic(kafka, admin, name!, a.force);
+          await deleteTopic(driver, admin, name!, a.force);
           io.stdout(a.json ? JSON.stringify({ topic: name, deleted: true }) + '\n' : `Deleted topic ${name}.\n`);
           return EXIT.ok;
         case 'describe': {
-          const info = await describeTopic(kafka, admin, name!);
+          const info = await describeTopic(driver, admin, name!);
           if (a.json) {
             io.stdout(JSON.stringify(info, null, 2) + '\n');
             return EXIT.ok;
@@ -60,7 +60,7 @@ export const topicCommand = defineCommand({
           return EXIT.ok;
         }
         case 'list': {
-          const { topics, note } = await listTopics(kafka, admin);
+          const { topics, note } = await listTopics(driver, admin);
           if (note) io.stderr(`kbench: ${note}\n`);
           if (a.json) {
             io.stdout(JSON.stringify(topics, null, 2) + '\n');

@@ -28,6 +28,7 @@ export function createDriver(o: ConnectOptions): Driver {
     name: 'rdkafka',
     library: `librdkafka ${binding.version()}`,
     capabilities: CAPABILITIES,
+    details: { binding: 'kbench_rdkafka (Node-API, acknowledgements per send)' },
     admin(): Promise<DriverAdmin> {
       return Promise.reject(producesOnly('admin client'));
     },

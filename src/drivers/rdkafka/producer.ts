@@ -138,7 +138,7 @@ export class RdkafkaProducer implements DriverProducer {
     let size = 0;
     for (let i = 0; i < n; i++) {
       const r = records[i];
-      size += (r.key ? r.key.length : 0) + r.value.length;
+      size += (r.key ? r.key.length : 0) + (r.value ? r.value.length : 0);
       if (r.headers) size += headersSize(r.headers);
     }
     if (this.blob.length < size) this.blob = Buffer.allocUnsafe(Math.max(size, this.blob.length * 2));
@@ -153,8 +153,12 @@ export class RdkafkaProducer implements DriverProducer {
       } else {
         meta[m + 1] = -1;
       }
-      meta[m + 2] = r.value.length;
-      at += r.value.copy(blob, at);
+      if (r.value) {
+        meta[m + 2] = r.value.length;
+        at += r.value.copy(blob, at);
+      } else {
+        meta[m + 2] = -1; // a tombstone
+      }
       meta[m + 3] = r.headers ? writeHeaders(r.headers, blob, at) : 0;
       at += meta[m + 3];
     }

@@ -1,8 +1,9 @@
 // Everyday Kafka tasks through the admin API: topics (create, alter, delete, describe, list) and
 // consumer groups (list, describe with offsets, lag and owners). Returns data; the CLI renders it.
-import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
+import type { Driver, DriverAdmin, PartitionOffsets } from '../../drivers/driver.js';
+import { describeError, retrying } from '../../drivers/errors.js';
 import { ERROR_CODES, KbenchError, runError, usageError } from '../../errors.js';
-import { awaitLeaders, describeError, retrying } from './client.js';
+import { awaitLeaders } from './await-leaders.js';
 import { currentTopicIds, ownershipNote, ownershipOf, ownershipReason, refusal, type Ownership } from './ownership.js';
 import { DEFAULT_REGISTRY, markOwned, unmarkOwned, type Registry } from './registry.js';
 
@@ -34,12 +35,12 @@ export interface AdminOptions {
   registry?: Registry;
 }
 
-async function exists(admin: Admin, topic: string): Promise<boolean> {
+async function exists(admin: DriverAdmin, topic: string): Promise<boolean> {
   return (await admin.listTopics()).includes(topic);
 }
 
 function kafkaFailure(action: string, e: unknown): Error {
-  // kafkajs gathers createTopics' per-topic errors in one KafkaJSAggregateError, whose own type is unset.
+  // createTopics' per-topic errors come gathered in one error (`errors`), whose own type is unset.
   const type = (e as { type?: string })?.type ?? (e as { errors?: { type?: string }[] })?.errors?.[0]?.type;
   if (type === 'TOPIC_ALREADY_EXISTS') return usageError(`${action}: the topic already exists`);
   if (type === 'INVALID_PARTITIONS' || type === 'INVALID_REPLICATION_FACTOR' || type === 'INVALID_TOPIC_EXCEPTION') {
@@ -50,20 +51,20 @@ function kafkaFailure(action: string, e: unknown): Error {
 
 /** Creates the topic and records it as kbench's. Resolves to a note when it could not be recorded
  * (the broker cannot tell topic IDs): the topic then needs --force to be altered or deleted. */
-export async function createTopic(kafka: Kafka, admin: Admin, topic: string, partitions: number, replicationFactor: number, connectTimeoutMs: number, o: AdminOptions = {}): Promise<{ note: string | null }> {
+export async function createTopic(driver: Driver, admin: DriverAdmin, topic: string, partitions: number, replicationFactor: number, connectTimeoutMs: number, o: AdminOptions = {}): Promise<{ note: string | null }> {
   const registry = o.registry ?? DEFAULT_REGISTRY;
   if (topic === registry.topic) throw usageError(`${registry.topic} is kbench's own registry; choose another name`);
   if (await exists(admin, topic)) throw usageError(`topic ${topic} already exists; use kbench topic alter or pick another name`);
   // As for a run's own topic (topic-lease.ts): a cluster still getting ready (a freshly formatted
   // broker on a busy machine) is waited for within the connect timeout, not reported at once, and
-  // kafkajs's waitForLeaders (which retries only LEADER_NOT_AVAILABLE) is not used.
+  // a client library's own wait for leaders (kafkajs's retries only LEADER_NOT_AVAILABLE) is not used.
   const deadline = Date.now() + connectTimeoutMs;
   let created = false;
   try {
-    // kafkajs answers `false` instead of failing when the topic already exists: someone created it
-    // since the check above, and it must not be recorded as kbench's. (An attempt that timed out
+    // createTopics answers `false` instead of failing when the topic already exists: someone created
+    // it since the check above, and it must not be recorded as kbench's. (An attempt that timed out
     // after the broker created the topic also ends here: unrecorded, which is the safe side.)
-    const made = await retrying(() => admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, replicationFactor }] }), deadline);
+    const made = await retrying(() => admin.createTopics([{ topic, partitions, replicationFactor }]), deadline);
     if (!made) throw usageError(`topic ${topic} already exists (created by someone else just now); kbench has not recorded it as its own`);
     created = true;
     await awaitLeaders(admin, topic, partitions, deadline);
@@ -74,7 +75,7 @@ export async function createTopic(kafka: Kafka, admin: Admin, topic: string, par
   }
   let marked;
   try {
-    marked = await retrying(() => markOwned(kafka, admin, topic, deadline, registry), deadline);
+    marked = await retrying(() => markOwned(driver, admin, topic, deadline, registry), deadline);
   } catch (e) {
     throw runError(`created topic ${topic}, but cannot record it as kbench's in ${registry.topic}: ${describeError(e)}; it needs --force to be altered or deleted`, e);
   }
@@ -82,48 +83,48 @@ export async function createTopic(kafka: Kafka, admin: Admin, topic: string, par
 }
 
 /** Refuses to touch a topic kbench did not create, unless forced. */
-async function assertMayModify(kafka: Kafka, admin: Admin, topic: string, force: boolean, verb: string, registry: Registry): Promise<void> {
+async function assertMayModify(driver: Driver, admin: DriverAdmin, topic: string, force: boolean, verb: string, registry: Registry): Promise<void> {
   if (!(await exists(admin, topic))) throw usageError(`topic ${topic} does not exist (kbench topic list shows the topics)`);
   if (force) return;
-  const verdict = (await ownershipOf(kafka, admin, [topic], registry)).get(topic)!;
+  const verdict = (await ownershipOf(driver, admin, [topic], registry)).get(topic)!;
   if (verdict.kind !== 'owned') throw refusal(topic, verb, verdict, registry);
 }
 
-export async function alterTopicPartitions(kafka: Kafka, admin: Admin, topic: string, partitions: number, force: boolean, o: AdminOptions = {}): Promise<{ from: number; to: number }> {
-  await assertMayModify(kafka, admin, topic, force, 'alter', o.registry ?? DEFAULT_REGISTRY);
-  const current = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions.length;
+export async function alterTopicPartitions(driver: Driver, admin: DriverAdmin, topic: string, partitions: number, force: boolean, o: AdminOptions = {}): Promise<{ from: number; to: number }> {
+  await assertMayModify(driver, admin, topic, force, 'alter', o.registry ?? DEFAULT_REGISTRY);
+  const current = (await admin.topicMetadata([topic]))[0].partitions.length;
   if (partitions < current) {
     throw usageError(`topic ${topic} has ${current} partitions; Kafka cannot decrease a partition count (only increase it, or delete and re-create the topic)`);
   }
   if (partitions === current) throw usageError(`topic ${topic} already has ${current} partitions`);
   try {
-    await admin.createPartitions({ validateOnly: false, topicPartitions: [{ topic, count: partitions }] });
+    await admin.createPartitions(topic, partitions);
   } catch (e) {
     throw kafkaFailure(`cannot add partitions to ${topic}`, e);
   }
   return { from: current, to: partitions };
 }
 
-export async function deleteTopic(kafka: Kafka, admin: Admin, topic: string, force: boolean, o: AdminOptions = {}): Promise<void> {
+export async function deleteTopic(driver: Driver, admin: DriverAdmin, topic: string, force: boolean, o: AdminOptions = {}): Promise<void> {
   const registry = o.registry ?? DEFAULT_REGISTRY;
   if (topic === registry.topic && !force) throw usageError(`${registry.topic} is kbench's registry; delete it only with --force`, ERROR_CODES.notOwned);
-  await assertMayModify(kafka, admin, topic, force, 'delete', registry);
+  await assertMayModify(driver, admin, topic, force, 'delete', registry);
   try {
-    await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
+    await admin.deleteTopics([topic], 30_000);
   } catch (e) {
     throw kafkaFailure(`cannot delete topic ${topic}`, e);
   }
-  if (topic !== registry.topic) await unmarkOwned(kafka, admin, topic, registry);
+  if (topic !== registry.topic) await unmarkOwned(driver, admin, topic, registry);
 }
 
-export async function describeTopic(kafka: Kafka, admin: Admin, topic: string, o: AdminOptions = {}): Promise<TopicInfo> {
+export async function describeTopic(driver: Driver, admin: DriverAdmin, topic: string, o: AdminOptions = {}): Promise<TopicInfo> {
   const registry = o.registry ?? DEFAULT_REGISTRY;
   if (!(await exists(admin, topic))) throw usageError(`topic ${topic} does not exist (kbench topic list shows the topics)`);
-  const meta = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0];
-  const offsets = await admin.fetchTopicOffsets(topic);
-  const byPartition = new Map(offsets.map((o) => [o.partition, o]));
-  const ids = await currentTopicIds(kafka, [topic]);
-  const verdict = (await ownershipOf(kafka, admin, [topic], registry, ids)).get(topic)!;
+  const meta = (await admin.topicMetadata([topic]))[0];
+  const offsets = await admin.endOffsets(topic);
+  const byPartition = new Map<number, PartitionOffsets>(offsets.map((o) => [o.partition, o]));
+  const ids = await currentTopicIds(admin, [topic]);
+  const verdict = (await ownershipOf(driver, admin, [topic], registry, ids)).get(topic)!;
   const note = ownershipNote(verdict, registry);
   return {
     topic,
@@ -132,27 +133,31 @@ export async function describeTopic(kafka: Kafka, admin: Admin, topic: string, o
     ownership: verdict.kind,
     ...(note ? { ownershipNote: note } : {}),
     partitions: meta.partitions
-      .map((p) => ({
-        partition: p.partitionId,
-        leader: p.leader,
-        replicas: [...p.replicas],
-        isr: [...p.isr],
-        earliestOffset: byPartition.get(p.partitionId)?.low ?? '-',
-        latestOffset: byPartition.get(p.partitionId)?.high ?? '-',
-      }))
+      .map((p) => {
+        // TopicInfo's offsets are text ('-' where the broker gave none), as its JSON always had them.
+        const o = byPartition.get(p.partition);
+        return {
+          partition: p.partition,
+          leader: p.leader,
+          replicas: [...p.replicas],
+          isr: [...p.isr],
+          earliestOffset: o ? String(o.low) : '-',
+          latestOffset: o ? String(o.high) : '-',
+        };
+      })
       .sort((a, b) => a.partition - b.partition),
   };
 }
 
 /** Every topic but Kafka's internal ones, with whether kbench created it; `note` says, once for the
  * whole list, that ownership could not be judged at all (kbench cannot read its registry). */
-export async function listTopics(kafka: Kafka, admin: Admin, o: AdminOptions = {}): Promise<{ topics: TopicListing[]; note: string | null }> {
+export async function listTopics(driver: Driver, admin: DriverAdmin, o: AdminOptions = {}): Promise<{ topics: TopicListing[]; note: string | null }> {
   const registry = o.registry ?? DEFAULT_REGISTRY;
   const names = (await admin.listTopics()).filter((t) => !t.startsWith('__')).sort();
   if (names.length === 0) return { topics: [], note: null };
-  const meta = await admin.fetchTopicMetadata({ topics: names });
-  const verdicts = await ownershipOf(kafka, admin, names, registry);
-  const count = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
+  const meta = await admin.topicMetadata(names);
+  const verdicts = await ownershipOf(driver, admin, names, registry);
+  const count = new Map(meta.map((t) => [t.topic, t.partitions.length]));
   const whole = [...verdicts.values()].find((v) => v.kind === 'registry-unreadable');
   return {
     topics: names.map((topic) => ({ topic, partitions: count.get(topic) ?? 0, ownedByKbench: verdicts.get(topic)!.kind === 'owned' })),
@@ -178,35 +183,32 @@ export interface GroupRow {
   clientId: string | null;
 }
 
-export async function listGroups(admin: Admin): Promise<{ groupId: string; protocolType: string }[]> {
-  const { groups } = await admin.listGroups();
+export async function listGroups(admin: DriverAdmin): Promise<{ groupId: string; protocolType: string }[]> {
+  const groups = await admin.listGroups();
   return groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })).sort((a, b) => (a.groupId < b.groupId ? -1 : 1));
 }
 
 /** The rows of `kafka-consumer-groups --describe`: one per partition the group owns or has offsets on. */
-export async function describeGroup(admin: Admin, groupId: string): Promise<{ state: string; rows: GroupRow[] }> {
-  const { groups } = await admin.describeGroups([groupId]);
-  const g = groups[0];
-  const committed = await admin.fetchOffsets({ groupId });
-  if ((!g || g.state === 'Dead') && committed.every((t) => t.partitions.every((p) => p.offset === '-1'))) {
+export async function describeGroup(admin: DriverAdmin, groupId: string): Promise<{ state: string; rows: GroupRow[] }> {
+  const g = await admin.describeGroup(groupId);
+  const committed = await admin.committedOffsets(groupId);
+  if ((!g || g.state === 'Dead') && committed.every((p) => p.offset === -1)) {
     throw usageError(`consumer group ${groupId} does not exist (kbench group list shows the groups)`);
   }
   const owner = new Map<string, { consumerId: string; host: string; clientId: string }>();
   for (const m of g?.members ?? []) {
-    if (!m.memberAssignment || m.memberAssignment.length === 0) continue;
-    const decoded = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
-    for (const [topic, partitions] of Object.entries(decoded?.assignment ?? {})) {
-      for (const p of partitions) owner.set(`${topic}:${p}`, { consumerId: m.memberId, host: m.clientHost, clientId: m.clientId });
+    for (const [topic, partitions] of Object.entries(m.assignment)) {
+      for (const p of partitions) owner.set(`${topic}:${p}`, { consumerId: m.memberId, host: m.host, clientId: m.clientId });
     }
   }
   const offsets = new Map<string, number>();
-  for (const t of committed) for (const p of t.partitions) if (p.offset !== '-1') offsets.set(`${t.topic}:${p.partition}`, Number(p.offset));
+  for (const p of committed) if (p.offset !== -1) offsets.set(`${p.topic}:${p.partition}`, p.offset);
   const topics = new Set([...offsets.keys(), ...owner.keys()].map((k) => k.slice(0, k.lastIndexOf(':'))));
   const rows: GroupRow[] = [];
   for (const topic of [...topics].sort()) {
-    let ends: { partition: number; high: string }[];
+    let ends: PartitionOffsets[];
     try {
-      ends = await admin.fetchTopicOffsets(topic);
+      ends = await admin.endOffsets(topic);
     } catch {
       continue; // the topic was deleted since the offsets were committed
     }
@@ -214,7 +216,7 @@ export async function describeGroup(admin: Admin, groupId: string): Promise<{ st
       const k = `${topic}:${e.partition}`;
       if (!offsets.has(k) && !owner.has(k)) continue;
       const current = offsets.get(k) ?? null;
-      const end = Number(e.high);
+      const end = e.high;
       const o = owner.get(k);
       rows.push({
         group: groupId, topic, partition: e.partition, currentOffset: current, logEndOffset: end,

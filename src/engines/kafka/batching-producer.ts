@@ -1,19 +1,26 @@
-// One kafkajs producer that batches the way Kafka's producers do: records wait up to --linger for
-// --batch-size bytes, at most --max-in-flight requests are under way, and every acknowledged record
-// learns its partition (chosen by the client profile's partitioner, through kafkajs's custom
-// partitioner hook) and its offset (the broker's base offset for that partition in the request, plus
-// the record's place among that partition's records). Runs and `kbench produce` both send through it.
-import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
+// One producer that batches the way Kafka's Java producer does, over any driver: each record's
+// partition is chosen by the client profile's partitioner (with the partition count the driver's
+// metadata knows), records wait in a batch per partition until it holds --batch-size bytes
+// (batch.size, per partition as in Java) or has waited --linger (linger.ms, from the batch's first
+// record), and a request takes every ready batch and, as Java's sender drains a node, the other
+// partitions' open batches too, up to max.request.size. At most --max-in-flight requests are under
+// way. Every acknowledged record learns its partition and offset. Runs and `kbench produce` both
+// send through it.
+//
+// A driver whose library batches per partition itself (librdkafka: linger.ms and batch.size are its
+// own) gets the records as they come instead, in chunks, and its own batching applies.
 import type { ProducerSettings } from '../../config/producer-settings.js';
+import type { DriverProducer, WireRecord } from '../../drivers/driver.js';
 import type { ProducerPartitioner } from '../../partitioners/producer-partitioner.js';
-import { KAFKAJS_TYPES } from './codecs.js';
 
-const KAFKAJS_ACKS = { all: -1, 1: 1, 0: 0 } as const;
+/** Java's max.request.size: the most one produce request carries. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
 
-/** Bytes a producer may hold while all its sends are in flight before its caller has to wait: the
- * next batch for every send slot (--batch-size × --max-in-flight), and at least 64 KiB. More only
- * adds queueing to the produce latency of a --rate max run, not throughput. */
-export const bufferLimit = (s: Pick<ProducerSettings, 'batchBytes' | 'maxInFlight'>) => Math.max(s.batchBytes * s.maxInFlight, 64 * 1024);
+/** Bytes a producer may hold before its caller has to wait: a batch per partition for every
+ * request slot, at least 64 KiB and at most Java's buffer.memory (32 MiB). More only adds queueing
+ * to the produce latency of a --rate max run, not throughput. */
+export const bufferLimit = (s: Pick<ProducerSettings, 'batchBytes' | 'maxInFlight'>, partitions: number) =>
+  Math.min(32 * 1024 * 1024, Math.max(s.batchBytes * Math.max(1, partitions) * s.maxInFlight, 64 * 1024));
 
 export interface OutgoingRecord<T> {
   key: Buffer | null;
@@ -23,132 +30,164 @@ export interface OutgoingRecord<T> {
   tag: T;
 }
 
-/** A kafkajs message whose partitioner writes down the partition it chose (for the ack). Nothing
- * else hangs on it: kafkajs copies every message's properties when it encodes a request, so the
- * caller's tags travel in an array beside the messages instead. */
-interface Pending extends Message {
-  key: Buffer | null;
-  value: Buffer;
-  partition: number;
+/** Records on their way: one partition's batch, or (library batching) a chunk of any partitions. */
+interface Batch<T> {
+  records: WireRecord[];
+  tags: T[];
+  bytes: number;
+  /** When its first record came, ms (performance.now()). */
+  openedAt: number;
 }
 
 export interface BatchingProducerOptions<T> {
-  kafka: Kafka;
+  producer: DriverProducer;
+  /** Who batches: kbench (one send() is one request) or the driver's library. */
+  batching: 'kbench' | 'library';
   topic: string;
   settings: ProducerSettings;
   partitioner: ProducerPartitioner;
-  metadataMaxAgeMs: number;
+  /** The partitions the topic has at most during the run (back-pressure's budget). */
+  partitions: number;
   /** The clock the partitioner's time-based strategies and ack times use, µs. */
   nowUs(): number;
   /** Each acknowledged record: its partition and offset (-1 with acks=0, where the broker answers nothing). */
   onAcked(tag: T, partition: number, offset: number, atUs: number): void;
-  /** The first send that failed for good (kafkajs has retried it); nothing is sent after it. */
+  /** The first send that failed for good (the driver has retried it); nothing is sent after it. */
   onFailed(error: unknown): void;
 }
 
+const newBatch = <T>(at: number): Batch<T> => ({ records: [], tags: [], bytes: 0, openedAt: at });
+
+/** Records a library-batching driver gets per send(): enough to make a call cheap, few enough that acks come back steadily. */
+const CHUNK_RECORDS = 2048;
+
 export class BatchingProducer<T> {
-  private readonly producer: Producer;
-  private buffer: Pending[] = [];
-  private tags: T[] = [];
+  /** Each partition's open batch, oldest first (a Map keeps insertion order; a new batch goes last). */
+  private readonly open = new Map<number, Batch<T>>();
+  /** Closed batches (full, or lingered out) waiting for a request slot, oldest first. */
+  private ready: Batch<T>[] = [];
   private bufferedBytes = 0;
   private timer: NodeJS.Timeout | null = null;
-  /** Sends under way, at most --max-in-flight (1 for idempotent producers: kafkajs's idempotent
-   * producer serialises requests per broker and cannot renumber sequences after a failed one). */
   private readonly inFlight = new Set<Promise<void>>();
   private failed = false;
 
-  constructor(private readonly o: BatchingProducerOptions<T>) {
-    const { settings, partitioner, nowUs } = o;
-    this.producer = o.kafka.producer({
-      // Retries are the client's (ConnectOptions.rideThroughMs). The idempotent producer keeps its
-      // sequence numbers across them, so the broker drops a batch it had already written.
-      idempotent: settings.idempotent,
-      maxInFlightRequests: settings.maxInFlight,
-      allowAutoTopicCreation: false,
-      metadataMaxAge: o.metadataMaxAgeMs,
-      // kafkajs calls this for every message on every attempt, with the partition count it knows now.
-      createPartitioner: () => ({ partitionMetadata, message }) => {
-        const m = message as Pending;
-        return (m.partition = partitioner.partition(m.key, partitionMetadata.length, m.value.length + (m.key?.length ?? 0), nowUs()));
-      },
-    });
-  }
+  constructor(private readonly o: BatchingProducerOptions<T>) {}
 
   connect(): Promise<void> {
-    return this.producer.connect();
+    return this.o.producer.connect(this.o.topic);
   }
 
   /** Buffers a record; returns a promise to wait on when the buffer is over its limit (back-pressure). */
   add(r: OutgoingRecord<T>): Promise<void> | undefined {
+    const { settings, partitioner, producer, topic } = this.o;
     const bytes = r.value.length + (r.key?.length ?? 0);
-    this.buffer.push({ key: r.key, value: r.value, headers: r.headers, partition: -1 });
-    this.tags.push(r.tag);
+    const partition = partitioner.partition(r.key, producer.partitionCount(topic), bytes, this.o.nowUs());
+    // Library batching: one chunk for all partitions, partitioned here, batched by the library.
+    const slot = this.o.batching === 'library' ? -1 : partition;
+    let batch = this.open.get(slot);
+    if (!batch) {
+      batch = newBatch<T>(performance.now());
+      this.open.set(slot, batch);
+    }
+    batch.records.push({ key: r.key, value: r.value, headers: r.headers, partition });
+    batch.tags.push(r.tag);
+    batch.bytes += bytes;
     this.bufferedBytes += bytes;
-    if (this.bufferedBytes >= this.o.settings.batchBytes) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.o.settings.lingerMs);
-    if (this.bufferedBytes >= bufferLimit(this.o.settings) && this.inFlight.size > 0) return Promise.race(this.inFlight);
+    if (this.o.batching === 'library') {
+      if (batch.records.length >= CHUNK_RECORDS) this.close(slot);
+      this.timer ??= setTimeout(() => this.lingered(), 0);
+    } else if (batch.bytes >= settings.batchBytes) {
+      this.close(slot);
+    } else {
+      this.timer ??= setTimeout(() => this.lingered(), settings.lingerMs);
+    }
+    if (this.ready.length > 0) this.flush(false);
+    if (this.bufferedBytes >= bufferLimit(settings, this.o.partitions) && this.inFlight.size > 0) return Promise.race(this.inFlight);
     return undefined;
   }
 
-  /** Sends what is buffered, one batch (--batch-size bytes, at least one record) per send, while
-   * fewer than --max-in-flight sends are under way (each one flushes again when done). */
-  flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
+  private close(slot: number): void {
+    const batch = this.open.get(slot);
+    if (!batch) return;
+    this.open.delete(slot);
+    this.ready.push(batch);
+  }
+
+  /** The linger timer: closes every batch that has waited --linger, and waits for the next one. */
+  private lingered(): void {
+    this.timer = null;
+    const linger = this.o.batching === 'library' ? 0 : this.o.settings.lingerMs;
+    const now = performance.now();
+    for (const [slot, batch] of this.open) {
+      if (batch.openedAt + linger > now) break; // the rest opened later
+      this.close(slot);
     }
-    const { settings } = this.o;
-    while (this.inFlight.size < settings.maxInFlight && this.buffer.length > 0 && !this.failed) {
-      let n = 0;
+    this.flush(false);
+    const next = this.open.values().next();
+    if (!next.done) this.timer = setTimeout(() => this.lingered(), Math.max(0, next.value.openedAt + linger - performance.now()));
+  }
+
+  /** Sends ready batches while fewer than --max-in-flight requests are under way (each finished
+   * request sends again); `everything`: open batches count as ready (drain). */
+  flush(everything = true): void {
+    if (everything) for (const slot of [...this.open.keys()]) this.close(slot);
+    const library = this.o.batching === 'library';
+    const slots = library ? Infinity : this.o.settings.maxInFlight;
+    while (this.inFlight.size < slots && this.ready.length > 0 && !this.failed) {
+      const parts: Batch<T>[] = [];
       let bytes = 0;
-      const size = (m: Pending) => m.value.length + (m.key?.length ?? 0);
-      while (n < this.buffer.length && (n === 0 || bytes + size(this.buffer[n]) <= settings.batchBytes)) bytes += size(this.buffer[n++]);
-      const all = n === this.buffer.length;
-      const messages = all ? this.buffer : this.buffer.slice(0, n);
-      const tags = all ? this.tags : this.tags.slice(0, n);
-      this.buffer = all ? [] : this.buffer.slice(n);
-      this.tags = all ? [] : this.tags.slice(n);
-      this.bufferedBytes -= bytes;
-      const sending: Promise<void> = this.producer
-        .send({ topic: this.o.topic, acks: KAFKAJS_ACKS[settings.acks], compression: KAFKAJS_TYPES[settings.compression], messages })
-        .then((metadata) => this.acked(messages, tags, metadata))
-        .catch((e) => {
-          if (!this.failed) {
-            this.failed = true;
-            this.o.onFailed(e);
-          }
-        })
-        .finally(() => {
-          this.inFlight.delete(sending);
-          if (this.buffer.length > 0 && !this.failed) this.flush();
-        });
-      this.inFlight.add(sending);
+      if (library) {
+        parts.push(this.ready.shift()!);
+      } else {
+        while (this.ready.length > 0 && (parts.length === 0 || bytes + this.ready[0].bytes <= MAX_REQUEST_BYTES)) {
+          const b = this.ready.shift()!;
+          bytes += b.bytes;
+          parts.push(b);
+        }
+        // Java's sender drains every partition of a ready node: the open batches ride along.
+        for (const [slot, b] of this.open) {
+          if (bytes + b.bytes > MAX_REQUEST_BYTES) break;
+          this.open.delete(slot);
+          bytes += b.bytes;
+          parts.push(b);
+        }
+      }
+      this.send(parts);
     }
   }
 
-  private acked(messages: Pending[], tags: T[], metadata: RecordMetadata[]): void {
-    const now = this.o.nowUs();
-    if (this.o.settings.acks === '0') {
-      // No acknowledgement comes back: the records count as acked once the request is written, on the
-      // partition the partitioner chose, offset unknown.
-      for (let i = 0; i < messages.length; i++) this.o.onAcked(tags[i], messages[i].partition, -1, now);
-      return;
-    }
-    const next = new Map<number, number>();
-    for (const md of metadata) if (md.topicName === this.o.topic) next.set(md.partition, Number(md.baseOffset));
-    for (let i = 0; i < messages.length; i++) {
-      const p = messages[i].partition;
-      const offset = next.get(p);
-      if (offset === undefined) continue;
-      next.set(p, offset + 1);
-      this.o.onAcked(tags[i], p, offset, now);
-    }
+  private send(parts: Batch<T>[]): void {
+    const records = parts.length === 1 ? parts[0].records : parts.flatMap((b) => b.records);
+    const tags = parts.length === 1 ? parts[0].tags : parts.flatMap((b) => b.tags);
+    const bytes = parts.reduce((n, b) => n + b.bytes, 0);
+    const { settings, topic } = this.o;
+    const sending: Promise<void> = this.o.producer
+      .send({ topic, acks: settings.acks, compression: settings.compression, records })
+      .then((offsets) => {
+        const now = this.o.nowUs();
+        for (let i = 0; i < records.length; i++) {
+          // acks=0: no answer, so the records count as acked once written, on the partition chosen.
+          if (offsets[i] >= 0 || settings.acks === '0') this.o.onAcked(tags[i], records[i].partition, offsets[i], now);
+        }
+      })
+      .catch((e: unknown) => {
+        if (!this.failed) {
+          this.failed = true;
+          this.o.onFailed(e);
+        }
+      })
+      .finally(() => {
+        this.bufferedBytes -= bytes;
+        this.inFlight.delete(sending);
+        if (this.ready.length > 0 && !this.failed) this.flush(false);
+      });
+    this.inFlight.add(sending);
   }
 
   /** Sends everything buffered and waits for every send (a finishing send flushes what arrived meanwhile). */
   async drain(): Promise<void> {
-    while (this.inFlight.size > 0 || (this.buffer.length > 0 && !this.failed)) {
-      this.flush();
+    while (this.inFlight.size > 0 || ((this.open.size > 0 || this.ready.length > 0) && !this.failed)) {
+      this.flush(true);
       await Promise.allSettled([...this.inFlight]);
     }
   }
@@ -156,6 +195,6 @@ export class BatchingProducer<T> {
   async disconnect(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.producer.disconnect();
+    await this.o.producer.close();
   }
 }

@@ -12,8 +12,10 @@ import { ERROR_CODES, KbenchError, runError, usageError, type ErrorCode } from '
 import { memberId } from '../../groups/assignors.js';
 import { DeliveryLedger } from '../../metrics/delivery-ledger.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
+import { assertDriverCan } from '../../drivers/capabilities.js';
+import type { ConnectOptions, Driver } from '../../drivers/driver.js';
+import { loadDriver } from '../../drivers/load.js';
 import { bufferLimit } from './batching-producer.js';
-import { connectAdmin, createKafka } from './client.js';
 import { RemoteWorkers, type RemoteWorker } from './distributed/remote-workers.js';
 import { WorkerStats } from './distributed/worker-stats.js';
 import { LiveGroupChanges } from './group-changes.js';
@@ -104,7 +106,9 @@ export class KafkaEngine implements Engine {
   readonly clock: Clock;
   readonly topic: string;
   readonly groupId: string;
-  private readonly lease: TopicLease;
+  /** The run's topic, once the drivers are loaded and checked (start()). */
+  private lease: TopicLease | null = null;
+  private readonly connect: ConnectOptions;
   private readonly group: GroupTracker;
   /** The run's group changes as they happened (--scale-consumers, --kill-consumer). */
   private readonly changes: LiveGroupChanges;
@@ -161,8 +165,7 @@ export class KafkaEngine implements Engine {
     this.topic = `kbench-${keyPart}-${id}`;
     this.groupId = `kbench-${id}`;
     this.clientId = `kbench-${id}`;
-    const connect = { brokers: options.brokers, connectTimeoutMs: options.connectTimeoutMs, clientId: this.clientId, security: options.security };
-    this.lease = new TopicLease(createKafka(connect), this.topic, this.groupId, connect);
+    this.connect = { brokers: options.brokers, connectTimeoutMs: options.connectTimeoutMs, clientId: this.clientId, security: options.security };
     this.group = new GroupTracker(this.topic, spec.consumers, spec.partitions);
     const slots = consumerSlots(spec);
     this.idOf = (c) => memberId(c, slots);
@@ -174,18 +177,43 @@ export class KafkaEngine implements Engine {
       name: 'kafka',
       simulated: false,
       mayDuplicate: true,
-      details: { brokers: options.brokers, security: options.security ? describeSecurity(options.security) : 'PLAINTEXT', topic: this.topic, groupId: this.groupId, replicationFactor: options.replicationFactor, keptTopic: options.keepTopic, threads: slices },
-      notes: [
-        `Measured on a live Kafka cluster at ${options.brokers.join(',')} through kafkajs, with producers and consumers spread over ${slices} worker thread${slices > 1 ? 's' : ''}.`,
-        spec.acks === '0'
-          ? 'acks=0: the broker sends no acknowledgement, so "acked" means the request was written to the broker, produce latency is the time until then, and offsets are unknown.'
-          : 'Partitions and offsets come from the broker\'s acks, and every consumed record\'s partition is checked against its ack (delivery.misplaced); consumption order is what the consumers saw.',
-        `Producers are ${spec.idempotent ? 'idempotent' : 'non-idempotent'} kafkajs producers with acks=${spec.acks}, ${spec.maxInFlight} send${spec.maxInFlight > 1 ? 's' : ''} in flight, linger ${spec.lingerMs} ms, batches of up to ${spec.batchBytes} bytes per producer (all partitions together), compression ${spec.compression}; each uses its client profile's partitioner as a kafkajs custom partitioner.`,
-        spec.consumers === 0
-          ? 'Produce-only run (--consumers 0): no consumer group read the records; latency is produce latency only, and nothing is counted as lost for not being read.'
-          : `Consumers commit as Java's do with enable.auto.commit: every ${spec.autoCommitIntervalMs / 1000} s (--auto-commit-interval), before rejoining a rebalancing group and before leaving it (kafkajs's own commit after every batch is patched out); their session timeout is ${spec.sessionTimeoutMs / 1000} s (--session-timeout).`,
-      ],
+      details: {
+        brokers: options.brokers, security: options.security ? describeSecurity(options.security) : 'PLAINTEXT', topic: this.topic, groupId: this.groupId,
+        replicationFactor: options.replicationFactor, keptTopic: options.keepTopic, threads: slices, driver: spec.driver, consumerDriver: spec.consumerDriver,
+      },
+      notes: [],
     };
+  }
+
+  /** What the report says about how the run was measured, once the drivers are known. */
+  private describeDrivers(producers: Driver, consumers: Driver): string[] {
+    const { spec, options } = this;
+    const slices = this.info.details.threads as number;
+    const through = producers === consumers ? producers.library : `${producers.library} (producers) and ${consumers.library} (consumers)`;
+    this.info.details.library = producers.library;
+    if (consumers !== producers) this.info.details.consumerLibrary = consumers.library;
+    return [
+      `Measured on a live Kafka cluster at ${options.brokers.join(',')} through ${through}, with producers and consumers spread over ${slices} worker thread${slices > 1 ? 's' : ''}.`,
+      spec.acks === '0'
+        ? 'acks=0: the broker sends no acknowledgement, so "acked" means the request was written to the broker, produce latency is the time until then, and offsets are unknown.'
+        : 'Partitions and offsets come from the broker\'s acks, and every consumed record\'s partition is checked against its ack (delivery.misplaced); consumption order is what the consumers saw.',
+      `Producers are ${spec.idempotent ? 'idempotent' : 'non-idempotent'} ${producers.name} producers with acks=${spec.acks}, ${spec.maxInFlight} request${spec.maxInFlight > 1 ? 's' : ''} in flight, linger ${spec.lingerMs} ms and batches of up to ${spec.batchBytes} bytes per partition (batched ${producers.capabilities.batching === 'library' ? `by ${producers.library}` : 'by kbench, as Java\'s producer does'}), compression ${spec.compression}; kbench's own port of each client profile's partitioner chooses every record's partition.`,
+      spec.consumers === 0
+        ? 'Produce-only run (--consumers 0): no consumer group read the records; latency is produce latency only, and nothing is counted as lost for not being read.'
+        : `Consumers commit as Java's do with enable.auto.commit: every ${spec.autoCommitIntervalMs / 1000} s (--auto-commit-interval), before rejoining a rebalancing group and before leaving it; their session timeout is ${spec.sessionTimeoutMs / 1000} s (--session-timeout).`,
+    ];
+  }
+
+  /** Loads the run's drivers and refuses, before anything connects, what they cannot do. */
+  private async loadDrivers(): Promise<Driver> {
+    const { spec, options } = this;
+    const producers = await loadDriver(spec.driver, this.connect);
+    const consumers = spec.consumerDriver === spec.driver ? producers : await loadDriver(spec.consumerDriver, this.connect);
+    const inThreads = options.workers === null && localLayout(spec, options.threads).length > 1;
+    assertDriverCan(producers, { producer: spec, security: options.security, inThreads });
+    if (spec.consumers > 0) assertDriverCan(consumers, { groupProtocol: 'classic', security: options.security, inThreads });
+    this.info.notes.push(...this.describeDrivers(producers, consumers));
+    return producers;
   }
 
   async start(listener: EngineListener, workload: WorkloadInfo): Promise<void> {
@@ -194,6 +222,8 @@ export class KafkaEngine implements Engine {
     if (this.spec.consumers > 0 && this.spec.assignor === 'cooperative-sticky') {
       throw usageError('cooperative-sticky needs the cooperative protocol, which kafkajs lacks; use it with the simulator, or range, roundrobin or kafkajs live');
     }
+    const driver = await this.loadDrivers();
+    this.lease = new TopicLease(driver, this.topic, this.groupId, this.connect);
     await this.lease.create(this.spec.partitions, this.options.replicationFactor);
     const setupStart = performance.now();
     if (this.options.workers !== null) await this.startRemote(this.options.workers, workload);
@@ -259,7 +289,7 @@ export class KafkaEngine implements Engine {
         spec: this.spec, brokers: this.options.brokers, connectTimeoutMs: this.options.connectTimeoutMs, security: this.options.security, clientId: `${this.clientId}-t${i}`,
         topic: this.topic, groupId: this.groupId, ...part, keyCardinality: workload.keyCardinality,
       };
-      const limit = Math.max(1, part.producers.length) * 2 * bufferLimit(this.spec);
+      const limit = Math.max(1, part.producers.length) * 2 * bufferLimit(this.spec, Math.max(this.spec.partitions, this.spec.growTo ?? 0));
       const slice: SliceThread = new SliceThread(i, setup, limit, (m) => this.onSliceMessage(slice, m), (e) => this.onSliceExit(i, e));
       for (const k of part.producers) this.sliceOfProducer[k] = slice;
       for (const c of part.consumers) this.sliceOfConsumer[c] = slice;
@@ -270,11 +300,10 @@ export class KafkaEngine implements Engine {
   /** Slices in `kbench worker` processes: gathered through Kafka, each given its share of producers
    * and consumers; they plan and send their own records and report every event back. */
   private async startRemote(workers: number, workload: WorkloadInfo): Promise<void> {
-    const connect = { brokers: this.options.brokers, connectTimeoutMs: this.options.connectTimeoutMs, clientId: `${this.clientId}-coordinator`, security: this.options.security };
-    const kafka = createKafka(connect);
-    const admin = await connectAdmin(kafka, connect);
+    const driver = await loadDriver(this.spec.driver, { ...this.connect, clientId: `${this.clientId}-coordinator` });
+    const admin = await driver.admin();
     this.remote = new RemoteWorkers({
-      kafka, admin, runId: this.clientId.slice('kbench-'.length), pool: this.options.workerPool, workers, timeoutMs: this.options.workerTimeoutMs, version: this.options.version,
+      driver, admin, runId: this.clientId.slice('kbench-'.length), pool: this.options.workerPool, workers, timeoutMs: this.options.workerTimeoutMs, version: this.options.version,
       onMessage: (slice, m) => {
         const handle = this.slices[slice];
         if (handle) this.onSliceMessage(handle, m);
@@ -357,7 +386,7 @@ export class KafkaEngine implements Engine {
     switch (m.t) {
       case 'started':
         this.started.add(slice.index);
-        this.info.details.kafkajsFastPath = m.kafkajsFastPath;
+        Object.assign(this.info.details, m.details);
         return;
       case 'events':
         return this.onEvents(m.data, m.count, slice.index);
@@ -447,7 +476,7 @@ export class KafkaEngine implements Engine {
   }
 
   async growPartitions(to: number, atUs: number): Promise<void> {
-    await this.lease.grow(to);
+    await this.lease!.grow(to);
     const doneUs = this.clock.nowUs();
     this.info.details.growth = { from: this.spec.partitions, to, plannedAtMs: atUs / 1000, doneAtMs: Math.round(doneUs) / 1000 };
   }
@@ -473,7 +502,7 @@ export class KafkaEngine implements Engine {
     }
     await this.until(() => this.slices.every((s) => this.drained.has(s.index) || this.closed.has(s.index)), Infinity, 'the producers to finish').catch(() => undefined);
     if (this.spec.consumers > 0) await this.awaitConsumption(o.shouldStop);
-    const finalOffsets = await this.lease.finalOffsets();
+    const finalOffsets = await this.lease!.finalOffsets();
     if (finalOffsets) {
       this.info.details.finalOffsets = finalOffsets;
       this.accountUnread(finalOffsets);
@@ -540,9 +569,9 @@ export class KafkaEngine implements Engine {
     await slicesClosed;
     // Members commit when they leave (and otherwise only every --auto-commit-interval): the group's
     // committed offsets are read again now, so the report has what it finally committed.
-    if (this.spec.consumers > 0 && this.info.details.finalOffsets) this.info.details.finalOffsets = (await this.lease.finalOffsets()) ?? this.info.details.finalOffsets;
+    if (this.spec.consumers > 0 && this.info.details.finalOffsets && this.lease) this.info.details.finalOffsets = (await this.lease.finalOffsets()) ?? this.info.details.finalOffsets;
     if (this.remote && this.workerStats) this.info.details.workers = this.workerRows();
-    await this.lease.release({ deleteGroup: this.spec.consumers > 0, keepTopic: this.options.keepTopic });
+    await this.lease?.release({ deleteGroup: this.spec.consumers > 0, keepTopic: this.options.keepTopic });
     if (this.remote) {
       await this.remote.close();
       const runS = Math.max(1e-3, (epochMs() - this.originEpochMs) / 1000);

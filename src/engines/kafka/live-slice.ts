@@ -1,19 +1,17 @@
 // One slice of a live run, in its own worker thread: some of the run's producers (each a
 // BatchingProducer with its client profile's partitioner) and some of its consumers (members of
-// the run's group), with their own kafkajs clients. It sends the records the coordinator hands it
-// and reports, in packed batches, every ack and every consumption as it happened.
-import type { Consumer } from 'kafkajs';
+// the run's group), with their own clients of the run's drivers. It sends the records the
+// coordinator hands it and reports, in packed batches, every ack and every consumption as it happened.
 import { consumerSlots } from '../../config/run-spec.js';
-import { memberId } from '../../groups/assignors.js';
+import type { Driver, DriverConsumer } from '../../drivers/driver.js';
+import { describeError, isRetriable } from '../../drivers/errors.js';
+import { loadDriver } from '../../drivers/load.js';
+import { ASSIGNORS, memberId } from '../../groups/assignors.js';
 import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
 import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
 import { createRng } from '../../workload/rng.js';
-import { kafkajsAssigner } from './assigners.js';
 import { BatchingProducer } from './batching-producer.js';
-import { consumerHeartbeatMs, createKafka, describeError, isRetriable } from './client.js';
-import { registerCodecs } from './codecs.js';
-import { FAST_PATH_FOR, kafkajsJavaCommits } from './kafkajs-fast-path/install.js';
-import { KAFKAJS_VERSION } from './kafkajs-fast-path/modules.js';
+import { consumerHeartbeatMs } from './consumer-heartbeat.js';
 import { readTracking, TRACKING_BYTES, TRACKING_HEADER, writeTracking, type TrackedFields } from './record-codec.js';
 import { ACKED, CONSUMED, EVENT_STRIDE, SEND, SEND_STRIDE, epochMs, writeEvent, type FromSlice, type SliceSetup, type ToSlice } from './slice-protocol.js';
 
@@ -46,9 +44,10 @@ class ConsumerPace {
 }
 
 export class LiveSlice {
-  private readonly kafka;
+  private producerDriver: Driver | null = null;
+  private consumerDriver: Driver | null = null;
   private readonly producers = new Map<number, BatchingProducer<SentRecord>>();
-  private readonly consumers = new Map<number, Consumer>();
+  private readonly consumers = new Map<number, DriverConsumer>();
   /** performance.now() at the run's zero; provisional until the coordinator starts the run. */
   private originEpochMs = epochMs();
   private running = false;
@@ -58,8 +57,11 @@ export class LiveSlice {
   private flushScheduled = false;
   private readonly fetchReported = new Set<number>();
 
-  constructor(private readonly setup: SliceSetup, private readonly post: (m: FromSlice, transfer?: ArrayBuffer[]) => void) {
-    this.kafka = createKafka({ brokers: setup.brokers, connectTimeoutMs: setup.connectTimeoutMs, clientId: setup.clientId, security: setup.security, rideThroughMs: setup.spec.deliveryTimeoutMs });
+  constructor(private readonly setup: SliceSetup, private readonly post: (m: FromSlice, transfer?: ArrayBuffer[]) => void) {}
+
+  /** The drivers' facts for the report (kafkajs: whether its fast path is in place in this thread). */
+  get details(): Record<string, string | number | boolean> {
+    return { ...this.consumerDriver?.details, ...this.producerDriver?.details };
   }
 
   private nowUs = () => (epochMs() - this.originEpochMs) * 1000;
@@ -72,20 +74,25 @@ export class LiveSlice {
   }
 
   async start(): Promise<void> {
-    const { spec } = this.setup;
-    // kafkajs's plug-in codecs (snappy, lz4, zstd), for the producers and the consumers that read them back.
-    if (spec.compression !== 'none' && spec.compression !== 'gzip') await registerCodecs();
+    const { spec, brokers, connectTimeoutMs, clientId, security } = this.setup;
+    const connect = { brokers, connectTimeoutMs, clientId, security, rideThroughMs: spec.deliveryTimeoutMs };
+    const producerDriver = (this.producerDriver = await loadDriver(spec.driver, connect));
+    this.consumerDriver = spec.consumerDriver === spec.driver ? producerDriver : await loadDriver(spec.consumerDriver, connect);
     const later = new Set(this.setup.joinLater ?? []);
     await Promise.all(this.setup.consumers.filter((c) => !later.has(c)).map((c) => this.startConsumer(c)));
     const engineRng = createRng(spec.seed).fork('engine');
     for (const k of this.setup.producers) {
       const profile = CLIENT_PROFILES[spec.producerClients[k]];
       const producer = new BatchingProducer<SentRecord>({
-        kafka: this.kafka,
+        producer: producerDriver.producer({
+          idempotent: spec.idempotent, maxInFlight: spec.maxInFlight, lingerMs: spec.lingerMs, batchBytes: spec.batchBytes,
+          metadataMaxAgeMs: metadataMaxAgeMs(spec.metadataRefreshMs, profile.name),
+        }),
+        batching: producerDriver.capabilities.batching,
         topic: this.setup.topic,
         settings: spec,
         partitioner: createProducerPartitioner(profile, engineRng.fork(`producer-${k}`), spec.explicitPartition, this.setup.keyCardinality),
-        metadataMaxAgeMs: metadataMaxAgeMs(spec.metadataRefreshMs, profile.name),
+        partitions: Math.max(spec.partitions, spec.growTo ?? 0),
         nowUs: this.nowUs,
         onAcked: (r, partition, offset, atUs) => this.event(ACKED, r, r.sizeBytes, partition, offset, atUs, r.wireBytes),
         onFailed: (e) => this.fail(`producer ${k + 1} could not send: ${describeError(e)}`),
@@ -97,37 +104,41 @@ export class LiveSlice {
 
   private async startConsumer(c: number): Promise<void> {
     const { spec, topic, groupId } = this.setup;
-    // Without it kafkajs commits after every batch: latency and duplicates would not be Java's, nor the prediction's.
-    if (!kafkajsJavaCommits) throw new Error(`kbench's consumers need kafkajs ${FAST_PATH_FOR} (its commit schedule is patched to Java's); this kafkajs is ${KAFKAJS_VERSION}`);
-    const assigner = spec.assignor === 'kafkajs' || spec.assignor === 'cooperative-sticky' ? undefined : kafkajsAssigner(spec.assignor);
-    const consumer = this.kafka.consumer({
+    const consumer = this.consumerDriver!.consumer({
       groupId,
-      ...(assigner ? { partitionAssigners: [assigner] } : {}),
-      metadataMaxAge: metadataMaxAgeMs(spec.metadataRefreshMs, spec.client),
-      maxWaitTimeInMs: 100,
+      topics: [topic],
+      protocol: 'classic',
+      // --assignor kafkajs is kafkajs's own round-robin (the library's default); the others are
+      // kbench's exact ports of Java's, run by the driver as the group's client-side assignor.
+      ...(spec.assignor === 'kafkajs' ? {} : { assignor: ASSIGNORS[spec.assignor] }),
+      metadataMaxAgeMs: metadataMaxAgeMs(spec.metadataRefreshMs, spec.client),
+      maxWaitMs: 100,
       // The broker bounds the session itself (group.min/max.session.timeout.ms) and refuses the join
       // with a clear error outside them.
-      heartbeatInterval: consumerHeartbeatMs(spec.sessionTimeoutMs),
-      sessionTimeout: spec.sessionTimeoutMs,
-      allowAutoTopicCreation: false,
+      heartbeatIntervalMs: consumerHeartbeatMs(spec.sessionTimeoutMs),
+      sessionTimeoutMs: spec.sessionTimeoutMs,
+      fromBeginning: spec.autoOffsetReset === 'earliest',
+      // Java's schedule: every --auto-commit-interval, before a rejoin and before leaving.
+      autoCommit: { intervalMs: spec.autoCommitIntervalMs },
+      // A paced consumer may leave a batch part-way (a rebalance): it then marks what it processed.
+      autoResolve: !spec.consumerPaced,
       // A freshly started broker answers "the coordinator is loading" until __consumer_offsets is
       // loaded, which takes over 10 s on a busy machine, and a broker restarting mid-run refuses
       // connections for a few seconds. Kafka's consumers keep retrying through both; so do these:
       // while the group forms (bounded by the coordinator's settle wait) a consumer that gives up is
       // always restarted, and during the run whenever its error is one a client retries. A broker
       // that stays down ends the run through the producers' bounded retries and the drain timeout.
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000, restartOnFailure: async (e) => !this.running || isRetriable(e) },
+      restartOnFailure: (e) => !this.running || isRetriable(e),
     });
     this.consumers.set(c, consumer);
     let assigned: number[] = [];
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    consumer.on('assigned', (assignment) => {
       this.fetchReported.delete(c);
       this.flushEvents(); // consumption before the join stays before it
-      const assignment = e.payload.memberAssignment as Record<string, number[]>;
       assigned = assignment[topic] ?? [];
       this.post({ t: 'joined', consumer: c, assignment, atEpochMs: epochMs() });
     });
-    consumer.on(consumer.events.FETCH, () => {
+    consumer.on('fetched', () => {
       if (this.fetchReported.has(c)) return;
       this.fetchReported.add(c);
       this.flushEvents();
@@ -138,46 +149,36 @@ export class LiveSlice {
       // committed, and the next owner would start at auto.offset.reset (latest) and skip what it had
       // not read, instead of reading again what it had (Java's and the simulator's case).
       const parts = assigned;
-      (parts.length ? consumer.commitOffsets(parts.map((partition) => ({ topic, partition, offset: '0' }))) : Promise.resolve())
+      (parts.length ? consumer.commit(parts.map((partition) => ({ topic, partition, offset: 0 }))) : Promise.resolve())
         .then(() => this.post({ t: 'fetched', consumer: c }), () => this.fetchReported.delete(c)); // a stale generation: the next fetch tries again
     });
-    consumer.on(consumer.events.COMMIT_OFFSETS, () => this.post({ t: 'committed', consumer: c, atEpochMs: epochMs() }));
-    consumer.on(consumer.events.REBALANCING, () => {
+    consumer.on('committed', () => this.post({ t: 'committed', consumer: c, atEpochMs: epochMs() }));
+    consumer.on('rebalancing', () => {
       this.flushEvents(); // consumption before it stays before it
       this.post({ t: 'rebalancing', consumer: c, atEpochMs: epochMs() });
     });
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (e.payload.restart) return; // restarted while the group forms: not a failure
-      this.fail(`consumer ${memberId(c, consumerSlots(spec))} crashed: ${describeError(e.payload.error)}`);
+    consumer.on('crashed', (error, restarting) => {
+      if (restarting) return; // restarted while the group forms: not a failure
+      this.fail(`consumer ${memberId(c, consumerSlots(spec))} crashed: ${describeError(error)}`);
     });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: spec.autoOffsetReset === 'earliest' });
     const tracked: TrackedFields = { n: 0, producer: 0, keyIndex: 0, entity: 0, seq: 0, intendedUs: 0 };
     const pace = spec.consumerPaced ? new ConsumerPace(spec.consumerRate) : null;
-    await consumer.run({
-      // Java's schedule (kafkajs-fast-path/java-commits.ts): every --auto-commit-interval, before a
-      // rejoin and before leaving, instead of kafkajs's commit after every batch.
-      autoCommit: true,
-      autoCommitInterval: spec.autoCommitIntervalMs,
-      // A paced consumer may leave a batch part-way (a rebalance): it then marks what it processed.
-      eachBatchAutoResolve: pace === null,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        let atUs = this.nowUs();
-        for (const m of batch.messages) {
-          if (!readTracking(m.headers?.[TRACKING_HEADER] as Buffer | undefined, tracked)) {
-            if (pace) resolveOffset(m.offset);
-            continue; // not a kbench record
-          }
-          if (pace) {
-            // A consumer that can process only so many records a second (--consumer-rate): each
-            // record is consumed when its turn comes, and the batch stops if the group moved on.
-            if (!(await pace.turn(heartbeat, () => isRunning() && !isStale()))) return;
-            atUs = this.nowUs();
-          }
-          this.event(CONSUMED, tracked, m.value?.length ?? 0, batch.partition, Number(m.offset), atUs, 0, c);
-          if (pace) resolveOffset(m.offset);
+    await consumer.run(async (batch, control) => {
+      let atUs = this.nowUs();
+      for (const m of batch.records) {
+        if (!readTracking(m.headers[TRACKING_HEADER], tracked)) {
+          if (pace) control.markProcessed(m.offset);
+          continue; // not a kbench record
         }
-      },
+        if (pace) {
+          // A consumer that can process only so many records a second (--consumer-rate): each
+          // record is consumed when its turn comes, and the batch stops if the group moved on.
+          if (!(await pace.turn(control.heartbeat, control.stillOwned))) return;
+          atUs = this.nowUs();
+        }
+        this.event(CONSUMED, tracked, m.value?.length ?? 0, batch.partition, m.offset, atUs, 0, c);
+        if (pace) control.markProcessed(m.offset);
+      }
     });
   }
 
@@ -258,13 +259,13 @@ export class LiveSlice {
     const consumer = this.consumers.get(c);
     if (!consumer) return;
     this.consumers.delete(c);
-    await consumer.disconnect().catch(() => undefined);
+    await consumer.close().catch(() => undefined);
   }
 
   private async close(): Promise<void> {
     const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
     // Together, and each bounded: a consumer leaving a group on a broker that is gone waits for nothing.
     const bounded = (p: Promise<unknown>) => quietly(Promise.race([p, new Promise((r) => setTimeout(r, 5_000).unref())]));
-    await Promise.all([...[...this.consumers.values()].map((c) => bounded(c.disconnect())), ...[...this.producers.values()].map((p) => bounded(p.disconnect()))]);
+    await Promise.all([...[...this.consumers.values()].map((c) => bounded(c.close())), ...[...this.producers.values()].map((p) => bounded(p.disconnect()))]);
   }
 }

@@ -1,6 +1,5 @@
 // Entry point of a live-engine worker thread: one LiveSlice, driven by the coordinator's messages.
-// First: kafkajs's producer fast path must be in place before anything loads kafkajs.
-import { kafkajsFastPath } from './kafkajs-fast-path/install.js';
+// Its drivers are loaded by the slice (each driver puts its own patches in place as it loads).
 import { parentPort, workerData } from 'node:worker_threads';
 import { LiveSlice } from './live-slice.js';
 import type { FromSlice, SliceSetup, ToSlice } from './slice-protocol.js';
@@ -11,7 +10,7 @@ const slice = new LiveSlice(workerData as SliceSetup, post);
 
 try {
   await slice.start();
-  post({ t: 'started', kafkajsFastPath });
+  post({ t: 'started', details: slice.details });
 } catch (e) {
   const code = (e as { code?: unknown }).code;
   post({ t: 'failed', message: e instanceof Error ? e.message : String(e), code: typeof code === 'string' && code.startsWith('KBENCH_') ? code : 'KBENCH_RUN_FAILED' });

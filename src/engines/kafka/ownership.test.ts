@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, EXIT } from '../../errors.js';
 import { judgeOwnership, ownershipNote, refusal, type Ownership } from './ownership.js';
 import { encodeRecord, parseRecord, type RegistryRecord, type RegistryView } from './registry.js';
-import type { TopicIds } from './topic-identity.js';
+import type { TopicIds } from '../../drivers/driver.js';
 
 const A = 'AQIDBAUGBwgJCgsMDQ4PEA';
 const B = 'j2tZFmaBS4mJBdDaosuwyQ';

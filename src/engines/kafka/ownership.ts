@@ -3,11 +3,10 @@
 // a registry that cannot be read, a record without an ID or that cannot be decoded, a broker that
 // cannot tell topic IDs, a different ID) means "not kbench's", with the reason, so that alter and
 // delete without --force are refused and describe/list never claim a topic they cannot prove.
-import type { Admin, Kafka } from 'kafkajs';
+import type { Driver, DriverAdmin, TopicIds } from '../../drivers/driver.js';
+import { describeError } from '../../drivers/errors.js';
 import { ERROR_CODES, usageError, type KbenchError } from '../../errors.js';
-import { describeError } from './client.js';
 import { DEFAULT_REGISTRY, readRegistry, type Registry, type RegistryView } from './registry.js';
-import { fetchTopicIds, type TopicIds } from './topic-identity.js';
 
 export type Ownership =
   | { kind: 'owned'; topicId: string }
@@ -37,17 +36,17 @@ export function judgeOwnership(topic: string, registry: RegistryView, ids: Topic
 }
 
 /** The broker's current topic IDs, or why it cannot give them. Never throws. */
-export async function currentTopicIds(kafka: Kafka, topics: readonly string[]): Promise<TopicIds> {
-  return fetchTopicIds(kafka, topics).catch((e): TopicIds => ({ supported: false, why: `the broker did not answer kbench's request for topic IDs: ${describeError(e)}` }));
+export async function currentTopicIds(admin: DriverAdmin, topics: readonly string[]): Promise<TopicIds> {
+  return admin.topicIds(topics).catch((e): TopicIds => ({ supported: false, why: `the broker did not answer kbench's request for topic IDs: ${describeError(e)}` }));
 }
 
 /** The verdicts for `topics` (which exist, as far as the caller knows); `known`: their current IDs
  * when the caller has already asked. Never throws: whatever cannot be read or asked makes a topic
  * "not kbench's", with the reason. */
-export async function ownershipOf(kafka: Kafka, admin: Admin, topics: readonly string[], registry: Registry = DEFAULT_REGISTRY, known?: TopicIds): Promise<Map<string, Ownership>> {
-  const view = await readRegistry(kafka, admin, registry);
+export async function ownershipOf(driver: Driver, admin: DriverAdmin, topics: readonly string[], registry: Registry = DEFAULT_REGISTRY, known?: TopicIds): Promise<Map<string, Ownership>> {
+  const view = await readRegistry(driver, admin, registry);
   const toVerify = view.state === 'read' ? topics.filter((t) => view.records.get(t)?.kind === 'id') : [];
-  const ids = known ?? (toVerify.length > 0 ? await currentTopicIds(kafka, toVerify) : null);
+  const ids = known ?? (toVerify.length > 0 ? await currentTopicIds(admin, toVerify) : null);
   return new Map(topics.map((t) => [t, judgeOwnership(t, view, ids)]));
 }
 

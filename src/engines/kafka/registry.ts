@@ -8,9 +8,10 @@
 // said as such; a record that cannot be decoded withdraws ownership from its own topic only (it can
 // never grant any: that takes a well-formed record whose ID matches the broker's).
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
-import { awaitLeaders, describeError, isRetriable, retrying, withTimeout } from './client.js';
-import { fetchTopicIds } from './topic-identity.js';
+import type { Driver, DriverAdmin } from '../../drivers/driver.js';
+import { describeError, isRetriable, KafkaClientError, kafkaErrorName, retrying, withTimeout } from '../../drivers/errors.js';
+import { CLIENT_PROFILES } from '../../partitioners/profiles.js';
+import { awaitLeaders } from './await-leaders.js';
 
 export const REGISTRY_TOPIC = 'kbench.owned-topics';
 
@@ -52,19 +53,16 @@ export function parseRecord(value: Buffer): RegistryRecord {
   return { kind: 'id', topicId };
 }
 
-async function registryExists(admin: Admin, registry: Registry): Promise<boolean> {
+async function registryExists(admin: DriverAdmin, registry: Registry): Promise<boolean> {
   return (await admin.listTopics()).includes(registry.topic);
 }
 
-export async function ensureRegistry(admin: Admin, registry: Registry = DEFAULT_REGISTRY): Promise<void> {
+export async function ensureRegistry(admin: DriverAdmin, registry: Registry = DEFAULT_REGISTRY): Promise<void> {
   if (await registryExists(admin, registry)) return;
   await admin
-    .createTopics({
-      waitForLeaders: false,
-      topics: [{ topic: registry.topic, numPartitions: 1, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
-    })
-    .catch((e: { type?: string }) => {
-      if (e?.type !== 'TOPIC_ALREADY_EXISTS') throw e;
+    .createTopics([{ topic: registry.topic, partitions: 1, replicationFactor: -1, configs: { 'cleanup.policy': 'compact' } }])
+    .catch((e: unknown) => {
+      if (kafkaErrorName(e) !== 'TOPIC_ALREADY_EXISTS') throw e;
     });
   try {
     await awaitLeaders(admin, registry.topic, 1, Date.now() + 10_000);
@@ -74,13 +72,18 @@ export async function ensureRegistry(admin: Admin, registry: Registry = DEFAULT_
   }
 }
 
-async function write(kafka: Kafka, registry: Registry, topic: string, value: string | null): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
-  await producer.connect();
+/** Writes `topic`'s record (null: a tombstone) where Java's default partitioner puts its key, so the
+ * compacted registry keeps one partition per key whatever client wrote it before. */
+async function write(driver: Driver, registry: Registry, topic: string, value: string | null): Promise<void> {
+  const producer = driver.producer({ idempotent: true, maxInFlight: 1, metadataMaxAgeMs: 300_000, lingerMs: 0, batchBytes: 16_384 });
   try {
-    await producer.send({ topic: registry.topic, acks: -1, messages: [{ key: topic, value }] });
+    await producer.connect(registry.topic);
+    const key = Buffer.from(topic);
+    const partition = CLIENT_PROFILES.java.partitionForKey(key, producer.partitionCount(registry.topic));
+    const record = { key, value: value === null ? null : Buffer.from(value), partition };
+    await producer.send({ topic: registry.topic, acks: 'all', compression: 'none', records: [record] });
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }
 
@@ -89,25 +92,27 @@ export type MarkOutcome = { recorded: true; topicId: string } | { recorded: fals
 /** Records `topic`, which kbench has just created, with its current topic ID. A broker that cannot
  * tell topic IDs gets no record (one without an ID would never count as kbench's anyway). The
  * broker may not list a topic for a moment after creating it: that is waited for until `deadline`. */
-export async function markOwned(kafka: Kafka, admin: Admin, topic: string, deadline: number, registry: Registry = DEFAULT_REGISTRY): Promise<MarkOutcome> {
+export async function markOwned(driver: Driver, admin: DriverAdmin, topic: string, deadline: number, registry: Registry = DEFAULT_REGISTRY): Promise<MarkOutcome> {
   const ids = await retrying(async () => {
-    const r = await fetchTopicIds(kafka, [topic]);
-    if (r.supported && !r.ids.get(topic)) throw Object.assign(new Error(`the broker does not list ${topic} yet`), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    const r = await admin.topicIds([topic]);
+    if (r.supported && !r.ids.get(topic)) {
+      throw new KafkaClientError({ message: `the broker does not list ${topic} yet`, type: 'UNKNOWN_TOPIC_OR_PARTITION', kind: 'unavailable', retriable: true });
+    }
     return r;
   }, deadline);
   if (!ids.supported) return { recorded: false, why: ids.why };
   const topicId = ids.ids.get(topic)!;
   await ensureRegistry(admin, registry);
-  await write(kafka, registry, topic, encodeRecord(topicId));
+  await write(driver, registry, topic, encodeRecord(topicId));
   return { recorded: true, topicId };
 }
 
 /** Tombstones `topic`'s record after kbench deleted the topic. Best effort: a stale record can never
  * match a later topic's ID, so failing here leaves nothing unsafe (and a missing registry is not
  * created just to hold a tombstone). */
-export async function unmarkOwned(kafka: Kafka, admin: Admin, topic: string, registry: Registry = DEFAULT_REGISTRY): Promise<void> {
+export async function unmarkOwned(driver: Driver, admin: DriverAdmin, topic: string, registry: Registry = DEFAULT_REGISTRY): Promise<void> {
   try {
-    if (await registryExists(admin, registry)) await write(kafka, registry, topic, null);
+    if (await registryExists(admin, registry)) await write(driver, registry, topic, null);
   } catch {
     // see above
   }
@@ -115,52 +120,53 @@ export async function unmarkOwned(kafka: Kafka, admin: Admin, topic: string, reg
 
 /** Every topic's latest record, read from the start of the registry to its current end; or why it
  * cannot be had. Never throws. */
-export async function readRegistry(kafka: Kafka, admin: Admin, registry: Registry = DEFAULT_REGISTRY): Promise<RegistryView> {
+export async function readRegistry(driver: Driver, admin: DriverAdmin, registry: Registry = DEFAULT_REGISTRY): Promise<RegistryView> {
   try {
     if (!(await registryExists(admin, registry))) return { state: 'missing' };
-    return { state: 'read', records: await readRecords(kafka, admin, registry) };
+    return { state: 'read', records: await readRecords(driver, admin, registry) };
   } catch (e) {
     return { state: 'unreadable', why: describeError(e) };
   }
 }
 
-async function readRecords(kafka: Kafka, admin: Admin, registry: Registry): Promise<Map<string, RegistryRecord>> {
+async function readRecords(driver: Driver, admin: DriverAdmin, registry: Registry): Promise<Map<string, RegistryRecord>> {
   // Every step is bounded by one deadline (a step with no time left is not started), and the
-  // consumer is always disconnected (a read that timed out must not leave a consumer running).
+  // consumer is always closed (a read that timed out must not leave a consumer running).
   const deadline = Date.now() + registry.readTimeoutMs;
   const tooLong = `reading it took longer than ${registry.readTimeoutMs / 1000} s`;
   const bounded = <T>(step: () => Promise<T>): Promise<T> => {
     const left = deadline - Date.now();
     return left > 0 ? withTimeout(step(), left, tooLong) : Promise.reject(new Error(tooLong));
   };
-  const ends = await bounded(() => admin.fetchTopicOffsets(registry.topic));
-  const target = new Map(ends.map((o) => [o.partition, BigInt(o.high)]));
+  const ends = await bounded(() => admin.endOffsets(registry.topic));
+  const target = new Map(ends.map((o) => [o.partition, o.high]));
   const latest = new Map<string, Buffer | null>();
-  if ([...target.values()].some((h) => h > 0n)) {
+  if ([...target.values()].some((h) => h > 0)) {
     const groupId = `kbench-registry-reader-${randomUUID()}`;
-    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    const consumer = driver.consumer({
+      groupId, topics: [registry.topic], protocol: 'classic', fromBeginning: true, autoCommit: false, autoResolve: true,
+      restartOnFailure: (e) => isRetriable(e),
+    });
     try {
-      await bounded(() => consumer.connect());
-      await bounded(() => consumer.subscribe({ topic: registry.topic, fromBeginning: true }));
+      // Joining, subscribing and reading to the end are one step: the consumer's run() does all three.
       await bounded(() => new Promise<void>((resolve, reject) => {
         const remaining = new Map(target);
-        const check = () => { if ([...remaining.values()].every((h) => h <= 0n)) resolve(); };
+        const check = () => { if ([...remaining.values()].every((h) => h <= 0)) resolve(); };
         // A consumer that cannot go on (records it cannot decode, a denied read) crashes: that ends
         // the read at once instead of at the deadline.
-        consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+        consumer.on('crashed', (error) => reject(error));
         consumer
-          .run({
-            autoCommit: false,
-            eachMessage: async ({ partition, message }) => {
-              if (message.key) latest.set(message.key.toString(), message.value);
-              remaining.set(partition, (target.get(partition) ?? 0n) - BigInt(message.offset) - 1n);
+          .run(async ({ partition, records }) => {
+            for (const r of records) {
+              if (r.key) latest.set(r.key.toString(), r.value);
+              remaining.set(partition, (target.get(partition) ?? 0) - r.offset - 1);
               check();
-            },
+            }
           })
           .catch(reject);
       }));
     } finally {
-      await withTimeout(consumer.disconnect(), 5000, 'disconnect timed out').catch(() => undefined);
+      await withTimeout(consumer.close(), 5000, 'disconnect timed out').catch(() => undefined);
       await admin.deleteGroups([groupId]).catch(() => undefined);
     }
   }

@@ -2,9 +2,9 @@
 // commits, reads from the beginning up to the end offsets seen at the start (or --sample records),
 // and is deleted afterwards. The topic's own groups and offsets are untouched.
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Driver, DriverAdmin } from '../../drivers/driver.js';
+import { isRetriable, withTimeout } from '../../drivers/errors.js';
 import { usageError } from '../../errors.js';
-import { withTimeout } from './client.js';
 
 export interface TopicSample {
   partitions: number;
@@ -14,42 +14,39 @@ export interface TopicSample {
   records: number;
 }
 
-export async function sampleTopicKeys(kafka: Kafka, admin: Admin, topic: string, sample: number, timeoutMs: number): Promise<TopicSample> {
+export async function sampleTopicKeys(driver: Driver, admin: DriverAdmin, topic: string, sample: number, timeoutMs: number): Promise<TopicSample> {
   if (!(await admin.listTopics()).includes(topic)) throw usageError(`topic ${topic} does not exist (kbench topic list shows the topics)`);
-  const ends = await admin.fetchTopicOffsets(topic);
-  const remaining = new Map(ends.map((o) => [o.partition, Number(o.high) - Number(o.low)]));
+  const ends = await admin.endOffsets(topic);
+  const remaining = new Map(ends.map((o) => [o.partition, o.high - o.low]));
   const out: TopicSample = { partitions: ends.length, keys: new Map(), nullRecords: 0, records: 0 };
   const target = Math.min(sample, [...remaining.values()].reduce((a, b) => a + b, 0));
   if (target === 0) return out;
-  const last = new Map(ends.map((o) => [o.partition, Number(o.high) - 1]));
+  const last = new Map(ends.map((o) => [o.partition, o.high - 1]));
   const groupId = `kbench-analyze-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
-  await consumer.connect();
+  const consumer = driver.consumer({
+    groupId, topics: [topic], protocol: 'classic', fromBeginning: true, autoCommit: false, autoResolve: false, maxWaitMs: 200,
+    restartOnFailure: (e) => isRetriable(e),
+  });
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
     await withTimeout(new Promise<void>((resolve, reject) => {
-      consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            if (out.records >= target || Number(m.offset) > last.get(batch.partition)!) break;
-            out.records++;
-            if (m.key === null) out.nullRecords++;
-            else {
-              const text = m.key.toString('utf8');
-              let parts = out.keys.get(text);
-              if (!parts) out.keys.set(text, (parts = new Map()));
-              parts.set(batch.partition, (parts.get(batch.partition) ?? 0) + 1);
-            }
-            if (Number(m.offset) === last.get(batch.partition)) remaining.set(batch.partition, 0);
+      consumer.run(async ({ partition, records }) => {
+        for (const m of records) {
+          if (out.records >= target || m.offset > last.get(partition)!) break;
+          out.records++;
+          if (m.key === null) out.nullRecords++;
+          else {
+            const text = m.key.toString('utf8');
+            let parts = out.keys.get(text);
+            if (!parts) out.keys.set(text, (parts = new Map()));
+            parts.set(partition, (parts.get(partition) ?? 0) + 1);
           }
-          if (out.records >= target || [...remaining.values()].every((r) => r <= 0)) resolve();
-        },
+          if (m.offset === last.get(partition)) remaining.set(partition, 0);
+        }
+        if (out.records >= target || [...remaining.values()].every((r) => r <= 0)) resolve();
       }).catch(reject);
     }), timeoutMs, `reading ${target} records of ${topic} took longer than ${timeoutMs / 1000} s`);
   } finally {
-    await consumer.disconnect().catch(() => undefined);
+    await consumer.close().catch(() => undefined);
     await admin.deleteGroups([groupId]).catch(() => undefined);
   }
   return out;

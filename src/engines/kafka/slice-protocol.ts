@@ -77,7 +77,7 @@ export type ToSlice =
   | { t: 'close' };
 
 export type FromSlice =
-  | { t: 'started'; kafkajsFastPath: boolean }
+  | { t: 'started'; details: Record<string, string | number | boolean> }
   | { t: 'events'; data: Float64Array; count: number }
   | { t: 'joined'; consumer: number; assignment: Record<string, number[]>; atEpochMs: number }
   /** Member `consumer` has fetched since its last join (before the run: and committed offset 0 of its partitions). */

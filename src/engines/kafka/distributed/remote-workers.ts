@@ -5,9 +5,9 @@
 // topic, partition = slice). It follows the worker group while the run lasts: a worker the group
 // drops (session timeout: it died or was cut off) is reported lost.
 import { hostname } from 'node:os';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Driver, DriverAdmin, DriverConsumer, DriverProducer } from '../../../drivers/driver.js';
+import { describeError, isRetriable, withTimeout } from '../../../drivers/errors.js';
 import { runError } from '../../../errors.js';
-import { describeError, withTimeout } from '../client.js';
 import { epochMs, type FromSlice, type ToSlice } from '../slice-protocol.js';
 import { estimateOffset, type ClockOffset, type ClockSample } from './clock-offset.js';
 import { createRunTopic, deleteRunTopics, ensureControlTopic } from './topics.js';
@@ -28,8 +28,8 @@ export interface RemoteWorker {
 }
 
 export interface RemoteWorkersOptions {
-  kafka: Kafka;
-  admin: Admin;
+  driver: Driver;
+  admin: DriverAdmin;
   runId: string;
   pool: string;
   workers: number;
@@ -45,8 +45,8 @@ export interface RemoteWorkersOptions {
 
 export class RemoteWorkers {
   private readonly topics;
-  private producer: Producer | null = null;
-  private consumer: Consumer | null = null;
+  private producer: DriverProducer | null = null;
+  private consumer: DriverConsumer | null = null;
   private readonly hellos = new Map<number, WorkerIdentity>();
   private readonly refusals: string[] = [];
   private readonly pongs = new Map<number, ClockSample[]>();
@@ -66,14 +66,14 @@ export class RemoteWorkers {
 
   /** Creates the run's topics, starts reading answers, announces the run and waits for N workers. */
   async gather(): Promise<RemoteWorker[]> {
-    const { kafka, admin, workers, timeoutMs } = this.o;
+    const { driver, admin, workers, timeoutMs } = this.o;
     const deadline = Date.now() + timeoutMs;
     this.clusterId = (await admin.describeCluster()).clusterId;
-    await ensureControlTopic(kafka, admin, deadline);
-    await createRunTopic(kafka, admin, this.topics.slices, workers, deadline);
-    await createRunTopic(kafka, admin, this.topics.results, workers, deadline);
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
-    await this.producer.connect();
+    await ensureControlTopic(driver, admin, deadline);
+    await createRunTopic(driver, admin, this.topics.slices, workers, deadline);
+    await createRunTopic(driver, admin, this.topics.results, workers, deadline);
+    this.producer = driver.producer({ idempotent: true, maxInFlight: 1, metadataMaxAgeMs: 300_000, lingerMs: 0, batchBytes: 16_384 });
+    await this.producer.connect(CONTROL_TOPIC);
     await this.readAnswers();
     await this.down({ t: 'announce', runId: this.o.runId, pool: this.o.pool, protocol: WIRE_PROTOCOL, version: this.o.version, clusterId: this.clusterId, workers, joinByEpochMs: epochMs() + timeoutMs, coordinator: hostname() } satisfies Announcement);
     for (;;) {
@@ -93,20 +93,20 @@ export class RemoteWorkers {
   }
 
   private async readAnswers(): Promise<void> {
-    const consumer = this.o.kafka.consumer({ groupId: this.topics.resultsGroup, allowAutoTopicCreation: false, maxWaitTimeInMs: 50, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    const consumer = this.o.driver.consumer({
+      groupId: this.topics.resultsGroup, topics: [this.topics.results], protocol: 'classic', fromBeginning: true, autoCommit: false, autoResolve: true,
+      maxWaitMs: 50, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500, restartOnFailure: (e) => isRetriable(e),
+    });
     this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.topics.results, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
+    await consumer.run(async ({ partition, records }) => {
+      for (const message of records) {
         if (this.closed) return;
         this.bytesUp += (message.value?.length ?? 0) + (message.key?.length ?? 0) + TYPE_HEADER.length + 8;
-        const type = message.headers?.[TYPE_HEADER]?.toString();
+        const type = message.headers[TYPE_HEADER]?.toString();
         try {
           if (type === EVENTS_TYPE) {
             if (message.value) this.o.onEvents(partition, decodeEvents(message.value));
-            return;
+            continue;
           }
           const m = decodeJson<Up>(message.value);
           if (m) this.answer(partition, m);
@@ -114,10 +114,10 @@ export class RemoteWorkers {
           // A bug or a damaged message: the run stops with the reason rather than retrying it forever.
           this.o.onFailure(runError(`cannot take in worker ${partition}'s results: ${e instanceof Error ? e.message : String(e)}`, e));
         }
-      },
+      }
     });
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (!this.closed && !e.payload.restart) this.o.onFailure(runError(`lost the workers' results topic: ${describeError(e.payload.error)}`, e.payload.error));
+    consumer.on('crashed', (error, restarting) => {
+      if (!this.closed && !restarting) this.o.onFailure(runError(`lost the workers' results topic: ${describeError(error)}`, error));
     });
   }
 
@@ -160,8 +160,8 @@ export class RemoteWorkers {
   private async watchGroup(): Promise<void> {
     if (this.closed) return;
     try {
-      const { groups } = await this.o.admin.describeGroups([this.topics.workersGroup]);
-      const members = new Set((groups[0]?.members ?? []).map((m) => m.memberId));
+      const group = await this.o.admin.describeGroup(this.topics.workersGroup);
+      const members = new Set((group?.members ?? []).map((m) => m.memberId));
       for (const w of this.workers) {
         if (w.lostAtEpochMs === null && !this.closing.has(w.slice) && !members.has(w.identity.memberId)) {
           w.lostAtEpochMs = epochMs();
@@ -178,7 +178,9 @@ export class RemoteWorkers {
     const headers: Record<string, string> = { [TYPE_HEADER]: m.t, run: this.o.runId };
     if (slice !== undefined) headers.slice = String(slice);
     this.bytesDown += value.length + Object.entries(headers).reduce((s, [k, v]) => s + k.length + v.length, 0);
-    await this.producer!.send({ topic: CONTROL_TOPIC, acks: -1, messages: [{ value, headers }] });
+    const wire = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)]));
+    // The control topic has one partition (ensureControlTopic): every worker reads the orders in the order they were sent.
+    await this.producer!.send({ topic: CONTROL_TOPIC, acks: 'all', compression: 'none', records: [{ key: null, value, headers: wire, partition: 0 }] });
   }
 
   send(slice: number, m: Down): Promise<void> {
@@ -210,12 +212,12 @@ export class RemoteWorkers {
   /** Ends the run for everyone (idle workers too), stops reading, deletes the run's topics and groups. */
   async close(): Promise<void> {
     if (this.watch) clearInterval(this.watch);
-    const { kafka, admin } = this.o;
+    const { driver, admin } = this.o;
     if (this.producer) await withTimeout(this.down({ t: 'end', runId: this.o.runId }), 5_000, 'end timed out').catch(() => undefined);
     this.closed = true;
-    await withTimeout(Promise.all([this.consumer?.disconnect(), this.producer?.disconnect()]), 5_000, 'disconnect timed out').catch(() => undefined);
-    await withTimeout(deleteRunTopics(kafka, admin, [this.topics.slices, this.topics.results], [this.topics.resultsGroup, this.topics.workersGroup]), 10_000, 'clean-up timed out').catch(() => undefined);
+    await withTimeout(Promise.all([this.consumer?.close(), this.producer?.close()]), 5_000, 'disconnect timed out').catch(() => undefined);
+    await withTimeout(deleteRunTopics(driver, admin, [this.topics.slices, this.topics.results], [this.topics.resultsGroup, this.topics.workersGroup]), 10_000, 'clean-up timed out').catch(() => undefined);
     // The admin client is this object's (the engine connected it for the workers alone).
-    await withTimeout(admin.disconnect(), 2_000, 'disconnect timed out').catch(() => undefined);
+    await withTimeout(admin.close(), 2_000, 'disconnect timed out').catch(() => undefined);
   }
 }

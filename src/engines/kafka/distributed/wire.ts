@@ -75,7 +75,8 @@ export type Up =
   | { t: 'hello'; slice: number; worker: WorkerIdentity }
   | { t: 'refused'; worker: WorkerIdentity; reason: string }
   | { t: 'pong'; id: number; sentAtEpochMs: number; workerEpochMs: number }
-  | { t: 'started'; kafkajsFastPath: boolean }
+  /** What its slices' drivers say of themselves, for the report (as a slice's 'started'). */
+  | { t: 'started'; details: Record<string, string | number | boolean> }
   | { t: 'joined'; consumer: number; assignment: Record<string, number[]>; atEpochMs: number }
   | { t: 'fetched'; consumer: number }
   | { t: 'failed'; message: string; code: string }

@@ -4,12 +4,13 @@
 // it measures up the results topic, and waits for the next run.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import type { ClientSecurity } from '../../../config/client-security.js';
+import type { Driver, DriverAdmin, DriverConsumer, DriverName, DriverProducer } from '../../../drivers/driver.js';
+import { describeError, isRetriable, withTimeout } from '../../../drivers/errors.js';
+import { loadDriver } from '../../../drivers/load.js';
 import { runWorkload } from '../../../runner/run-workload.js';
 import { createRng } from '../../../workload/rng.js';
 import type { EngineListener } from '../../types.js';
-import { connectAdmin, createKafka, describeError, withTimeout } from '../client.js';
 import { epochMs } from '../slice-protocol.js';
 import { ensureControlTopic } from './topics.js';
 import {
@@ -22,6 +23,9 @@ export interface WorkerAgentOptions {
   brokers: string[];
   connectTimeoutMs: number;
   security: ClientSecurity | null;
+  /** The client library of this worker's own clients (the control topic, its group, the results);
+   * a run's producers and consumers use the one the coordinator's run names. */
+  driver: DriverName;
   name: string;
   /** Serve only runs of this pool. */
   pool: string;
@@ -48,11 +52,11 @@ const NULL_LISTENER: EngineListener = { sent() {}, acked() {}, consumed() {}, sk
 
 /** Answers and events to the coordinator, in order, several per request. */
 class ResultsUplink implements Uplink {
-  private queue: { value: Buffer; headers: Record<string, string> }[] = [];
+  private queue: { value: Buffer; headers: Record<string, Buffer> }[] = [];
   private sending: Promise<void> | null = null;
   failure: Error | null = null;
 
-  constructor(private readonly producer: Producer, private readonly topic: string, private readonly partition: number) {}
+  constructor(private readonly producer: DriverProducer, private readonly topic: string, private readonly partition: number) {}
 
   answer(m: Up): void {
     this.push(encodeJson(m), m.t);
@@ -63,7 +67,7 @@ class ResultsUplink implements Uplink {
   }
 
   private push(value: Buffer, type: string): void {
-    this.queue.push({ value, headers: { [TYPE_HEADER]: type } });
+    this.queue.push({ value, headers: { [TYPE_HEADER]: Buffer.from(type) } });
     this.sending ??= this.drainQueue();
   }
 
@@ -73,8 +77,8 @@ class ResultsUplink implements Uplink {
         let bytes = 0;
         let n = 0;
         while (n < this.queue.length && (n === 0 || bytes + this.queue[n].value.length < UPLINK_BYTES_PER_REQUEST)) bytes += this.queue[n++].value.length;
-        const messages = this.queue.splice(0, n).map((m) => ({ ...m, partition: this.partition }));
-        await this.producer.send({ topic: this.topic, acks: -1, messages });
+        const records = this.queue.splice(0, n).map((m) => ({ key: null, ...m, partition: this.partition }));
+        await this.producer.send({ topic: this.topic, acks: 'all', compression: 'none', records });
       }
     } catch (e) {
       this.failure ??= e as Error;
@@ -99,10 +103,11 @@ interface RunState {
 }
 
 export class WorkerAgent {
-  private readonly kafka: Kafka;
-  private admin: Admin | null = null;
-  private producer: Producer | null = null;
-  private control: Consumer | null = null;
+  private driver!: Driver;
+  private admin: DriverAdmin | null = null;
+  private producer: DriverProducer | null = null;
+  private control: DriverConsumer | null = null;
+  private readonly clientId: string;
   private identity!: Omit<WorkerIdentity, 'memberId'>;
   private readonly ended = new Set<string>();
   private readonly refused = new Set<string>();
@@ -110,31 +115,34 @@ export class WorkerAgent {
   private readonly pending: RunState[] = [];
   /** The control topic's end when this worker started: runs are taken only once the history up to
    * it is read, so that a finished run (its end is further on) is never taken for a waiting one. */
-  private historyEnd = 0n;
-  private readUpTo = -1n;
+  private historyEnd = 0;
+  private readUpTo = -1;
   private current: RunState | null = null;
 
   constructor(private readonly o: WorkerAgentOptions) {
-    this.kafka = createKafka({ brokers: o.brokers, connectTimeoutMs: o.connectTimeoutMs, clientId: `kbench-worker-${o.name}`.slice(0, 200), security: o.security });
+    this.clientId = `kbench-worker-${o.name}`.slice(0, 200);
   }
 
   /** Serves runs until stopped (or one run with `once`); returns how many it served. */
   async serve(): Promise<number> {
-    const connect = { brokers: this.o.brokers, connectTimeoutMs: this.o.connectTimeoutMs, security: this.o.security };
-    this.admin = await connectAdmin(this.kafka, connect);
+    const o = this.o;
+    this.driver = await loadDriver(o.driver, { brokers: o.brokers, connectTimeoutMs: o.connectTimeoutMs, clientId: this.clientId, security: o.security });
+    this.admin = await this.driver.admin();
     let served = 0;
     try {
       const clusterId = (await this.admin.describeCluster()).clusterId;
       this.identity = { name: this.o.name, host: hostname(), pid: process.pid, version: this.o.version, protocol: WIRE_PROTOCOL, clusterId };
-      await ensureControlTopic(this.kafka, this.admin, Date.now() + this.o.connectTimeoutMs);
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
-      await this.producer.connect();
+      await ensureControlTopic(this.driver, this.admin, Date.now() + this.o.connectTimeoutMs);
+      this.producer = this.driver.producer({ idempotent: true, maxInFlight: 1, metadataMaxAgeMs: 300_000, lingerMs: 0, batchBytes: 16_384 });
+      // It writes to each run's results topic, always to a partition it names; the control topic is
+      // the one topic it knows now.
+      await this.producer.connect(CONTROL_TOPIC);
       await this.readControl();
       this.o.say(`kbench worker ${this.o.name}: waiting for runs of pool ${this.o.pool} on ${this.o.brokers.join(',')} (cluster ${clusterId})`);
       for (;;) {
         const next = () => {
           while (this.pending.length && (this.ended.has(this.pending[0].announcement.runId) || this.pending[0].announcement.joinByEpochMs < epochMs())) this.pending.shift();
-          return this.readUpTo + 1n >= this.historyEnd ? this.pending.shift() : undefined;
+          return this.readUpTo + 1 >= this.historyEnd ? this.pending.shift() : undefined;
         };
         let run: RunState | undefined;
         while (!(run = next()) && !this.o.shouldStop()) await new Promise((r) => setTimeout(r, 50));
@@ -148,8 +156,8 @@ export class WorkerAgent {
         if (this.o.once && served > 0) break;
       }
     } finally {
-      await withTimeout(Promise.all([this.control?.disconnect(), this.producer?.disconnect()]), 5_000, 'disconnect timed out').catch(() => undefined);
-      await this.admin.disconnect().catch(() => undefined);
+      await withTimeout(Promise.all([this.control?.close(), this.producer?.close()]), 5_000, 'disconnect timed out').catch(() => undefined);
+      await this.admin.close().catch(() => undefined);
     }
     return served;
   }
@@ -157,18 +165,18 @@ export class WorkerAgent {
   /** Reads every announcement and order on kbench.control, in its own group (each worker sees all). */
   private async readControl(): Promise<void> {
     const groupId = `kbench-worker-${randomUUID()}`;
-    const control = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 50, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    const control = this.driver.consumer({
+      groupId, topics: [CONTROL_TOPIC], protocol: 'classic', fromBeginning: true, autoCommit: false, autoResolve: true,
+      maxWaitMs: 50, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, restartOnFailure: (e) => isRetriable(e),
+    });
     this.control = control;
-    await control.connect();
-    await control.subscribe({ topic: CONTROL_TOPIC, fromBeginning: true });
-    this.historyEnd = BigInt((await this.admin!.fetchTopicOffsets(CONTROL_TOPIC))[0]?.high ?? '0');
+    this.historyEnd = (await this.admin!.endOffsets(CONTROL_TOPIC))[0]?.high ?? 0;
     // No offsets are committed: the group vanishes with the worker.
-    await control.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        this.onControl(message.headers ?? {}, message.value);
-        this.readUpTo = BigInt(message.offset);
-      },
+    await control.run(async ({ records }) => {
+      for (const message of records) {
+        this.onControl(message.headers, message.value);
+        this.readUpTo = message.offset;
+      }
     });
   }
 
@@ -195,7 +203,8 @@ export class WorkerAgent {
         this.refused.add(a.runId);
         this.o.say(`kbench worker ${this.o.name}: refusing run ${a.runId} from ${a.coordinator}: ${why}`);
         const worker = { ...this.identity, memberId: '' };
-        void this.producer!.send({ topic: runTopics(a.runId).results, acks: -1, messages: [{ partition: 0, value: encodeJson({ t: 'refused', worker, reason: why } satisfies Up), headers: { [TYPE_HEADER]: 'refused' } }] }).catch(() => undefined);
+        const refusal = { key: null, partition: 0, value: encodeJson({ t: 'refused', worker, reason: why } satisfies Up), headers: { [TYPE_HEADER]: Buffer.from('refused') } };
+        void this.producer!.send({ topic: runTopics(a.runId).results, acks: 'all', compression: 'none', records: [refusal] }).catch(() => undefined);
         return;
       }
       this.pending.push({ announcement: a, slice: null, order: null, engine: null, ended: false, uplink: null });
@@ -223,11 +232,12 @@ export class WorkerAgent {
   private async serveRun(run: RunState): Promise<boolean> {
     const { runId, joinByEpochMs } = run.announcement;
     const topics = runTopics(runId);
-    const group = this.kafka.consumer({ groupId: topics.workersGroup, allowAutoTopicCreation: false, sessionTimeout: WORKER_SESSION_TIMEOUT_MS, heartbeatInterval: 500, rebalanceTimeout: 10_000, maxWaitTimeInMs: 500 });
-    let memberId = '';
-    group.on(group.events.GROUP_JOIN, (e) => {
-      memberId = e.payload.memberId;
-      const mine = (e.payload.memberAssignment as Record<string, number[]>)[topics.slices] ?? [];
+    const group = this.driver.consumer({
+      groupId: topics.workersGroup, topics: [topics.slices], protocol: 'classic', fromBeginning: false, autoCommit: false, autoResolve: true,
+      sessionTimeoutMs: WORKER_SESSION_TIMEOUT_MS, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 10_000, maxWaitMs: 500, restartOnFailure: (e) => isRetriable(e),
+    });
+    group.on('assigned', (assignment, memberId) => {
+      const mine = assignment[topics.slices] ?? [];
       // The first single partition Kafka gives this member is its slice for the whole run; later
       // rebalances (a worker lost, another joining) do not move a slice that is running.
       if (run.slice === null && mine.length === 1) {
@@ -238,9 +248,7 @@ export class WorkerAgent {
     });
     let coordinatorWatch: NodeJS.Timeout | null = null;
     try {
-      await group.connect();
-      await group.subscribe({ topic: topics.slices, fromBeginning: false });
-      await group.run({ autoCommit: false, eachMessage: async () => {} });
+      await group.run(async () => {});
       // Either a slice and its order arrive, or the run goes on without this worker (more workers
       // than slices), or it ends.
       // The coordinator hands out slices once all have joined, by joinBy at the latest (plus its clock
@@ -260,8 +268,8 @@ export class WorkerAgent {
       let seen = false;
       let absent = 0;
       coordinatorWatch = setInterval(() => {
-        void this.admin!.describeGroups([topics.resultsGroup]).then(({ groups }) => {
-          const members = groups[0]?.members.length ?? 0;
+        void this.admin!.describeGroup(topics.resultsGroup).then((g) => {
+          const members = g?.members.length ?? 0;
           if (members > 0) {
             seen = true;
             absent = 0;
@@ -286,7 +294,7 @@ export class WorkerAgent {
       return run.slice !== null;
     } finally {
       if (coordinatorWatch) clearInterval(coordinatorWatch);
-      await withTimeout(group.disconnect(), 5_000, 'leaving the worker group timed out').catch(() => undefined);
+      await withTimeout(group.close(), 5_000, 'leaving the worker group timed out').catch(() => undefined);
     }
   }
 }

@@ -75,7 +75,7 @@ export class WorkerEngine implements Engine {
     const { order } = this.o;
     const layout = spreadOver(order.producers, order.consumers, order.threads);
     this.slices = layout.map((part, i) => {
-      const limit = Math.max(1, part.producers.length) * 2 * bufferLimit(this.spec);
+      const limit = Math.max(1, part.producers.length) * 2 * bufferLimit(this.spec, Math.max(this.spec.partitions, this.spec.growTo ?? 0));
       const slice: SliceThread = new SliceThread(i, {
         spec: this.spec, brokers: this.o.brokers, connectTimeoutMs: this.o.connectTimeoutMs, security: this.o.security, clientId: `${this.o.clientId}-t${i}`,
         topic: order.topic, groupId: order.groupId, producers: part.producers, consumers: part.consumers, keyCardinality: order.keyCardinality,
@@ -87,7 +87,7 @@ export class WorkerEngine implements Engine {
       return slice;
     });
     await this.until(() => this.started.size === this.slices.length);
-    this.o.uplink.answer({ t: 'started', kafkajsFastPath: this.fastPath });
+    this.o.uplink.answer({ t: 'started', details: this.details });
     // The coordinator starts the run once the whole group has settled, on every worker at once.
     await this.until(() => this.runAt !== null || this.closing || this.stopRequested);
     if (this.runAt === null) throw runError('the coordinator ended the run before it started');
@@ -95,7 +95,7 @@ export class WorkerEngine implements Engine {
     for (const s of this.slices) s.post({ t: 'run', originEpochMs: this.originEpochMs });
   }
 
-  private fastPath = false;
+  private details: Record<string, string | number | boolean> = {};
 
   private fail(message: string, code = 'KBENCH_RUN_FAILED'): void {
     if (this.failure) return;
@@ -119,7 +119,7 @@ export class WorkerEngine implements Engine {
     switch (m.t) {
       case 'started':
         this.started.add(slice.index);
-        this.fastPath = m.kafkajsFastPath;
+        Object.assign(this.details, m.details);
         return;
       case 'events': {
         // Acks free room for more records here; everything goes up as it is.

@@ -1,10 +1,9 @@
 // kbench's assignors as kafkajs partition assigners, so a live group splits partitions exactly as the
 // Java clients would. kafkajs speaks only the eager protocol, so cooperative-sticky is simulator-only.
 import { AssignerProtocol, type Assigner, type PartitionAssigner } from 'kafkajs';
-import { ASSIGNORS, type AssignorName } from '../../groups/assignors.js';
+import type { Assignor } from '../../groups/assignors.js';
 
-export function kafkajsAssigner(name: Exclude<AssignorName, 'cooperative-sticky'>): PartitionAssigner {
-  const assignor = ASSIGNORS[name];
+export function kafkajsAssigner(assignor: Assignor): PartitionAssigner {
   return ({ cluster }) => {
     const a: Assigner = {
       name: assignor.protocolName,

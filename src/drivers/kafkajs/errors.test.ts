@@ -1,9 +1,16 @@
 // The broker's error codes as kafkajs itself turns them into errors (its own code → name table),
-// so the names kbench keys its hints by are checked against the client, not against this file.
+// translated at the seam (errors.ts): the names kbench keys its hints by are checked against the
+// client, not against this file.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { describeError, isRetriable } from './client.js';
-import { hintFor, kafkaErrorName } from '../../drivers/error-hints.js';
+import { hintFor } from '../error-hints.js';
+import { describeError as describeClientError, isRetriable as isClientRetriable, kafkaErrorName as clientErrorName } from '../errors.js';
+import { fromKafkajs } from './errors.js';
+
+// Every judgement is made on the error as it crosses the seam, translated from kafkajs's.
+const describeError = (e: unknown) => describeClientError(fromKafkajs(e));
+const isRetriable = (e: unknown) => isClientRetriable(fromKafkajs(e));
+const kafkaErrorName = (e: unknown) => clientErrorName(fromKafkajs(e));
 
 const require = createRequire(import.meta.url);
 const { createErrorFromCode } = require('kafkajs/src/protocol/error.js') as { createErrorFromCode(code: number): Error & { type: string } };

@@ -2,7 +2,7 @@
 // MetadataRequest.json / MetadataResponse.json (Kafka 4.1.1) and the flexible header rules
 // (RequestHeader v2, ResponseHeader v1): no bytes here come from the code under test.
 import { describe, expect, it } from 'vitest';
-import { kafkajsModule } from './kafkajs-fast-path/modules.js';
+import { kafkajsModule } from './fast-path/modules.js';
 import { decodeMetadataResponse, encodeMetadataRequest, MetadataDecodeError, metadataVersionFor, uuidText } from './topic-identity.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');

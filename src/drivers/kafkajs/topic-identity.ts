@@ -13,7 +13,7 @@
 // thing the decoder here skips). Strings and arrays are compact (unsigned varint length + 1, 0 for
 // null), UUIDs are 16 raw bytes, and every struct ends with its own tagged fields.
 import type { Kafka } from 'kafkajs';
-import { kafkajsModule } from './kafkajs-fast-path/modules.js';
+import { kafkajsModule } from './fast-path/modules.js';
 
 export const METADATA_API_KEY = 3;
 /** The first Metadata version whose response carries TopicId, and the one kbench prefers. */
