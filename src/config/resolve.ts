@@ -145,7 +145,7 @@ export function resolveRunSpec(options: RunOptions): Readonly<RunSpec> {
     maxRate,
     connectTimeoutMs: o.connectTimeout,
     driver: o.driver ?? DEFAULT_DRIVER,
-    consumerDriver: o.consumerDriver ?? o.driver ?? DEFAULT_DRIVER,
+    consumerDriver: o.consumerDriver ?? null,
     keepTopic: o.keepTopic,
     replicationFactor: o.replicationFactor,
     drainTimeoutMs: o.drainTimeout,

@@ -86,9 +86,10 @@ export interface RunSpec extends ProducerSettings {
   maxRate: boolean;
   /** Live engine: give up reaching the brokers after this long, ms. */
   connectTimeoutMs: number;
-  /** Live engine: the client library of the producers (and admin), and of the consumers. */
+  /** Live engine: the client library of the producers (and admin), and of the consumers when it is
+   * another one (null: the producers' where it consumes, else the default driver; see loadDrivers). */
   driver: DriverName;
-  consumerDriver: DriverName;
+  consumerDriver: DriverName | null;
   /** Live engine: keep the run's topic instead of deleting it at the end. */
   keepTopic: boolean;
   replicationFactor: number;

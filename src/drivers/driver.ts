@@ -40,6 +40,8 @@ export interface ConnectOptions {
 /** What a driver can do, checked before anything connects: a setting a driver cannot honour is
  * refused in one line, never silently done differently. */
 export interface DriverCapabilities {
+  /** What the driver has: a driver that only produces leaves admin and consumers to another. */
+  roles: readonly ('admin' | 'producer' | 'consumer')[];
   groupProtocols: readonly GroupProtocol[];
   compressions: readonly Compression[];
   saslMechanisms: readonly string[];

@@ -43,3 +43,23 @@ export async function loadDriver(name: DriverName, o: ConnectOptions): Promise<D
   }
   return module.createDriver(o);
 }
+
+/** The drivers of one command or run: the producers' (`--driver`), the consumers' (`--consumer-driver`,
+ * else the producers' where it consumes) and the admin client's (the producers' where it has one,
+ * else the consumers'). A driver that only produces (rdkafka) thus pairs with the default driver for
+ * the rest, and the report names both; a role asked of a driver that lacks it is refused in one line. */
+export interface DriverSet {
+  producer: Driver;
+  consumer: Driver;
+  admin: Driver;
+}
+
+export async function loadDrivers(names: { driver: DriverName; consumerDriver?: DriverName | null }, o: ConnectOptions): Promise<DriverSet> {
+  const producer = await loadDriver(names.driver, o);
+  const has = (d: Driver, role: 'admin' | 'consumer') => d.capabilities.roles.includes(role);
+  const consumerName = names.consumerDriver ?? (has(producer, 'consumer') ? names.driver : DEFAULT_DRIVER);
+  const consumer = consumerName === names.driver ? producer : await loadDriver(consumerName, o);
+  if (!has(consumer, 'consumer')) throw usageError(`the ${consumer.name} driver has no consumer; use --consumer-driver ${DEFAULT_DRIVER}`, ERROR_CODES.badOption);
+  const admin = has(producer, 'admin') ? producer : has(consumer, 'admin') ? consumer : await loadDriver(DEFAULT_DRIVER, o);
+  return { producer, consumer, admin };
+}

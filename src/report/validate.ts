@@ -140,7 +140,7 @@ function spec(v: unknown, path: string): void {
     // Producer settings: absent from reports written before they existed.
     acks: optional(str), idempotent: optional(bool), maxInFlight: optional(num), lingerMs: optional(num), batchBytes: optional(num), compression: optional(str), threads: optional(num), deliveryTimeoutMs: optional(num),
     workers: optional(nullable(num)), workerTimeoutMs: optional(num), workerPool: optional(str), consumerPaced: optional(bool),
-    driver: optional(str), consumerDriver: optional(str),
+    driver: optional(str), consumerDriver: optional(nullable(str)),
   });
   if (s.growTo !== null && s.growAtMs === null) throw new ReportShapeError(at(path, 'growAtMs'), 'must be a number when spec.growTo is set');
 }

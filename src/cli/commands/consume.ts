@@ -28,7 +28,8 @@ export const consumeCommand = defineCommand({
     const args = options.values;
   const limit = args.messages ?? Infinity;
   const idleMs = args.idle;
-  return withCluster(options, async ({ driver, admin }) => {
+  return withCluster(options, async ({ drivers, admin }) => {
+    const driver = drivers.consumer;
     if (!(await admin.listTopics()).includes(args.topic)) throw usageError(`topic ${args.topic} does not exist`, ERROR_CODES.badOption);
     const consumer = driver.consumer({
       groupId: args.group, topics: [args.topic], protocol: 'classic', fromBeginning: args.fromBeginning, autoCommit: false, autoResolve: false, maxWaitMs: 200,

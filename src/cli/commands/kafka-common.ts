@@ -5,7 +5,7 @@ import { securityOf } from '../../config/connection.js';
 import { BROKER_OPTIONS } from '../../config/options.js';
 import { nonBlank } from '../../config/units.js';
 import type { Driver, DriverAdmin } from '../../drivers/driver.js';
-import { DEFAULT_DRIVER, loadDriver } from '../../drivers/load.js';
+import { DEFAULT_DRIVER, loadDrivers, type DriverSet } from '../../drivers/load.js';
 import { ERROR_CODES, shown, usageError } from '../../errors.js';
 
 export type BrokerArgs = Pick<ArgsOf<typeof BROKER_OPTIONS>, 'brokers' | 'connectTimeout'>;
@@ -18,7 +18,10 @@ export interface ClusterOptions {
 }
 
 export interface Connected {
+  /** The driver of the admin client (and the registry's writes). */
   driver: Driver;
+  /** The command's drivers by role: `produce` sends through `drivers.producer`, `consume` reads through `drivers.consumer`. */
+  drivers: DriverSet;
   admin: DriverAdmin;
   brokers: string[];
   connectTimeoutMs: number;
@@ -40,10 +43,10 @@ export async function withCluster<T>(options: ClusterOptions, fn: (c: Connected)
   const { brokers, connectTimeout: connectTimeoutMs } = args;
   // Security settings are checked (and certificate files read) before anything connects.
   const security = securityOf(args, options.sources);
-  const driver = await loadDriver(args.driver ?? DEFAULT_DRIVER, { brokers, connectTimeoutMs, security });
-  const admin = await driver.admin();
+  const drivers = await loadDrivers({ driver: args.driver ?? DEFAULT_DRIVER }, { brokers, connectTimeoutMs, security });
+  const admin = await drivers.admin.admin();
   try {
-    return await fn({ driver, admin, brokers, connectTimeoutMs });
+    return await fn({ driver: drivers.admin, drivers, admin, brokers, connectTimeoutMs });
   } finally {
     await admin.close().catch(() => undefined);
   }

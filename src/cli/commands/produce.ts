@@ -4,6 +4,7 @@ import { describedAs } from '../../config/option.js';
 import { BROKER_OPTIONS, count, LIMITS, OPTIONS } from '../../config/options.js';
 import { runSpecWith } from '../../config/resolve.js';
 import { ERROR_CODES, EXIT, runError, usageError } from '../../errors.js';
+import { assertDriverCan } from '../../drivers/capabilities.js';
 import { describeError } from '../../drivers/errors.js';
 import { createProducerPartitioner } from '../../partitioners/producer-partitioner.js';
 import { CLIENT_PROFILES, metadataMaxAgeMs } from '../../partitioners/profiles.js';
@@ -42,13 +43,15 @@ export const produceCommand = defineCommand({
   async handler(options, io) {
     const a = options.values;
     const count = a.messages;
-    return withCluster(options, async ({ driver, admin }) => {
+    return withCluster(options, async ({ drivers, admin }) => {
+      const driver = drivers.producer;
       if (!(await admin.listTopics()).includes(a.topic)) throw usageError(`topic ${a.topic} does not exist; create it with kbench topic create ${a.topic} --partitions N`, ERROR_CODES.badOption);
       const partitions = (await admin.topicMetadata([a.topic]))[0].partitions.length;
       const spec = runSpecWith({
         key: a.key, partitions, partition: a.partition, client: a.client, messages: count, rate: 1000, seed: a.seed,
         acks: a.acks, idempotent: a.idempotent, linger: a.linger, batchSize: a.batchSize, compression: a.compression,
       });
+      assertDriverCan(driver, { producer: spec });
       const rng = createRng(spec.seed);
       const keys = createKeySource(spec, rng.fork('keys'));
       const payloads = createPayloads(spec.seed, null);

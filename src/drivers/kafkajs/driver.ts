@@ -14,6 +14,7 @@ import { KAFKAJS_VERSION } from './fast-path/modules.js';
 import { KafkajsProducer } from './producer.js';
 
 export const KAFKAJS_CAPABILITIES: DriverCapabilities = {
+  roles: ['admin', 'producer', 'consumer'],
   groupProtocols: ['classic'],
   compressions: COMPRESSIONS,
   saslMechanisms: SASL_MECHANISMS,

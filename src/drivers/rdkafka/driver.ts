@@ -10,6 +10,7 @@ import { loadBinding } from './binding.js';
 import { RdkafkaProducer } from './producer.js';
 
 const CAPABILITIES: DriverCapabilities = {
+  roles: ['producer'],
   groupProtocols: [],
   compressions: COMPRESSIONS,
   saslMechanisms: SASL_MECHANISMS,
@@ -20,7 +21,7 @@ const CAPABILITIES: DriverCapabilities = {
 };
 
 const producesOnly = (what: string) =>
-  usageError(`the rdkafka driver produces only (no ${what}); use --consumer-driver kafkajs`, ERROR_CODES.badOption);
+  usageError(`the rdkafka driver produces only (no ${what}); use --consumer-driver kafkajs or platformatic`, ERROR_CODES.badOption);
 
 export function createDriver(o: ConnectOptions): Driver {
   const binding = loadBinding();

@@ -13,8 +13,9 @@ import { memberId } from '../../groups/assignors.js';
 import { DeliveryLedger } from '../../metrics/delivery-ledger.js';
 import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, WorkloadInfo } from '../types.js';
 import { assertDriverCan } from '../../drivers/capabilities.js';
+import type { DriverName } from '../../config/driver-names.js';
 import type { ConnectOptions, Driver } from '../../drivers/driver.js';
-import { loadDriver } from '../../drivers/load.js';
+import { loadDrivers } from '../../drivers/load.js';
 import { bufferLimit } from './batching-producer.js';
 import { RemoteWorkers, type RemoteWorker } from './distributed/remote-workers.js';
 import { WorkerStats } from './distributed/worker-stats.js';
@@ -109,6 +110,8 @@ export class KafkaEngine implements Engine {
   /** The run's topic, once the drivers are loaded and checked (start()). */
   private lease: TopicLease | null = null;
   private readonly connect: ConnectOptions;
+  /** The consumers' driver, once loaded (the spec may leave it to the producers' driver). */
+  private consumerDriver: DriverName = 'kafkajs';
   private readonly group: GroupTracker;
   /** The run's group changes as they happened (--scale-consumers, --kill-consumer). */
   private readonly changes: LiveGroupChanges;
@@ -179,7 +182,7 @@ export class KafkaEngine implements Engine {
       mayDuplicate: true,
       details: {
         brokers: options.brokers, security: options.security ? describeSecurity(options.security) : 'PLAINTEXT', topic: this.topic, groupId: this.groupId,
-        replicationFactor: options.replicationFactor, keptTopic: options.keepTopic, threads: slices, driver: spec.driver, consumerDriver: spec.consumerDriver,
+        replicationFactor: options.replicationFactor, keptTopic: options.keepTopic, threads: slices, driver: spec.driver,
       },
       notes: [],
     };
@@ -204,16 +207,18 @@ export class KafkaEngine implements Engine {
     ];
   }
 
-  /** Loads the run's drivers and refuses, before anything connects, what they cannot do. */
+  /** Loads the run's drivers and refuses, before anything connects, what they cannot do; returns the
+   * one whose admin client looks after the run's topic. */
   private async loadDrivers(): Promise<Driver> {
     const { spec, options } = this;
-    const producers = await loadDriver(spec.driver, this.connect);
-    const consumers = spec.consumerDriver === spec.driver ? producers : await loadDriver(spec.consumerDriver, this.connect);
+    const drivers = await loadDrivers(spec, this.connect);
     const inThreads = options.workers === null && localLayout(spec, options.threads).length > 1;
-    assertDriverCan(producers, { producer: spec, security: options.security, inThreads });
-    if (spec.consumers > 0) assertDriverCan(consumers, { groupProtocol: 'classic', security: options.security, inThreads });
-    this.info.notes.push(...this.describeDrivers(producers, consumers));
-    return producers;
+    assertDriverCan(drivers.producer, { producer: spec, security: options.security, inThreads });
+    if (spec.consumers > 0) assertDriverCan(drivers.consumer, { groupProtocol: 'classic', security: options.security, inThreads });
+    this.consumerDriver = drivers.consumer.name;
+    this.info.details.consumerDriver = drivers.consumer.name;
+    this.info.notes.push(...this.describeDrivers(drivers.producer, drivers.consumer));
+    return drivers.admin;
   }
 
   async start(listener: EngineListener, workload: WorkloadInfo): Promise<void> {
@@ -287,7 +292,7 @@ export class KafkaEngine implements Engine {
     this.slices = this.layout.map((part, i) => {
       const setup: SliceSetup = {
         spec: this.spec, brokers: this.options.brokers, connectTimeoutMs: this.options.connectTimeoutMs, security: this.options.security, clientId: `${this.clientId}-t${i}`,
-        topic: this.topic, groupId: this.groupId, ...part, keyCardinality: workload.keyCardinality,
+        topic: this.topic, groupId: this.groupId, ...part, keyCardinality: workload.keyCardinality, consumerDriver: this.consumerDriver,
       };
       const limit = Math.max(1, part.producers.length) * 2 * bufferLimit(this.spec, Math.max(this.spec.partitions, this.spec.growTo ?? 0));
       const slice: SliceThread = new SliceThread(i, setup, limit, (m) => this.onSliceMessage(slice, m), (e) => this.onSliceExit(i, e));
@@ -300,7 +305,7 @@ export class KafkaEngine implements Engine {
   /** Slices in `kbench worker` processes: gathered through Kafka, each given its share of producers
    * and consumers; they plan and send their own records and report every event back. */
   private async startRemote(workers: number, workload: WorkloadInfo): Promise<void> {
-    const driver = await loadDriver(this.spec.driver, { ...this.connect, clientId: `${this.clientId}-coordinator` });
+    const driver = (await loadDrivers(this.spec, { ...this.connect, clientId: `${this.clientId}-coordinator` })).admin;
     const admin = await driver.admin();
     this.remote = new RemoteWorkers({
       driver, admin, runId: this.clientId.slice('kbench-'.length), pool: this.options.workerPool, workers, timeoutMs: this.options.workerTimeoutMs, version: this.options.version,
@@ -324,7 +329,7 @@ export class KafkaEngine implements Engine {
       for (const k of part.producers) this.sliceOfProducer[k] = slice;
       return slice;
     });
-    const order = { spec: this.spec, topic: this.topic, groupId: this.groupId, keyCardinality: workload.keyCardinality, threads: this.options.threads };
+    const order = { spec: this.spec, topic: this.topic, groupId: this.groupId, keyCardinality: workload.keyCardinality, threads: this.options.threads, consumerDriver: this.consumerDriver };
     await Promise.all(this.layout.map((part, i) => this.remote!.setup(i, { ...order, ...part })));
   }
 

@@ -77,7 +77,7 @@ export class LiveSlice {
     const { spec, brokers, connectTimeoutMs, clientId, security } = this.setup;
     const connect = { brokers, connectTimeoutMs, clientId, security, rideThroughMs: spec.deliveryTimeoutMs };
     const producerDriver = (this.producerDriver = await loadDriver(spec.driver, connect));
-    this.consumerDriver = spec.consumerDriver === spec.driver ? producerDriver : await loadDriver(spec.consumerDriver, connect);
+    this.consumerDriver = this.setup.consumerDriver === spec.driver ? producerDriver : await loadDriver(this.setup.consumerDriver, connect);
     const later = new Set(this.setup.joinLater ?? []);
     await Promise.all(this.setup.consumers.filter((c) => !later.has(c)).map((c) => this.startConsumer(c)));
     const engineRng = createRng(spec.seed).fork('engine');

@@ -1,6 +1,7 @@
 // What the live engine's coordinator (the main thread) and its slices (worker threads, each with its
 // own kafkajs clients) say to each other. Records travel in packed typed arrays, transferred rather
 // than copied; the few control messages are plain objects.
+import type { DriverName } from '../../config/driver-names.js';
 import type { ClientSecurity } from '../../config/client-security.js';
 import type { RunSpec } from '../../config/run-spec.js';
 import type { Clock } from '../types.js';
@@ -20,6 +21,8 @@ export interface SliceSetup {
   joinLater?: number[];
   /** Distinct keys (the producer partitioners' hash cache is sized by it). */
   keyCardinality: number;
+  /** The consumers' driver as the coordinator resolved it (spec.consumerDriver may leave it open). */
+  consumerDriver: DriverName;
 }
 
 /** Records to send, `count` of them: SEND_STRIDE numbers each in `meta`, key then value bytes in `bytes`. */

@@ -78,7 +78,7 @@ export class WorkerEngine implements Engine {
       const limit = Math.max(1, part.producers.length) * 2 * bufferLimit(this.spec, Math.max(this.spec.partitions, this.spec.growTo ?? 0));
       const slice: SliceThread = new SliceThread(i, {
         spec: this.spec, brokers: this.o.brokers, connectTimeoutMs: this.o.connectTimeoutMs, security: this.o.security, clientId: `${this.o.clientId}-t${i}`,
-        topic: order.topic, groupId: order.groupId, producers: part.producers, consumers: part.consumers, keyCardinality: order.keyCardinality,
+        topic: order.topic, groupId: order.groupId, producers: part.producers, consumers: part.consumers, keyCardinality: order.keyCardinality, consumerDriver: order.consumerDriver,
       }, limit, (m) => this.onSliceMessage(slice, m), (e) => {
         this.closed.add(i);
         if (e && !this.closing) this.fail(e.message);
