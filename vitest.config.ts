@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Tests that talk to the broker (or measure rebalances, lag and latency on it) run one file at a
 // time, after everything else, so nothing competes with them for the machine's two cores. The rest
 // run first, two files at a time.
-const BROKER_TESTS = ['test/kafka/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/analyze.test.ts'];
+const BROKER_TESTS = ['test/kafka/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/drivers/**/*.test.ts', 'test/analyze.test.ts'];
 
 export default defineConfig({
   test: {

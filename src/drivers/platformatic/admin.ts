@@ -6,7 +6,8 @@ import type { CommittedOffset, DriverAdmin, GroupDescription, GroupListing, NewT
 import { KafkaClientError } from '../errors.js';
 import { kafkaTopicId, REQUEST_TIMEOUT_MS } from './options.js';
 import { responseOf, translateError } from './error-translation.js';
-import { request } from './wire.js';
+import { consumerGroupDescribeV0, type DescribedGroup } from './consumer-group-describe.js';
+import { closer, request, send } from './wire.js';
 
 const TOPIC_ALREADY_EXISTS = 36;
 const EARLIEST = -2n;
@@ -27,7 +28,11 @@ function entryErrors(e: unknown, entries: (r: any) => { name?: string; errorCode
 }
 
 export class PlatformaticAdmin implements DriverAdmin {
-  constructor(private readonly client: Admin) {}
+  private readonly closeClient: () => Promise<void>;
+
+  constructor(private readonly client: Admin) {
+    this.closeClient = closer(client);
+  }
 
   /** A Metadata round trip for `topics` ([] for none: brokers and controller only). */
   async metadata(topics: string[]): Promise<RawMetadata> {
@@ -173,10 +178,12 @@ export class PlatformaticAdmin implements DriverAdmin {
   }
 
   async describeGroup(groupId: string): Promise<GroupDescription | null> {
+    // A consumer-protocol group first: the broker answers DescribeGroups for it with GROUP_ID_NOT_FOUND,
+    // and ConsumerGroupDescribe for a classic group with GROUP_ID_NOT_FOUND too.
+    const modern = await this.describeConsumerGroup(groupId);
+    if (modern) return modern;
     let group;
     try {
-      // DescribeGroups answers for both protocols (Kafka 4 describes consumer-protocol groups in the
-      // classic form); the library's ConsumerGroupDescribe reads its members' subscriptions wrongly.
       group = (await this.client.describeGroups({ groups: [groupId] })).get(groupId);
     } catch (e) {
       const err = translateError(e, `describing group ${groupId}`);
@@ -192,6 +199,31 @@ export class PlatformaticAdmin implements DriverAdmin {
         clientId: m.clientId,
         host: m.clientHost,
         assignment: Object.fromEntries([...(m.assignments?.values() ?? [])].map((a) => [a.topic, [...a.partitions].sort((x, y) => x - y)])),
+      })),
+    };
+  }
+
+  /** The group as ConsumerGroupDescribe tells it, or null when it is not a consumer-protocol group
+   * (or the broker predates KIP-848). */
+  private async describeConsumerGroup(groupId: string): Promise<GroupDescription | null> {
+    const broker = await this.coordinator(groupId);
+    let group: DescribedGroup | undefined;
+    try {
+      group = (await send<{ groups: DescribedGroup[] }>(this.client, consumerGroupDescribeV0, broker, [groupId], false)).groups[0];
+    } catch (e) {
+      const err = translateError(e, `describing group ${groupId}`);
+      if (err instanceof KafkaClientError && ['GROUP_ID_NOT_FOUND', 'UNSUPPORTED_VERSION', 'INVALID_REQUEST'].includes(err.type ?? '')) return null;
+      throw err;
+    }
+    if (!group) return null;
+    return {
+      groupId,
+      state: stateName(group.groupState.toUpperCase()),
+      members: group.members.map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        host: m.clientHost,
+        assignment: Object.fromEntries(m.assignment.map((a) => [a.topicName, [...a.partitions].sort((x, y) => x - y)])),
       })),
     };
   }
@@ -239,7 +271,7 @@ export class PlatformaticAdmin implements DriverAdmin {
   }
 
   async close(): Promise<void> {
-    await this.client.close().catch(() => undefined);
+    await this.closeClient().catch(() => undefined);
   }
 }
 

@@ -63,7 +63,8 @@ function isTlsListener(o: ConnectOptions): Promise<boolean> {
       socket.destroy();
       resolve(yes);
     };
-    const timer = setTimeout(() => done(false), Math.min(3000, o.connectTimeoutMs));
+    // Short: this runs after the connect timeout was already spent.
+    const timer = setTimeout(() => done(false), Math.min(1000, o.connectTimeoutMs / 2));
     socket.once('secureConnect', () => done(true));
     socket.once('error', () => done(false));
   });

@@ -13,6 +13,7 @@ import { isRetriable, KafkaClientError } from '../errors.js';
 import { classicTimeouts } from './options.js';
 import { joinProtocols, platformaticAssigner } from './assignor.js';
 import { responseOf, translateError } from './error-translation.js';
+import { capVersions, closer } from './wire.js';
 
 type Handler = (batch: ConsumedBatch, control: BatchControl) => Promise<void>;
 type Assignment = { topic: string; partitions: number[] }[];
@@ -31,7 +32,7 @@ const parseKey = (k: string) => {
   return { topic: k.slice(0, i), partition: Number(k.slice(i + 1)) };
 };
 /** Closes with force (its streams too) and leaves the group; the typings give the promise form no force. */
-const closeLib = (lib: Consumer) => new Promise<void>((resolve, reject) => lib.close(true, (e) => (e ? reject(e) : resolve())));
+const forceClose = (lib: Consumer) => new Promise<void>((resolve, reject) => lib.close(true, (e) => (e ? reject(e) : resolve())));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 interface RawBatch { firstOffset: bigint; lastOffsetDelta: number; firstTimestamp: bigint; attributes: number; records: { offsetDelta: number; timestampDelta: bigint; key: Buffer; value: Buffer; headers: [Buffer, Buffer][] }[] }
@@ -40,6 +41,7 @@ interface RawFetch { responses: { topicId: string; partitions: RawPartition[] }[
 
 export class PlatformaticConsumer implements DriverConsumer {
   private lib: Consumer | null = null;
+  private closeLib: () => Promise<void> = async () => undefined;
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | null = null;
   private readonly listeners: { [E in keyof ConsumerEvents]: ConsumerEvents[E][] } = { assigned: [], rebalancing: [], fetched: [], committed: [], crashed: [] };
   /** Owned partitions, each with the number of the assignment that gave it (stillOwned compares it). */
@@ -76,6 +78,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     const lib = o.protocol === 'consumer'
       ? new Consumer({ ...common, groupProtocol: 'consumer', ...(o.remoteAssignor ? { groupRemoteAssignor: o.remoteAssignor } : {}) })
       : new Consumer({ ...common, groupProtocol: 'classic', ...classicTimeouts(o), ...(o.assignor ? { partitionAssigner: platformaticAssigner(o.assignor), protocols: joinProtocols(o.assignor) } : {}) });
+    capVersions(lib);
     lib.on('consumer:group:join', (e: { assignments?: Assignment | null }) => {
       if (o.protocol === 'classic') this.assign(e.assignments ?? []);
       else this.pollAssignment();
@@ -91,6 +94,7 @@ export class PlatformaticConsumer implements DriverConsumer {
   async run(handle: Handler): Promise<void> {
     this.handler = handle;
     const lib = (this.lib = this.make());
+    this.closeLib = closer(lib, () => forceClose(lib));
     lib.topics.trackAll(...this.o.topics);
     for (;;) {
       try {
@@ -100,7 +104,7 @@ export class PlatformaticConsumer implements DriverConsumer {
       } catch (e) {
         const err = translateError(e, `joining group ${this.o.groupId}`);
         if (this.stopping || !this.o.restartOnFailure(err)) {
-          await closeLib(lib).catch(() => undefined);
+          await this.closeLib().catch(() => undefined);
           throw err;
         }
         this.emit('crashed', err, true);
@@ -443,7 +447,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     this.wake();
     const lib = this.lib;
     await this.stream?.close().catch(() => undefined);
-    if (lib) await closeLib(lib).catch(() => undefined);
+    if (lib) await this.closeLib().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -468,7 +472,7 @@ export class PlatformaticConsumer implements DriverConsumer {
     this.stream = null;
     await stream?.close().catch(() => undefined);
     try {
-      if (this.lib) await closeLib(this.lib);
+      if (this.lib) await this.closeLib();
     } catch (e) {
       failure ??= translateError(e, `leaving group ${this.o.groupId}`);
     }

@@ -66,8 +66,8 @@ export function createDriver(o: ConnectOptions): Driver {
           ERROR_CODES.unreachable);
         return admin;
       } catch (e) {
-        await admin.close();
-        throw await connectFailure(e, o);
+        const [failure] = await Promise.all([connectFailure(e, o), admin.close()]);
+        throw failure;
       }
     },
     producer(p: DriverProducerOptions) {

@@ -11,18 +11,25 @@
 // - a send that fails after some partitions were written leaves their counters behind, so the next
 //   send's batch would look like a duplicate too: after a failed idempotent send the library producer
 //   is replaced (a new producer id, counters from zero), as Java's producer bumps its epoch.
+// Without idempotence, the library's retry resends a whole request, partitions already written too,
+// so retries are made here, of what the broker refused only (as Java retries only failed batches).
+// Produce is capped at v9 (wire.ts: the library misreads v10+ answers to NOT_LEADER_OR_FOLLOWER).
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { BaseOptions } from '@platformatic/kafka';
 import type { DriverCapabilities, DriverProducer, DriverProducerOptions, ProduceRequest } from '../driver.js';
-import { KafkaClientError, withTimeout } from '../errors.js';
+import { isRetriable, KafkaClientError, retrying, withTimeout } from '../errors.js';
 import { ERROR_CODES } from '../../errors.js';
-import { ACKS, checkSend } from './options.js';
-import { translateError } from './error-translation.js';
+import { ACKS, checkSend, RETRY_DELAY_MS } from './options.js';
+import { responseOf, translateError } from './error-translation.js';
+import { capVersions, closer } from './wire.js';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 type Metadata = { topics: Map<string, { partitionsCount: number } | undefined> };
 
 export class PlatformaticProducer implements DriverProducer {
   private lib: Producer | null = null;
+  private readonly closers = new WeakMap<Producer, () => Promise<void>>();
   private readonly counts = new Map<string, number>();
   private refresh: NodeJS.Timeout | null = null;
   /** The idempotent sends, one after another. */
@@ -37,11 +44,16 @@ export class PlatformaticProducer implements DriverProducer {
   ) {}
 
   private make(): Producer {
-    const lib = new Producer({ ...this.base, idempotent: false, maxInflights: this.o.idempotent ? 1 : this.o.maxInFlight, metadataMaxAge: this.o.metadataMaxAgeMs });
+    // Without idempotence the library must not retry a produce: it resends every partition of the
+    // request, the ones already written too (duplicates); sendNow() resends only what was refused.
+    const retrying = this.o.idempotent ? {} : { retries: 0, repeatOnStaleMetadata: false };
+    const lib = new Producer({ ...this.base, ...retrying, idempotent: false, maxInflights: this.o.idempotent ? 1 : this.o.maxInFlight, metadataMaxAge: this.o.metadataMaxAgeMs });
     lib.on('client:metadata', (md: Metadata) => {
       for (const [topic, t] of md.topics) if (t) this.counts.set(topic, Math.max(this.counts.get(topic) ?? 0, t.partitionsCount));
     });
+    capVersions(lib);
     lib.on('error', () => undefined); // failures reach the caller through send(); an emitted one must not crash the process
+    this.closers.set(lib, closer(lib));
     return lib;
   }
 
@@ -54,7 +66,7 @@ export class PlatformaticProducer implements DriverProducer {
         await lib.initIdempotentProducer({});
       } catch (e) {
         this.lib = null;
-        await lib.close().catch(() => undefined);
+        await this.closers.get(lib)!().catch(() => undefined);
         throw translateError(e, 'starting the idempotent producer');
       }
     }
@@ -64,11 +76,13 @@ export class PlatformaticProducer implements DriverProducer {
   async connect(topic: string): Promise<void> {
     const connecting = (async () => {
       const lib = await this.fresh();
-      try {
-        await lib.metadata({ topics: [topic] });
-      } catch (e) {
-        throw translateError(e, `metadata of ${topic}`);
-      }
+      await retrying(async () => {
+        try {
+          await lib.metadata({ topics: [topic] });
+        } catch (e) {
+          throw translateError(e, `metadata of ${topic}`);
+        }
+      }, Date.now() + this.connectTimeoutMs);
     })();
     await withTimeout(connecting, this.connectTimeoutMs, `cannot reach Kafka for topic ${topic} within ${this.connectTimeoutMs / 1000} s`, ERROR_CODES.unreachable);
     // Kafka's clients learn a partition increase when their metadata is refreshed (metadata.max.age.ms),
@@ -101,41 +115,101 @@ export class PlatformaticProducer implements DriverProducer {
     if (highest >= known) {
       throw new KafkaClientError({ message: `partition ${highest} of ${req.topic} is beyond the ${known} partitions this producer knows of`, type: 'UNKNOWN_TOPIC_OR_PARTITION', kind: 'protocol', retriable: true });
     }
-    const messages: MessageToProduce[] = req.records.map((r) => ({
-      topic: req.topic,
-      partition: r.partition,
-      key: r.key ?? undefined,
-      value: r.value,
-      headers: r.headers ? new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), v])) as unknown as Map<Buffer, Buffer> : undefined,
-    }));
-    let result;
-    try {
-      result = await lib.send({ messages, acks: ACKS[req.acks], compression: req.compression, idempotent: this.o.idempotent, autocreateTopics: false });
-    } catch (e) {
-      if (this.o.idempotent) await this.replace(lib);
-      throw translateError(e, `producing to ${req.topic}`);
-    }
-    const offsets = new Float64Array(req.records.length);
-    if (req.acks === '0') return offsets.fill(-1);
-    const base = new Map<number, number>();
-    for (const o of result.offsets ?? []) if (o.topic === req.topic) base.set(o.partition, Number(o.offset));
-    const placed = new Map<number, number>();
-    for (let i = 0; i < req.records.length; i++) {
-      const p = req.records[i].partition;
-      const b = base.get(p);
-      if (b === undefined) {
-        throw new KafkaClientError({ message: `the broker's answer for ${req.topic} has no offset for partition ${p}`, kind: 'other', retriable: false });
+    const offsets = new Float64Array(req.records.length).fill(-1);
+    let pending = req.records.map((_, i) => i);
+    const deadline = Date.now() + (Number(this.base.retries) || 0) * RETRY_DELAY_MS;
+    for (;;) {
+      // One library send per leader: it fails a multi-leader send as a whole and drops what the other
+      // leaders answered, so neither the offsets written nor (idempotent) its sequence counters could be told.
+      let groups: number[][];
+      try {
+        groups = await this.byLeader(lib, req, pending);
+      } catch (e) {
+        const err = translateError(e, `metadata of ${req.topic}`);
+        if (!isRetriable(err) || Date.now() + RETRY_DELAY_MS > deadline) throw err;
+        await sleep(RETRY_DELAY_MS);
+        continue;
       }
-      const k = placed.get(p) ?? 0;
-      placed.set(p, k + 1);
-      offsets[i] = b + k;
+      const answers = await Promise.allSettled(groups.map((g) => this.sendGroup(lib, req, g, offsets)));
+      const failed = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+      if (!failed) return offsets;
+      const err = translateError(failed.reason, `producing to ${req.topic}`);
+      if (this.o.idempotent) {
+        // The library's own retries (safe: the broker drops a resent batch it already has) are spent;
+        // its counters now lag for any partition written, so the next batch would be dropped as a duplicate.
+        await this.replace(lib);
+        throw err;
+      }
+      // Only what no partition's leader took is sent again: the library would resend the whole request.
+      pending = pending.filter((i) => offsets[i] < 0);
+      if (!isRetriable(err) || Date.now() + RETRY_DELAY_MS > deadline) throw err;
+      lib.clearMetadata();
+      await sleep(RETRY_DELAY_MS);
     }
-    return offsets;
+  }
+
+  private async byLeader(lib: Producer, req: ProduceRequest, indices: number[]): Promise<number[][]> {
+    const md = await lib.metadata({ topics: [req.topic] });
+    const partitions = md.topics.get(req.topic)?.partitions ?? [];
+    const groups = new Map<number, number[]>();
+    for (const i of indices) {
+      const leader = partitions[req.records[i].partition]?.leader ?? -1;
+      const g = groups.get(leader) ?? [];
+      g.push(i);
+      groups.set(leader, g);
+    }
+    return [...groups.values()];
+  }
+
+  /** Sends records `indices` of `req` (one leader's) and writes the offsets of those written into
+   * `offsets`: of all on success, of the partitions the broker took when it refused others. */
+  private async sendGroup(lib: Producer, req: ProduceRequest, indices: number[], offsets: Float64Array): Promise<void> {
+    const messages: MessageToProduce[] = indices.map((i) => {
+      const r = req.records[i];
+      return {
+        topic: req.topic,
+        partition: r.partition,
+        key: r.key ?? undefined,
+        value: r.value,
+        headers: r.headers ? new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), v])) as unknown as Map<Buffer, Buffer> : undefined,
+      };
+    });
+    const place = (bases: Map<number, number>) => {
+      const placed = new Map<number, number>();
+      for (const i of indices) {
+        const p = req.records[i].partition;
+        const b = bases.get(p);
+        if (b === undefined) continue;
+        const k = placed.get(p) ?? 0;
+        placed.set(p, k + 1);
+        offsets[i] = req.acks === '0' ? -1 : b + k;
+      }
+    };
+    try {
+      const result = await lib.send({ messages, acks: ACKS[req.acks], compression: req.compression, idempotent: this.o.idempotent, autocreateTopics: false });
+      if (req.acks === '0') return;
+      const bases = new Map<number, number>();
+      for (const o of result.offsets ?? []) if (o.topic === req.topic) bases.set(o.partition, Number(o.offset));
+      const missing = indices.find((i) => !bases.has(req.records[i].partition));
+      if (missing !== undefined) {
+        throw new KafkaClientError({ message: `the broker's answer for ${req.topic} has no offset for partition ${req.records[missing].partition}`, kind: 'other', retriable: false });
+      }
+      place(bases);
+    } catch (e) {
+      const response = responseOf(e) as { responses: { name: string; partitionResponses: { index: number; errorCode: number; baseOffset: bigint }[] }[] } | undefined;
+      const bases = new Map<number, number>();
+      for (const t of response?.responses ?? []) {
+        if (t.name !== req.topic) continue;
+        for (const p of t.partitionResponses) if (p.errorCode === 0) bases.set(p.index, Number(p.baseOffset));
+      }
+      place(bases);
+      throw e;
+    }
   }
 
   private async replace(lib: Producer): Promise<void> {
     if (this.lib === lib) this.lib = null;
-    await lib.close().catch(() => undefined);
+    await this.closers.get(lib)!().catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -145,6 +219,6 @@ export class PlatformaticProducer implements DriverProducer {
     await this.chain;
     const lib = this.lib;
     this.lib = null;
-    await lib?.close().catch(() => undefined);
+    if (lib) await this.closers.get(lib)!().catch(() => undefined);
   }
 }
