@@ -94,9 +94,10 @@ export function translateError(e: unknown, what?: string): Error {
   return new KafkaClientError({ message: `${prefix}${top.message ?? String(e)}`, kind: 'other', retriable: false }, e);
 }
 
-/** Per-entry Kafka error names of a response the library rejected as a whole (createTopics, fetch):
- * the ResponseError keeps the parsed response, and each entry its JSON path. */
+/** The parsed answer the library rejected as a whole for one entry's error code (createTopics, a
+ * fetch, a produce): the last one when it retried, as that is the answer that stands. */
 export function responseOf(e: unknown): unknown {
-  for (const err of walk(e)) if (err.code === 'PLT_KFK_RESPONSE' && err.response) return err.response;
-  return undefined;
+  let last: unknown;
+  for (const err of walk(e)) if (err.code === 'PLT_KFK_RESPONSE' && err.response) last = err.response;
+  return last;
 }
