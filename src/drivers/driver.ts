@@ -15,7 +15,7 @@
 // retry it, and what kind of failure it is, whichever library raised it.
 import type { ClientSecurity } from '../config/client-security.js';
 import type { Acks, Compression } from '../config/producer-settings.js';
-import type { Assignor } from '../groups/assignors.js';
+import type { Assignor, AssignorName } from '../groups/assignors.js';
 
 import type { DriverName } from '../config/driver-names.js';
 
@@ -53,6 +53,9 @@ export interface DriverCapabilities {
    * batches; 'library': the library lingers and batches per partition itself (linger.ms,
    * batch.size), so kbench hands it records as they come. */
   batching: 'kbench' | 'library';
+  /** The classic protocol's assignors (kbench's, by name) a member can run; absent: every one.
+   * A library whose members only speak the eager rebalance protocol cannot run cooperative-sticky. */
+  classicAssignors?: readonly AssignorName[];
 }
 
 export interface Driver {
