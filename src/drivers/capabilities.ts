@@ -7,8 +7,8 @@ import { ERROR_CODES, KbenchError, EXIT } from '../errors.js';
 import type { Driver, GroupProtocol } from './driver.js';
 
 export interface DriverNeeds {
-  /** Producer settings, when the driver produces. */
-  producer?: { idempotent: boolean; maxInFlight: number; compression: Compression };
+  /** Producer settings, when the driver produces; `nullKeys`: some records have no key. */
+  producer?: { idempotent: boolean; maxInFlight: number; compression: Compression; nullKeys?: boolean };
   /** The group protocol, when the driver consumes. */
   groupProtocol?: GroupProtocol;
   security?: ClientSecurity | null;
@@ -25,6 +25,9 @@ export function driverRefusals(driver: Driver, needs: DriverNeeds): string[] {
   }
   if (p && !c.compressions.includes(p.compression)) {
     out.push(`--compression ${p.compression} is not available with the ${driver.name} driver; use one of ${c.compressions.join(', ')}`);
+  }
+  if (p?.nullKeys && !c.nullRecords) {
+    out.push(`null keys cannot be written by the ${driver.name} driver (${driver.library} writes them as empty keys); use --driver kafkajs or rdkafka`);
   }
   if (needs.groupProtocol && !c.groupProtocols.includes(needs.groupProtocol)) {
     out.push(`the ${needs.groupProtocol} group protocol is not spoken by the ${driver.name} driver; it speaks ${c.groupProtocols.join(', ')}`);

@@ -24,7 +24,8 @@ export async function diagnoseConnection(o: ConnectOptions): Promise<string | nu
       socket.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => done({ ok: false, code: 'TIMEOUT' }), Math.min(3000, o.connectTimeoutMs));
+    // Within what is left of the user's patience: at most 2 s, and half the connect timeout.
+    const timer = setTimeout(() => done({ ok: false, code: 'TIMEOUT' }), Math.min(2000, Math.max(500, o.connectTimeoutMs / 2)));
     // TLS 1.3 servers judge the client's certificate after the client's side of the handshake is
     // done: wait a moment for a refusal before calling the handshake good.
     socket.once('secureConnect', () => setTimeout(() => done({ ok: true }), 300));

@@ -47,6 +47,9 @@ export interface DriverCapabilities {
   saslMechanisms: readonly string[];
   /** The most produce requests an idempotent producer may have in flight without losing order or records. */
   maxInFlightIdempotent: number;
+  /** Whether the library writes a null key or value as Kafka's null (length -1); a library that
+   * cannot would write an empty one instead, so such records are refused. */
+  nullRecords: boolean;
   /** Whether the library may be loaded in several worker threads of one process. */
   threads: boolean;
   /** 'kbench': each send() is one produce request, so kbench's BatchingProducer lingers and fills

@@ -14,12 +14,14 @@ type DriverModule = { createDriver(o: ConnectOptions): Driver };
 
 const MODULES: Record<DriverName, () => Promise<DriverModule>> = {
   kafkajs: () => import('./kafkajs/driver.js'),
+  platformatic: () => import('./platformatic/driver.js'),
   rdkafka: () => import('./rdkafka/driver.js'),
 };
 
 /** Whether a driver's client library is installed here (resolvable), without loading it. */
 export const PACKAGES: Record<DriverName, string> = {
   kafkajs: 'kafkajs',
+  platformatic: '@platformatic/kafka',
   // No npm package: kbench's own binding (native/), built by npm run build:native; without it the
   // driver itself refuses in one line saying so.
   rdkafka: 'kbench native binding (npm run build:native)',

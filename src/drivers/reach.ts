@@ -17,7 +17,8 @@ export async function reachCluster<T>(o: ConnectOptions, open: () => Promise<T>,
       ERROR_CODES.unreachable,
     );
   } catch (e) {
-    await abandon().catch(() => undefined);
+    // A client stuck on a server that never answers may never finish disconnecting either.
+    await withTimeout(abandon(), 500, 'abandoned').catch(() => undefined);
     if (isKafkaClientError(e) && e.kind === 'authentication') {
       throw runError(`cannot log in to Kafka at ${o.brokers.join(',')} as ${o.security?.sasl?.username ?? '?'} with ${o.security?.sasl?.mechanism ?? 'SASL'}: ${describeError(e)}`, e, ERROR_CODES.unreachable);
     }

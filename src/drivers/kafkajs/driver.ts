@@ -20,6 +20,7 @@ export const KAFKAJS_CAPABILITIES: DriverCapabilities = {
   saslMechanisms: SASL_MECHANISMS,
   // kafkajs's idempotent producer serialises requests per broker and cannot renumber sequences after
   // a failed one, so it refuses more than one in flight.
+  nullRecords: true,
   maxInFlightIdempotent: 1,
   threads: true,
   batching: 'kbench',

@@ -128,14 +128,18 @@ export class PlatformaticAdmin implements DriverAdmin {
     }));
   }
 
-  async topicIds(topics: string[]): Promise<TopicIds> {
-    const md = await this.metadata(topics);
-    const ids = new Map<string, string>();
+  async topicIds(topics: readonly string[]): Promise<TopicIds> {
+    const md = await this.metadata([...topics]);
+    const ids = new Map<string, string | null>(topics.map((t) => [t, null]));
+    let any = false;
     for (const t of md.topics) {
       const id = kafkaTopicId(t.topicId);
       if (id) ids.set(t.name, id);
+      any ||= id !== null && id !== undefined;
     }
-    return { supported: ids.size > 0 || md.topics.length === 0, ids };
+    // Metadata v10+ carries topic IDs; a broker before Kafka 2.8 sends only zeros.
+    if (!any && md.topics.length > 0) return { supported: false, why: 'the broker sends no topic IDs (Kafka before 2.8)' };
+    return { supported: true, ids };
   }
 
   async endOffsets(topic: string): Promise<PartitionOffsets[]> {

@@ -210,7 +210,7 @@ export class PlatformaticConsumer implements DriverConsumer {
       (byTopic[topic] ??= []).push(partition);
     }
     for (const t of Object.keys(byTopic)) byTopic[t].sort((a, b) => a - b);
-    this.emit('assigned', byTopic);
+    this.emit('assigned', byTopic, this.lib?.memberId ?? '');
     await this.startPositions(added);
     this.wake();
   }

@@ -40,9 +40,12 @@ import { PlatformaticProducer } from './producer.js';
 const VERSION: string = JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('@platformatic/kafka')), '..', 'package.json'), 'utf8')).version;
 
 export const CAPABILITIES: DriverCapabilities = {
+  roles: ['admin', 'producer', 'consumer'],
   groupProtocols: ['classic', 'consumer'],
   compressions: compressionsHere(typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function'),
   saslMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'],
+  // Its record writer has no null: a null key or value goes out as an empty one (length 0, not -1).
+  nullRecords: false,
   maxInFlightIdempotent: 1,
   threads: true,
   batching: 'kbench',
@@ -56,6 +59,7 @@ export function createDriver(o: ConnectOptions): Driver {
     name: 'platformatic',
     library: `@platformatic/kafka ${VERSION}`,
     capabilities: CAPABILITIES,
+    details: {},
     async admin() {
       const client = new Admin(base);
       client.on('error', () => undefined);

@@ -9,8 +9,8 @@ import { tlsMessage } from './connect-failure.js';
 import { baseOptions, checkConsumer, checkProducer, checkSend, classicTimeouts, compressionsHere, kafkaTopicId, RETRY_DELAY_MS } from './options.js';
 
 const caps: DriverCapabilities = {
-  groupProtocols: ['classic', 'consumer'], compressions: compressionsHere(false), saslMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'],
-  maxInFlightIdempotent: 1, threads: true, batching: 'kbench', classicAssignors: ['range', 'roundrobin', 'kafkajs'],
+  roles: ['admin', 'producer', 'consumer'], groupProtocols: ['classic', 'consumer'], compressions: compressionsHere(false), saslMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'],
+  nullRecords: false, maxInFlightIdempotent: 1, threads: true, batching: 'kbench', classicAssignors: ['range', 'roundrobin', 'kafkajs'],
 };
 const tls = (over: Partial<NonNullable<ClientSecurity['tls']>> = {}): NonNullable<ClientSecurity['tls']> => ({ ca: ['CA'], cert: null, key: null, pfx: null, passphrase: null, verifyHostname: true, ...over });
 const refusal = (f: () => void): string => {

@@ -27,6 +27,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 type Metadata = { topics: Map<string, { partitionsCount: number } | undefined> };
 
+/** The library writes null as empty (length 0): refused rather than written as something else. */
+const nullRecord = (what: 'key' | 'value') => new KafkaClientError({
+  message: `@platformatic/kafka cannot write a null ${what} (it would write an empty one); use --driver kafkajs for null keys and tombstones`,
+  kind: 'other', retriable: false,
+});
+
 export class PlatformaticProducer implements DriverProducer {
   private lib: Producer | null = null;
   private readonly closers = new WeakMap<Producer, () => Promise<void>>();
@@ -166,10 +172,11 @@ export class PlatformaticProducer implements DriverProducer {
   private async sendGroup(lib: Producer, req: ProduceRequest, indices: number[], offsets: Float64Array): Promise<void> {
     const messages: MessageToProduce[] = indices.map((i) => {
       const r = req.records[i];
+      if (r.key === null || r.value === null) throw nullRecord(r.key === null ? 'key' : 'value');
       return {
         topic: req.topic,
         partition: r.partition,
-        key: r.key ?? undefined,
+        key: r.key,
         value: r.value,
         headers: r.headers ? new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), v])) as unknown as Map<Buffer, Buffer> : undefined,
       };

@@ -14,6 +14,7 @@ const CAPABILITIES: DriverCapabilities = {
   groupProtocols: [],
   compressions: COMPRESSIONS,
   saslMechanisms: SASL_MECHANISMS,
+  nullRecords: true,
   maxInFlightIdempotent: 5,
   // The binding keeps no global state and cleans up when a worker's environment goes away.
   threads: true,

@@ -213,7 +213,8 @@ export class KafkaEngine implements Engine {
     const { spec, options } = this;
     const drivers = await loadDrivers(spec, this.connect);
     const inThreads = options.workers === null && localLayout(spec, options.threads).length > 1;
-    assertDriverCan(drivers.producer, { producer: spec, security: options.security, inThreads });
+    const nullKeys = spec.keySpec.kind === 'none' && spec.explicitPartition === null;
+    assertDriverCan(drivers.producer, { producer: { ...spec, nullKeys }, security: options.security, inThreads });
     if (spec.consumers > 0) assertDriverCan(drivers.consumer, { groupProtocol: 'classic', security: options.security, inThreads });
     this.consumerDriver = drivers.consumer.name;
     this.info.details.consumerDriver = drivers.consumer.name;
