@@ -5,8 +5,8 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kbench, kbenchWithEnv, tempDir } from '../helpers.js';
-import { brokers, ROOT } from './helpers.js';
+import { tempDir } from '../helpers.js';
+import { brokers, LIVE_DRIVERS, onDriver, ROOT } from './helpers.js';
 
 // The secured listeners sit next to the plaintext one: port + 2, + 3, + 4 (scripts/kafka.sh).
 const port = Number(brokers?.split(':')[1] ?? 9092);
@@ -28,7 +28,10 @@ function failsWith(r: { code: number; stderr: string }, pattern: RegExp): void {
 
 // The tests run side by side, and so do the independent commands inside each: every one is a short
 // in-process command or run with its own topic and group, mostly waiting on TLS handshakes and the broker.
-describe.skipIf(!brokers)('secured clusters', { concurrent: true }, () => {
+// Once per driver, the drivers' copies side by side too (nothing here is shared but the broker).
+describe.skipIf(!brokers).each(LIVE_DRIVERS)('secured clusters (driver %s)', { concurrent: true }, (driver) => {
+  const { kbench, kbenchWithEnv } = onDriver(driver);
+
   it('a live run over SASL_SSL with SCRAM-SHA-512: clean delivery, and no output holds a password', async () => {
     const dir = tempDir();
     const out = join(dir, 'secured.json');
@@ -42,6 +45,7 @@ describe.skipIf(!brokers)('secured clusters', { concurrent: true }, () => {
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.delivery).toMatchObject({ produced: 1000, acked: 1000, consumed: 1000, lost: 0, duplicated: 0, misplaced: 0 });
     expect(report.model.parameters.security).toBe('SASL_SSL, SCRAM-SHA-512 as admin, no client certificate, hostname verified');
+    expect(report.model.parameters.driver).toBe(driver);
     expect(json.code, json.stderr).toBe(0);
     const outputs = [r.stdout, r.stderr, json.stdout, json.stderr, ...readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'))];
     for (const text of outputs) for (const p of PASSWORDS) expect(text).not.toContain(p);

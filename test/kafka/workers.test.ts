@@ -8,7 +8,7 @@ import { kbenchVersion } from '../../src/cli/version.js';
 import { CONTROL_TOPIC, TYPE_HEADER, WIRE_PROTOCOL } from '../../src/engines/kafka/distributed/wire.js';
 import type { RunReport, WorkerRow } from '../../src/report/schema.js';
 import { kbench, simReport } from '../helpers.js';
-import { brokers, kbenchChild, waitFor, type ChildOutcome } from './helpers.js';
+import { brokers, kbenchChild, LIVE_DRIVERS, onDriver, uniqueName, waitFor, type ChildOutcome } from './helpers.js';
 
 const brokerLog = (r: RunReport) => (r.model.parameters.finalOffsets as { logEndOffset: number }[]).map((l) => l.logEndOffset);
 const workersOf = (r: RunReport) => r.model.parameters.workers as WorkerRow[];
@@ -25,12 +25,12 @@ interface Worker {
  * broker) never takes them. */
 const poolOf = (prefix: string) => `test-${prefix}-${process.pid}`;
 
-function startWorkers(n: number, prefix: string): Worker[] {
+function startWorkers(n: number, prefix: string, child: typeof kbenchChild = kbenchChild): Worker[] {
   return Array.from({ length: n }, (_, i) => {
     const name = `${prefix}-${i + 1}`;
     let err = '';
     const w: Worker = { name, child: null, stderr: () => err, done: Promise.resolve(null as never) };
-    w.done = kbenchChild(['worker', '--brokers', brokers, '--once', '--name', name, '--threads', '1', '--pool', poolOf(prefix)], (child) => {
+    w.done = child(['worker', '--brokers', brokers, '--once', '--name', name, '--threads', '1', '--pool', poolOf(prefix)], (child) => {
       w.child = child;
       child.stderr!.on('data', (d) => { err += d; });
     });
@@ -38,19 +38,24 @@ function startWorkers(n: number, prefix: string): Worker[] {
   });
 }
 
-// Allows for two tests' workers starting at once (the two lanes below).
+// Allows for several tests' workers starting at once (the lanes below).
 const waiting = (ws: Worker[]) => waitFor(() => ws.every((w) => /waiting for runs/.test(w.stderr())), 60_000, 'the workers to wait for runs');
 
-describe.skipIf(!brokers)('--workers on a real broker', () => {
-  // Two lanes side by side: the lost worker's test spends most of its time waiting for the broker to
-  // notice (session timeouts), while the others run one after another. Each test has its own pool
-  // (poolOf), so no run takes another test's workers, and every run its own topics and groups.
+// Lanes side by side: per driver, the lost worker's test (which spends most of its time waiting for
+// the broker to notice: session timeouts) and the runs over workers, one after another; and one lane
+// (below) where the refusals and time-outs run one after another. Each test has its own pool (poolOf,
+// with a prefix of each driver copy's own), so no run takes another test's workers, and every run its
+// own topics and groups.
+describe.skipIf(!brokers).each(LIVE_DRIVERS)('--workers on a real broker (driver %s)', { concurrent: true }, (driver) => {
+  const { report, kbenchChild: child } = onDriver(driver);
+  const copy = uniqueName(driver);
+
   describe('a lost worker', { concurrent: true }, () => {
     it('a worker killed with SIGKILL mid-run is reported by name; the coordinator finishes, nothing acked is lost', async () => {
-      const ws = startWorkers(3, 'kill');
+      const ws = startWorkers(3, `kill-${copy}`, child);
       await waiting(ws);
       const started = Date.now();
-      const run = simReport('--brokers', brokers, '--workers', '3', '--worker-pool', poolOf('kill'), '--key', 'user_id', '--partitions', '6', '--producers', '3', '--consumers', '3',
+      const run = report('--brokers', brokers, '--workers', '3', '--worker-pool', poolOf(`kill-${copy}`), '--key', 'user_id', '--partitions', '6', '--producers', '3', '--consumers', '3',
         '--duration', '6s', '--rate', '600');
       const victim = ws[1];
       await waitFor(() => /run \w+ starts/.test(victim.stderr()), 60_000, 'the run to start on the victim');
@@ -69,12 +74,13 @@ describe.skipIf(!brokers)('--workers on a real broker', () => {
     }, 120_000);
   });
 
-  describe('runs, refusals and time-outs', { concurrent: true }, () => {
+  describe('runs over workers', { concurrent: true }, () => {
     it.sequential('three workers: one merged report, exact delivery, placement as predicted and as the broker logged it, a row per worker', async () => {
-      const ws = startWorkers(3, 'even');
+      const ws = startWorkers(3, `even-${copy}`, child);
       await waiting(ws);
       const args = ['--key', 'user_id', '--users', '2000', '--partitions', '6', '--producers', '3', '--consumers', '3', '--duration', '3s', '--rate', '1000'];
-      const r = await simReport('--brokers', brokers, '--workers', '3', '--worker-pool', poolOf('even'), ...args);
+      const r = await report('--brokers', brokers, '--workers', '3', '--worker-pool', poolOf(`even-${copy}`), ...args);
+      expect(r.model.parameters.driver).toBe(driver);
       const outcomes = await Promise.all(ws.map((w) => w.done));
       expect(outcomes.map((o) => o.code)).toEqual([0, 0, 0]);
       expect(r.delivery).toEqual({ produced: 3000, acked: 3000, consumed: 3000, lost: 0, duplicated: 0, skipped: 0, misplaced: 0, unconsumed: 0 });
@@ -95,9 +101,9 @@ describe.skipIf(!brokers)('--workers on a real broker', () => {
     }, 120_000);
 
     it.sequential('growth 3 → 6 over two workers: ordering violations found, delivery exact', async () => {
-      const ws = startWorkers(2, 'grow');
+      const ws = startWorkers(2, `grow-${copy}`, child);
       await waiting(ws);
-      const r = await simReport('--brokers', brokers, '--workers', '2', '--worker-pool', poolOf('grow'), '--key', 'user_id', '--users', '300', '--partitions', '3', '--grow-to', '6',
+      const r = await report('--brokers', brokers, '--workers', '2', '--worker-pool', poolOf(`grow-${copy}`), '--key', 'user_id', '--users', '300', '--partitions', '3', '--grow-to', '6',
         '--duration', '6s', '--rate', '800', '--producers', '2', '--consumers', '2', '--metadata-refresh', '1s', '--auto-offset-reset', 'earliest');
       await Promise.all(ws.map((w) => w.done));
       expect(r.delivery).toMatchObject({ lost: 0, duplicated: 0, skipped: 0, misplaced: 0 });
@@ -106,7 +112,12 @@ describe.skipIf(!brokers)('--workers on a real broker', () => {
       expect(r.phases[1].perPartition.slice(3).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
       expect(r.phases[1].ordering.violations).toBeGreaterThan(0);
     }, 120_000);
+  });
+});
 
+// Once, on the default driver: refusals and time-outs, with little of a run on any client library.
+describe.skipIf(!brokers)('--workers on a real broker', { concurrent: true }, () => {
+  describe('refusals and time-outs', { concurrent: true }, () => {
     it.sequential('a worker refuses, in one line each, a run from another kbench version or from a coordinator on another cluster', async () => {
       const [w] = startWorkers(1, 'picky');
       await waiting([w]);
