@@ -367,6 +367,44 @@ for (const name of DRIVER_NAMES) {
       }, 60_000);
     }
 
+    for (const protocol of ['classic', 'consumer'] as const) {
+      it.skipIf(!claims?.groupProtocols.includes(protocol))(`${protocol} protocol: partitions added by TopicCommand --alter are assigned to the group within metadataMaxAgeMs and a rebalance, and read from the earliest`, async () => {
+        const topic = await newTopic(2);
+        const groupId = uniqueName(`${prefix}-g-grow-${protocol}`);
+        const maxAge = 1000;
+        const opts = protocol === 'classic' ? { protocol, assignor: ASSIGNORS.range } : { protocol, remoteAssignor: 'uniform' };
+        const a = member({ groupId, topics: [topic], metadataMaxAgeMs: maxAge, ...opts });
+        const b = member({ groupId, topics: [topic], metadataMaxAgeMs: maxAge, ...opts });
+        const owned = () => JSON.stringify([...(a.state.assigned?.[topic] ?? []), ...(b.state.assigned?.[topic] ?? [])].sort((x, y) => x - y));
+        await a.run();
+        await b.run();
+        await waitFor(() => owned() === '[0,1]' && (a.state.assigned?.[topic]?.length ?? 0) > 0 && (b.state.assigned?.[topic]?.length ?? 0) > 0, 20_000, 'both members owning one of the 2 partitions');
+        await produce(topic, 2, 20, 'before');
+        await waitFor(() => a.state.read.length + b.state.read.length >= 20, 15_000, 'the records before the growth');
+        // Kafka's own tool grows the topic, so that only the group's metadata refresh can tell the members.
+        await tool('org.apache.kafka.tools.TopicCommand', '--bootstrap-server', brokers, '--alter', '--topic', topic, '--partitions', '4');
+        // Records on the new partitions before any member owns them: no committed offset, so fromBeginning
+        // (auto.offset.reset=earliest) must start them at 0, not at their end.
+        const p = driver.producer({ idempotent: false, lingerMs: 0, batchBytes: 1 << 20, maxInFlight: 1, metadataMaxAgeMs: maxAge });
+        await p.connect(topic);
+        await waitFor(() => p.partitionCount(topic) === 4, maxAge + 3000, 'the producer seeing 4 partitions');
+        await p.send({ topic, acks: 'all', compression: 'none', records: values(40, 'after').map((value, i) => ({ key: keyless, value, partition: i % 4 })) });
+        await p.close();
+        // metadataMaxAgeMs to notice, then a rebalance; the consumer protocol's broker tells members at
+        // their next heartbeat (group.consumer.heartbeat.interval.ms, 5 s by default).
+        await waitFor(() => owned() === '[0,1,2,3]', protocol === 'classic' ? maxAge + 10_000 : 15_000, 'the 2 new partitions assigned');
+        await waitFor(() => a.state.read.length + b.state.read.length >= 60, 15_000, 'every record read');
+        await a.c.close();
+        await b.c.close();
+        const all = [...a.state.read, ...b.state.read];
+        expect(all).toHaveLength(60);
+        expect(new Set(all.map((r) => r.value)).size).toBe(60);
+        expect(all.filter((r) => r.partition >= 2).map((r) => r.offset).sort((x, y) => x - y)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]);
+        expect(a.state.crashes).toEqual([]);
+        expect(b.state.crashes).toEqual([]);
+      }, 60_000);
+    }
+
     it('a member starts from the committed offset, else from the earliest (fromBeginning) or the latest; commit() commits the next offset to read', async () => {
       const topic = await newTopic(2);
       await produce(topic, 2, 20, 'c');

@@ -6,10 +6,17 @@
 // - mode 'earliest' ignores committed offsets, and its positions outlive a rebalance.
 // kbench decides what a Kafka client decides: where a partition starts (its committed offset, else
 // the earliest or latest), what counts as processed and when it is committed.
+// Partitions added to a subscribed topic: the library's classic members never look for them (nothing
+// in it compares the metadata with the assignment, and a Stable group rebalances only when a member
+// rejoins), so the group would keep its old partitions forever. As Java's ConsumerCoordinator does, the
+// leader here keeps the partition counts its assignment was made from and rejoins when the metadata,
+// refreshed every metadataMaxAgeMs, says otherwise. Under the consumer protocol the broker assigns
+// them by itself at a heartbeat; the library's metadata may not know them yet (see knowPartitions).
 import { Consumer, type MessagesStream } from '@platformatic/kafka';
-import type { BaseOptions } from '@platformatic/kafka';
+import type { BaseOptions, GroupPartitionsAssigner } from '@platformatic/kafka';
 import type { BatchControl, ConsumedBatch, ConsumedRecord, ConsumerEvents, DriverConsumer, DriverConsumerOptions } from '../driver.js';
 import { isRetriable, KafkaClientError } from '../errors.js';
+import { ASSIGNORS, type Assignor } from '../../groups/assignors.js';
 import { classicTimeouts } from './options.js';
 import { joinProtocols, platformaticAssigner } from './assignor.js';
 import { responseOf, translateError } from './error-translation.js';
@@ -25,6 +32,8 @@ const BACKOFF_MS = 250;
 /** Partition errors of a fetch that mean the client's metadata is stale: refresh and fetch again. */
 const STALE = new Set([3, 5, 6, 74, 75, 56, 100]); // UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, KAFKA_STORAGE_ERROR, UNKNOWN_TOPIC_ID
 const OFFSET_OUT_OF_RANGE = 1;
+/** The library's metadataMaxAge when none is given (its own default, not Java's 5 minutes). */
+const LIBRARY_METADATA_MAX_AGE_MS = 5000;
 
 const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 const parseKey = (k: string) => {
@@ -61,6 +70,12 @@ export class PlatformaticConsumer implements DriverConsumer {
   private changes: Promise<void> = Promise.resolve();
   private lastSeen = '';
   private rebalancing = false;
+  /** Partition counts by topic that the assignment of a generation was made from (by the hook). */
+  private assignedFrom: { generation: number; counts: Record<string, number> } | null = null;
+  /** As leader, the counts the group's current assignment was made from (Java's assignmentSnapshot). */
+  private snapshot: Record<string, number> | null = null;
+  /** The next metadata lookup of the fetch loop asks the broker, not the library's cache. */
+  private staleMetadata = false;
 
   constructor(private readonly base: BaseOptions, private readonly o: DriverConsumerOptions) {}
 
@@ -75,15 +90,21 @@ export class PlatformaticConsumer implements DriverConsumer {
   private make(): Consumer {
     const o = this.o;
     const common = { ...this.base, groupId: o.groupId, autocommit: false, maxWaitTime: o.maxWaitMs ?? 500, isolationLevel: 'READ_UNCOMMITTED' as const, ...(o.metadataMaxAgeMs ? { metadataMaxAge: o.metadataMaxAgeMs } : {}) };
+    // Always one of kbench's assignors, even without o.assignor: only through the hook can the leader
+    // know the partition counts it assigned (the library's own round-robin is not exported to wrap).
+    // Java's RoundRobinAssignor then, under the protocol name the library advertises by default.
+    const assignor: Assignor = o.assignor ?? ASSIGNORS.roundrobin;
     const lib = o.protocol === 'consumer'
       ? new Consumer({ ...common, groupProtocol: 'consumer', ...(o.remoteAssignor ? { groupRemoteAssignor: o.remoteAssignor } : {}) })
-      : new Consumer({ ...common, groupProtocol: 'classic', ...classicTimeouts(o), ...(o.assignor ? { partitionAssigner: platformaticAssigner(o.assignor), protocols: joinProtocols(o.assignor) } : {}) });
+      : new Consumer({ ...common, groupProtocol: 'classic', ...classicTimeouts(o), partitionAssigner: this.recording(platformaticAssigner(assignor)), protocols: joinProtocols(assignor) });
     capVersions(lib);
-    lib.on('consumer:group:join', (e: { assignments?: Assignment | null }) => {
-      if (o.protocol === 'classic') this.assign(e.assignments ?? []);
-      else this.pollAssignment();
+    lib.on('consumer:group:join', (e: { generationId?: number; isLeader?: boolean; assignments?: Assignment | null }) => {
+      if (o.protocol === 'classic') {
+        this.snapshot = e.isLeader ? this.countsAssigned(e.generationId, e.assignments ?? []) : null;
+        this.assign(e.assignments ?? []);
+      } else this.pollAssignment();
     });
-    lib.on('consumer:group:rebalance', () => this.onRebalance());
+    lib.on('consumer:group:rebalance', () => void this.onRebalance());
     lib.on('consumer:heartbeat:end', () => this.pollAssignment());
     lib.on('consumer:heartbeat:error', (e: { error?: unknown }) => this.onHeartbeatError(e?.error));
     // The library emits 'error' when rejoining failed for good; unhandled, it would end the process.
@@ -112,10 +133,53 @@ export class PlatformaticConsumer implements DriverConsumer {
       }
     }
     if (this.o.protocol === 'consumer') this.timers.push(setInterval(() => this.pollAssignment(), 200).unref());
+    else this.timers.push(setInterval(() => void this.checkGrowth(), this.o.metadataMaxAgeMs ?? LIBRARY_METADATA_MAX_AGE_MS).unref());
     if (this.o.autoCommit) {
       this.timers.push(setInterval(() => void this.commitProcessed().catch(() => undefined), this.o.autoCommit.intervalMs).unref());
     }
     this.loop = this.fetchLoop();
+  }
+
+  /** `assigner`, noting the partition counts of the metadata it assigns from, for this generation. */
+  private recording(assigner: GroupPartitionsAssigner): GroupPartitionsAssigner {
+    return (leader, members, topics, metadata) => {
+      const counts: Record<string, number> = {};
+      for (const [topic, t] of metadata.topics) if (t) counts[topic] = t.partitionsCount;
+      this.assignedFrom = { generation: this.lib?.generationId ?? -1, counts };
+      return assigner(leader, members, topics, metadata);
+    };
+  }
+
+  /** The partition counts a generation's assignment was made from, on its leader. */
+  private countsAssigned(generation: number | undefined, own: Assignment): Record<string, number> {
+    if (this.assignedFrom && this.assignedFrom.generation === generation) return this.assignedFrom.counts;
+    // A lone member: the library assigns it every partition itself, without calling the hook.
+    const counts: Record<string, number> = {};
+    for (const { topic, partitions } of own) counts[topic] = partitions.length;
+    return counts;
+  }
+
+  /** Java's leader: a subscribed topic whose partition count is no longer what the assignment was
+   * made from makes it rejoin, so that the new assignment covers the partitions added (or drops the
+   * ones gone). Every metadataMaxAgeMs, one metadata request, as Java's periodic refresh. */
+  private async checkGrowth(): Promise<void> {
+    const snapshot = this.snapshot;
+    const lib = this.lib;
+    if (!snapshot || !lib || this.stopping || this.rebalancing) return;
+    const topics = Object.keys(snapshot);
+    // The library sorts the array it is given: a copy.
+    const md = await lib.metadata({ topics: [...topics], forceUpdate: true }).catch(() => null);
+    if (!md || this.snapshot !== snapshot || this.stopping || this.rebalancing) return; // next time, or a rebalance came meanwhile
+    const changed = topics.filter((t) => {
+      const n = md.topics.get(t)?.partitionsCount;
+      return n !== undefined && n !== snapshot[t];
+    });
+    if (changed.length === 0) return;
+    this.snapshot = null;
+    // Eager, as every rebalance of the library's members: what was processed is committed before the
+    // rejoin, so that the partitions' next owners start after it.
+    await this.onRebalance();
+    await this.rejoin().catch((e) => this.fail(translateError(e, `rejoining group ${this.o.groupId}`), () => this.rejoin()));
   }
 
   /** The consumer protocol's join happens only through consume(): its stream is opened and never read. */
@@ -155,20 +219,23 @@ export class PlatformaticConsumer implements DriverConsumer {
     }
     // A classic member whose heartbeat failed otherwise than "rejoin" (ILLEGAL_GENERATION, a lost
     // connection) is left without heartbeats by the library: it rejoins here, as Java's would.
-    this.onRebalance();
+    void this.onRebalance();
     this.fail(err, () => this.rejoin());
   }
 
-  private onRebalance(): void {
-    if (this.stopping || this.rebalancing || this.o.protocol !== 'classic') return;
+  /** Resolves once what was processed is committed (the library rejoins without waiting for it). */
+  private onRebalance(): Promise<void> {
+    if (this.stopping || this.rebalancing || this.o.protocol !== 'classic') return Promise.resolve();
     this.rebalancing = true;
+    this.snapshot = null;
     this.emit('rebalancing');
     // Eager protocol: commit what was processed (still in the old generation, which the coordinator
     // accepts while the group prepares), then give up every partition before the rejoin completes.
     const keys = [...this.owned.keys()];
-    if (this.o.autoCommit) void this.commitProcessed(keys).catch(() => undefined);
+    const committing = this.o.autoCommit ? this.commitProcessed(keys).catch(() => undefined) : Promise.resolve();
     this.assignments++;
     this.owned = new Map();
+    return committing;
   }
 
   private pollAssignment(): void {
@@ -241,8 +308,19 @@ export class PlatformaticConsumer implements DriverConsumer {
 
   /** auto.offset.reset: the earliest offset with fromBeginning, else the latest. */
   private async resetPositions(partitions: Record<string, number[]>): Promise<void> {
+    await this.knowPartitions(partitions);
     const offsets = await this.lib!.listOffsets({ topics: Object.keys(partitions), partitions, timestamp: this.o.fromBeginning ? -2n : -1n });
     for (const [topic, list] of Object.entries(partitions)) for (const p of list) this.setStart(keyOf(topic, p), offsets.get(topic)![p]);
+  }
+
+  /** Makes the library's metadata know every one of `partitions`: a partition added since it was
+   * cached (assigned by the broker, or by a leader with fresher metadata) is refused by its
+   * listOffsets as "not found" until the cache expires, after metadataMaxAgeMs. */
+  private async knowPartitions(partitions: Record<string, number[]>): Promise<void> {
+    const lib = this.lib!;
+    const topics = Object.keys(partitions);
+    const known = (md: Awaited<ReturnType<Consumer['metadata']>>) => topics.every((t) => partitions[t].every((p) => md.topics.get(t)?.partitions[p] !== undefined));
+    if (!known(await lib.metadata({ topics: [...topics] }))) await lib.metadata({ topics: [...topics], forceUpdate: true });
   }
 
   private setStart(k: string, offset: bigint): void {
@@ -289,7 +367,9 @@ export class PlatformaticConsumer implements DriverConsumer {
   private async fetchOnce(ready: string[]): Promise<void> {
     const lib = this.lib!;
     const startedFor = this.assignments;
-    const md = await lib.metadata({ topics: this.o.topics });
+    // A partition the cached metadata does not know (or knows no leader of) is looked up afresh.
+    const md = await lib.metadata({ topics: [...this.o.topics], forceUpdate: this.staleMetadata });
+    this.staleMetadata = false;
     const byLeader = new Map<number, Map<string, { partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number; lastFetchedEpoch: number }[]>>();
     const topicById = new Map<string, string>();
     const asked = new Map<string, { offset: bigint; stamp: number }>();
@@ -297,7 +377,10 @@ export class PlatformaticConsumer implements DriverConsumer {
       const { topic, partition } = parseKey(k);
       const t = md.topics.get(topic);
       const leader = t?.partitions[partition]?.leader;
-      if (!t || leader === undefined || leader < 0) continue;
+      if (!t || leader === undefined || leader < 0) {
+        this.staleMetadata = true;
+        continue;
+      }
       topicById.set(t.id, topic);
       const perTopic = byLeader.get(leader) ?? new Map();
       const list = perTopic.get(t.id) ?? [];
@@ -306,6 +389,11 @@ export class PlatformaticConsumer implements DriverConsumer {
       perTopic.set(t.id, list);
       byLeader.set(leader, perTopic);
       asked.set(k, { offset: fetchOffset, stamp: this.owned.get(k)! });
+    }
+    if (byLeader.size === 0) {
+      // Nothing to ask: without a pause this loop would spin on the library's cached answer.
+      await sleep(BACKOFF_MS);
+      return;
     }
     const answers = await Promise.all([...byLeader].map(async ([node, perTopic]) => {
       try {

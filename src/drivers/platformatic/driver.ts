@@ -15,8 +15,12 @@
 //   'kbench';
 // - idempotence: one send in flight (producer.ts says why more lose records);
 // - consumer offsets: positions and commits are kept here, in Kafka's convention (consumer.ts);
-// - classic assignors: kbench's, through the library's partitionAssigner hook (assignor.ts). The
-//   library's members only rebalance eagerly, so cooperative-sticky is refused.
+// - classic assignors: kbench's, through the library's partitionAssigner hook (assignor.ts), Java's
+//   roundrobin when none is named. The library's members only rebalance eagerly, so cooperative-sticky
+//   is refused;
+// - partition growth: a classic group's leader rejoins when a subscribed topic's partition count
+//   changes, as Java's does; the library's members never notice (consumer.ts);
+// - the first contact and its failure line: the shared reach.ts and diagnose.ts, as every driver.
 // Known limits of 1.22: a null key is written as an empty key (its record writer has no null), and
 // both read back as empty; zstd needs node:zlib's (Node 22.15+); a group coordinator that moves is not
 // looked up again by the library.
@@ -28,10 +32,8 @@ import { dirname, join } from 'node:path';
 import zlib from 'node:zlib';
 import { Admin } from '@platformatic/kafka';
 import type { ConnectOptions, Driver, DriverCapabilities, DriverConsumerOptions, DriverProducerOptions } from '../driver.js';
-import { withTimeout } from '../errors.js';
-import { ERROR_CODES } from '../../errors.js';
+import { reachCluster } from '../reach.js';
 import { PlatformaticAdmin } from './admin.js';
-import { connectFailure } from './connect-failure.js';
 import { PlatformaticConsumer } from './consumer.js';
 import { baseOptions, checkConnect, checkConsumer, checkProducer, compressionsHere } from './options.js';
 import { PlatformaticProducer } from './producer.js';
@@ -64,15 +66,14 @@ export function createDriver(o: ConnectOptions): Driver {
       const client = new Admin(base);
       client.on('error', () => undefined);
       const admin = new PlatformaticAdmin(client);
-      try {
-        await withTimeout(admin.describeCluster(), o.connectTimeoutMs,
-          `cannot reach Kafka at ${o.brokers.join(',')} within ${o.connectTimeoutMs / 1000} s; is a broker running there? (npm run kafka:start starts one on 127.0.0.1:9092)`,
-          ERROR_CODES.unreachable);
+      // The shared first contact (../reach.ts), so that a failure reads the same on every driver. Its
+      // TLS probe is what names a refused client certificate: under TLS 1.3 the broker's alert comes
+      // after the client's handshake is done, and the library then fails the request with a bare
+      // "Connection closed", the alert's code only on an 'error' event no request sees.
+      return reachCluster(o, async () => {
+        await admin.describeCluster();
         return admin;
-      } catch (e) {
-        const [failure] = await Promise.all([connectFailure(e, o), admin.close()]);
-        throw failure;
-      }
+      }, () => admin.close());
     },
     producer(p: DriverProducerOptions) {
       checkProducer(p, CAPABILITIES);

@@ -5,7 +5,6 @@ import { ASSIGNORS, rangeAssignor } from '../../groups/assignors.js';
 import { isKbenchError } from '../../errors.js';
 import type { DriverCapabilities, DriverConsumerOptions } from '../driver.js';
 import { platformaticAssigner } from './assignor.js';
-import { tlsMessage } from './connect-failure.js';
 import { baseOptions, checkConsumer, checkProducer, checkSend, classicTimeouts, compressionsHere, kafkaTopicId, RETRY_DELAY_MS } from './options.js';
 
 const caps: DriverCapabilities = {
@@ -96,14 +95,5 @@ describe('pure mappings', () => {
       const mine = [...m.assignments.values()].flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
       expect(mine, m.memberId).toEqual(alone.get(m.memberId));
     }
-  });
-
-  it('TLS failures by their code, each one line naming what to set', () => {
-    const o = { brokers: ['127.0.0.1:9094'], connectTimeoutMs: 1000, security: { protocol: 'SASL_SSL' as const, sasl: null, tls: tls() } };
-    expect(tlsMessage('UNABLE_TO_VERIFY_LEAF_SIGNATURE', o)).toMatch(/not trusted .*ssl\.truststore\.location/);
-    expect(tlsMessage('ERR_TLS_CERT_ALTNAME_INVALID', o)).toMatch(/does not name 127\.0\.0\.1 \(hostname verification\)/);
-    expect(tlsMessage('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', o)).toMatch(/client certificate/);
-    expect(tlsMessage('ECONNREFUSED', o)).toBeNull();
-    expect(tlsMessage('UNABLE_TO_VERIFY_LEAF_SIGNATURE', { ...o, security: null })).toBeNull();
   });
 });

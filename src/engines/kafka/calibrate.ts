@@ -14,6 +14,7 @@
 //  3. consumer fetch: one consumer reads back everything written, records/s and bytes/s;
 //  4. rebalance round: a second member joins the group; time until both have their assignment;
 //  5. metadata propagation: partitions added; time until the cluster's metadata shows them with leaders.
+import { assertDriverCan } from '../../drivers/capabilities.js';
 import { randomBytes } from 'node:crypto';
 import type { ConnectOptions, Driver, DriverAdmin, DriverConsumer } from '../../drivers/driver.js';
 import { isRetriable, withTimeout } from '../../drivers/errors.js';
@@ -75,6 +76,8 @@ async function tailReader(o: CalibrateOptions, topic: string, groupId: string) {
 }
 
 export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
+  // Its load has no keys (null), as ProducerPerformance's: a driver that cannot write null keys is refused.
+  assertDriverCan(o.driver, { producer: { idempotent: false, maxInFlight: 5, compression: 'none', nullKeys: true } });
   const id = randomBytes(4).toString('hex');
   const topic = `kbench-calibrate-${id}`;
   const groupId = `kbench-calibrate-${id}`;

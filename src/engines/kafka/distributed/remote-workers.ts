@@ -180,7 +180,8 @@ export class RemoteWorkers {
     this.bytesDown += value.length + Object.entries(headers).reduce((s, [k, v]) => s + k.length + v.length, 0);
     const wire = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)]));
     // The control topic has one partition (ensureControlTopic): every worker reads the orders in the order they were sent.
-    await this.producer!.send({ topic: CONTROL_TOPIC, acks: 'all', compression: 'none', records: [{ key: null, value, headers: wire, partition: 0 }] });
+    // Keyed by the message's type: no driver has to write a null key.
+    await this.producer!.send({ topic: CONTROL_TOPIC, acks: 'all', compression: 'none', records: [{ key: wire[TYPE_HEADER], value, headers: wire, partition: 0 }] });
   }
 
   send(slice: number, m: Down): Promise<void> {

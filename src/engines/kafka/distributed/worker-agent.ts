@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { ClientSecurity } from '../../../config/client-security.js';
 import type { Driver, DriverAdmin, DriverConsumer, DriverName, DriverProducer } from '../../../drivers/driver.js';
 import { describeError, isRetriable, withTimeout } from '../../../drivers/errors.js';
-import { loadDriver } from '../../../drivers/load.js';
+import { loadDrivers } from '../../../drivers/load.js';
 import { runWorkload } from '../../../runner/run-workload.js';
 import { createRng } from '../../../workload/rng.js';
 import type { EngineListener } from '../../types.js';
@@ -77,7 +77,8 @@ class ResultsUplink implements Uplink {
         let bytes = 0;
         let n = 0;
         while (n < this.queue.length && (n === 0 || bytes + this.queue[n].value.length < UPLINK_BYTES_PER_REQUEST)) bytes += this.queue[n++].value.length;
-        const records = this.queue.splice(0, n).map((m) => ({ key: null, ...m, partition: this.partition }));
+        // Keyed by the message's type (its partition is the slice's): no driver has to write a null key.
+        const records = this.queue.splice(0, n).map((m) => ({ key: m.headers[TYPE_HEADER], ...m, partition: this.partition }));
         await this.producer.send({ topic: this.topic, acks: 'all', compression: 'none', records });
       }
     } catch (e) {
@@ -126,7 +127,9 @@ export class WorkerAgent {
   /** Serves runs until stopped (or one run with `once`); returns how many it served. */
   async serve(): Promise<number> {
     const o = this.o;
-    this.driver = await loadDriver(o.driver, { brokers: o.brokers, connectTimeoutMs: o.connectTimeoutMs, clientId: this.clientId, security: o.security });
+    // Its own clients (control, results, its group) need an admin client and a consumer: a driver that
+    // only produces leaves them to the default driver; a run's producers use the run's driver.
+    this.driver = (await loadDrivers({ driver: o.driver }, { brokers: o.brokers, connectTimeoutMs: o.connectTimeoutMs, clientId: this.clientId, security: o.security })).admin;
     this.admin = await this.driver.admin();
     let served = 0;
     try {
@@ -203,7 +206,7 @@ export class WorkerAgent {
         this.refused.add(a.runId);
         this.o.say(`kbench worker ${this.o.name}: refusing run ${a.runId} from ${a.coordinator}: ${why}`);
         const worker = { ...this.identity, memberId: '' };
-        const refusal = { key: null, partition: 0, value: encodeJson({ t: 'refused', worker, reason: why } satisfies Up), headers: { [TYPE_HEADER]: Buffer.from('refused') } };
+        const refusal = { key: Buffer.from('refused'), partition: 0, value: encodeJson({ t: 'refused', worker, reason: why } satisfies Up), headers: { [TYPE_HEADER]: Buffer.from('refused') } };
         void this.producer!.send({ topic: runTopics(a.runId).results, acks: 'all', compression: 'none', records: [refusal] }).catch(() => undefined);
         return;
       }
