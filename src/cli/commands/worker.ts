@@ -3,7 +3,6 @@
 import { securityOf } from '../../config/connection.js';
 import { option } from '../../config/option.js';
 import { BROKER_OPTIONS, OPTIONS, parseWorkerPool, switchOf } from '../../config/options.js';
-import { DEFAULT_DRIVER } from '../../drivers/load.js';
 import { ERROR_CODES, EXIT, usageError } from '../../errors.js';
 import { defaultWorkerName, WorkerAgent } from '../../engines/kafka/distributed/worker-agent.js';
 import { defineCommand } from '../command.js';
@@ -28,7 +27,7 @@ export const workerCommand = defineCommand({
     const name = a.name ?? defaultWorkerName();
     const security = securityOf(a, options.sources);
     const agent = new WorkerAgent({
-      brokers: a.brokers, connectTimeoutMs: a.connectTimeout, security, driver: a.driver ?? DEFAULT_DRIVER, name, pool: a.pool, version: kbenchVersion(), once: a.once, threads: a.threads,
+      brokers: a.brokers, connectTimeoutMs: a.connectTimeout, security, name, pool: a.pool, version: kbenchVersion(), once: a.once, threads: a.threads,
       shouldStop: io.stopRequested, say: (line) => io.stderr(`${line}\n`),
     });
     await agent.serve();

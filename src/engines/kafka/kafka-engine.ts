@@ -15,7 +15,7 @@ import type { Clock, Engine, EngineInfo, EngineListener, PlannedRecord, Workload
 import { assertDriverCan } from '../../drivers/capabilities.js';
 import type { DriverName } from '../../config/driver-names.js';
 import type { ConnectOptions, Driver } from '../../drivers/driver.js';
-import { loadDrivers } from '../../drivers/load.js';
+import { DEFAULT_DRIVER, loadDriver, loadDrivers } from '../../drivers/load.js';
 import { bufferLimit } from './batching-producer.js';
 import { RemoteWorkers, type RemoteWorker } from './distributed/remote-workers.js';
 import { WorkerStats } from './distributed/worker-stats.js';
@@ -306,7 +306,9 @@ export class KafkaEngine implements Engine {
   /** Slices in `kbench worker` processes: gathered through Kafka, each given its share of producers
    * and consumers; they plan and send their own records and report every event back. */
   private async startRemote(workers: number, workload: WorkloadInfo): Promise<void> {
-    const driver = (await loadDrivers(this.spec, { ...this.connect, clientId: `${this.clientId}-coordinator` })).admin;
+    // The coordination fabric (control and results topics, the worker group) always uses the default
+    // driver, as the workers' own clients do; the run's traffic uses the run's drivers.
+    const driver = await loadDriver(DEFAULT_DRIVER, { ...this.connect, clientId: `${this.clientId}-coordinator` });
     const admin = await driver.admin();
     this.remote = new RemoteWorkers({
       driver, admin, runId: this.clientId.slice('kbench-'.length), pool: this.options.workerPool, workers, timeoutMs: this.options.workerTimeoutMs, version: this.options.version,

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClientSecurity } from '../../../config/client-security.js';
-import type { Driver, DriverAdmin, DriverConsumer, DriverName, DriverProducer } from '../../../drivers/driver.js';
+import type { Driver, DriverAdmin, DriverConsumer, DriverProducer } from '../../../drivers/driver.js';
 import { describeError, isRetriable, withTimeout } from '../../../drivers/errors.js';
-import { loadDrivers } from '../../../drivers/load.js';
+import { DEFAULT_DRIVER, loadDriver } from '../../../drivers/load.js';
 import { runWorkload } from '../../../runner/run-workload.js';
 import { createRng } from '../../../workload/rng.js';
 import type { EngineListener } from '../../types.js';
@@ -23,9 +23,6 @@ export interface WorkerAgentOptions {
   brokers: string[];
   connectTimeoutMs: number;
   security: ClientSecurity | null;
-  /** The client library of this worker's own clients (the control topic, its group, the results);
-   * a run's producers and consumers use the one the coordinator's run names. */
-  driver: DriverName;
   name: string;
   /** Serve only runs of this pool. */
   pool: string;
@@ -127,9 +124,10 @@ export class WorkerAgent {
   /** Serves runs until stopped (or one run with `once`); returns how many it served. */
   async serve(): Promise<number> {
     const o = this.o;
-    // Its own clients (control, results, its group) need an admin client and a consumer: a driver that
-    // only produces leaves them to the default driver; a run's producers use the run's driver.
-    this.driver = (await loadDrivers({ driver: o.driver }, { brokers: o.brokers, connectTimeoutMs: o.connectTimeoutMs, clientId: this.clientId, security: o.security })).admin;
+    // Its own clients (the control topic, the run's worker group, the results) are the coordination
+    // fabric, not what is measured: they always use the default driver. A run's producers and
+    // consumers use the drivers the coordinator's run names.
+    this.driver = await loadDriver(DEFAULT_DRIVER, { brokers: o.brokers, connectTimeoutMs: o.connectTimeoutMs, clientId: this.clientId, security: o.security });
     this.admin = await this.driver.admin();
     let served = 0;
     try {
