@@ -11,11 +11,15 @@ import { kbenchVersion } from '../version.js';
 /** Worker names travel in client ids, logs and reports: the same characters as pool names. */
 const parseWorkerName = parseWorkerPool;
 
+const { driver: _driver, ...WORKER_BROKER_OPTIONS } = BROKER_OPTIONS;
+
 export const workerCommand = defineCommand({
   name: 'worker',
   describe: 'wait for distributed runs (kbench --workers N …) on the cluster and run a share of each',
+  // No --driver: a worker's own clients are the coordination fabric (the default driver), and a run's
+  // drivers are the coordinator's to choose.
   options: {
-    ...BROKER_OPTIONS,
+    ...WORKER_BROKER_OPTIONS,
     name: option('string', '1–100 of a-z A-Z 0-9 . _ -', parseWorkerName, { describe: 'this worker\'s name in reports and logs (default: host-pid)' }),
     pool: OPTIONS.workerPool,
     once: switchOf({ describe: 'serve one run, then exit', default: false }),
