@@ -1,7 +1,7 @@
 // kbench's connection, producer and consumer settings as @platformatic/kafka options, and the
 // settings it cannot honour, refused in one line. Type-only imports: this file never loads the library.
+import { tlsOptionsOf } from '../tls.js';
 import { isIP } from 'node:net';
-import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { BaseOptions } from '@platformatic/kafka';
 import type { Acks, Compression } from '../../config/producer-settings.js';
 import { ERROR_CODES, usageError } from '../../errors.js';
@@ -28,16 +28,7 @@ export function baseOptions(o: ConnectOptions): BaseOptions {
   };
   const s = o.security;
   if (s?.tls) {
-    const t = s.tls;
-    const tls: TlsOptions = { rejectUnauthorized: true };
-    if (t.ca) tls.ca = t.ca;
-    if (t.cert) tls.cert = t.cert;
-    if (t.key) tls.key = t.key;
-    if (t.pfx) tls.pfx = Buffer.from(t.pfx);
-    if (t.passphrase !== null) tls.passphrase = t.passphrase;
-    // ssl.endpoint.identification.algorithm= (empty): the certificate must still be trusted, only its name is not checked.
-    if (!t.verifyHostname) tls.checkServerIdentity = () => undefined;
-    out.tls = tls;
+    out.tls = tlsOptionsOf(s.tls);
     // SNI names the broker to proxies and multi-tenant clusters; the library sets it for every
     // connection or none, and Node refuses an IP address as a server name, so only for names.
     const host = o.brokers[0]?.slice(0, o.brokers[0].lastIndexOf(':')).replace(/^\[|\]$/g, '');
