@@ -49,7 +49,8 @@ async function installedDrivers(): Promise<DriverName[]> {
   const out: DriverName[] = [];
   for (const name of asked) {
     try {
-      await loadDriver(name, { brokers: [brokers], connectTimeoutMs: 5000 });
+      const driver = await loadDriver(name, { brokers: [brokers], connectTimeoutMs: 5000 });
+      inFlight.set(name, Math.min(5, driver.capabilities.maxInFlightIdempotent));
       out.push(name);
     } catch (e) {
       process.stderr.write(`bench: driver ${name} left out: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -110,6 +111,9 @@ class CountingListener implements EngineListener {
 
 type Mode = 'produce-only' | 'end-to-end' | 'unrecorded';
 
+/** Requests in flight per producer: Java's default 5 (ProducerPerformance's), or the most the driver keeps safe with idempotence. */
+const inFlight = new Map<DriverName, number>();
+
 async function kbench(driver: DriverName, bytes: number, records: number, keying: Keying, mode: Mode): Promise<Measured> {
   // One producer, like ProducerPerformance; the default --threads, so a consumer gets a thread of its own.
   const keys = keying === 'random' ? { key: 'user_id', users: String(KEYS), userDist: 'uniform' } : { key: 'none' };
@@ -117,7 +121,7 @@ async function kbench(driver: DriverName, bytes: number, records: number, keying
     brokers, ...keys, rate: 'max', messages: String(records), recordSize: String(bytes), partitions: String(PARTITIONS),
     producers: '1', threads: String(THREADS), consumers: mode === 'end-to-end' ? '1' : '0', driver, client: 'java',
     acks: SETTINGS.acks, idempotent: String(SETTINGS.idempotence), linger: `${SETTINGS.lingerMs}ms`, batchSize: String(SETTINGS.batchBytes),
-    compression: SETTINGS.compression, drainTimeout: '30s', keepTopic: 'true',
+    maxInFlight: String(inFlight.get(driver) ?? 1), compression: SETTINGS.compression, drainTimeout: '30s', keepTopic: 'true',
   });
   const counter = new CountingListener();
   const engine = createEngine(spec);
@@ -196,7 +200,7 @@ const result = {
   settings: {
     both: `acks=${SETTINGS.acks}, enable.idempotence=${SETTINGS.idempotence}, linger.ms=${SETTINGS.lingerMs}, batch.size=${SETTINGS.batchBytes} (per partition on both sides), compression.type=${SETTINGS.compression}, ${PARTITIONS} partitions, single local broker; keyed cells: ${KEYS} random keys (perf-test --key-distribution random --record-key-range ${KEYS}; kbench --key user_id --users ${KEYS} --user-dist uniform)`,
     perfTest: 'one Java KafkaProducer (kafka-tools 4.4.0, kafka-producer-perf-test.sh\'s JVM options), up to 5 requests in flight with idempotence; latency from send() to its callback',
-    kbench: `one producer of each driver in a worker thread, the main thread planning and recording, kbench's partitioner (Java's murmur2) choosing every partition; at most the driver's safe in-flight requests with idempotence; latency from each record's planned send time; throughput is acked records over the time from the first record to the last ack`,
+    kbench: `one producer of each driver in a worker thread, the main thread planning and recording, kbench's partitioner (Java's murmur2) choosing every partition; in flight: ${[...inFlight].map(([d, n]) => `${d} ${n}`).join(', ')} (Java's 5, or the most the driver keeps safe with idempotence); latency from each record's planned send time; throughput is acked records over the time from the first record to the last ack`,
     endToEnd: `the ${defaultDriver} driver, with one consumer in the run's group reading meanwhile in a thread of its own (--threads ${THREADS}; all share the machine's cores with the broker)`,
   },
   cells,
