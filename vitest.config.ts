@@ -7,7 +7,6 @@ const BROKER_TESTS = ['test/kafka/**/*.test.ts', 'test/contract/**/*.test.ts', '
 
 export default defineConfig({
   test: {
-    globalSetup: ['./test/broker-setup.ts'],
     reporters: ['default', './test/plain-summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -18,7 +17,9 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'broker', include: BROKER_TESTS, sequence: { groupOrder: 1 }, fileParallelism: false },
+        // Only the broker project finds or starts a broker: the unit tests need none, and a unit run must
+        // never start one (it would hold the ports a broker started meanwhile wants).
+        test: { name: 'broker', include: BROKER_TESTS, globalSetup: ['./test/broker-setup.ts'], sequence: { groupOrder: 1 }, fileParallelism: false },
       },
     ],
   },

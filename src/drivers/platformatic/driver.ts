@@ -70,10 +70,20 @@ export function createDriver(o: ConnectOptions): Driver {
       // TLS probe is what names a refused client certificate: under TLS 1.3 the broker's alert comes
       // after the client's handshake is done, and the library then fails the request with a bare
       // "Connection closed", the alert's code only on an 'error' event no request sees.
+      // The first round trip is made without the library's retries: it retries a refused login like
+      // any failure, so a wrong password would end as a timeout instead of saying what it is.
+      const probeClient = new Admin({ ...base, retries: 0 });
+      probeClient.on('error', () => undefined);
+      const probe = new PlatformaticAdmin(probeClient);
       return reachCluster(o, async () => {
+        try {
+          await probe.describeCluster();
+        } finally {
+          await probe.close();
+        }
         await admin.describeCluster();
         return admin;
-      }, () => admin.close());
+      }, () => Promise.all([probe.close(), admin.close()]).then(() => undefined));
     },
     producer(p: DriverProducerOptions) {
       checkProducer(p, CAPABILITIES);
