@@ -80,7 +80,7 @@ export const produceCommand = defineCommand({
           rows[n] = { key: keyText, partition: -1, offset: -1 };
           const value = Buffer.from(payloads.valueOf(n, keyText, rec.entity, rec.seq, Date.now()));
           const full = producer.add({ key: rec.key ? Buffer.from(rec.key) : null, value, tag: n });
-          if (full) await full;
+          if (full) await producer.room();
         }
         await producer.drain();
         if (failure) throw failure;

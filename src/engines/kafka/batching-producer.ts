@@ -16,14 +16,12 @@ import type { ProducerPartitioner } from '../../partitioners/producer-partitione
 /** Java's max.request.size: the most one produce request carries. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
-/** Bytes a producer may hold before its caller has to wait: one batch per partition (at least
- * 64 KiB, at most Java's buffer.memory, 32 MiB); the coordinator lets each slice have twice that
- * outstanding, so one round of batches is in flight while the next fills. More only adds queueing to
- * the produce latency of a --rate max run, and measured here it cost throughput too: with a window
- * of 5 rounds (--max-in-flight 5) the rdkafka driver's 100 B run went from 240k to 123k records/s,
- * its produce p50 from 17 to 240 ms, the coordinator's thread busy with the backlog's bookkeeping. */
-export const bufferLimit = (s: Pick<ProducerSettings, 'batchBytes'>, partitions: number) =>
-  Math.min(32 * 1024 * 1024, Math.max(s.batchBytes * Math.max(1, partitions), 64 * 1024));
+/** Bytes a producer may hold before its caller has to wait: a batch per partition for every request
+ * slot (--max-in-flight), at least 64 KiB and at most Java's buffer.memory (32 MiB); the coordinator
+ * lets each slice have twice that outstanding. More only adds queueing to the produce latency of a
+ * --rate max run, not throughput. */
+export const bufferLimit = (s: Pick<ProducerSettings, 'batchBytes' | 'maxInFlight'>, partitions: number) =>
+  Math.min(32 * 1024 * 1024, Math.max(s.batchBytes * Math.max(1, partitions) * s.maxInFlight, 64 * 1024));
 
 export interface OutgoingRecord<T> {
   key: Buffer | null;
@@ -80,8 +78,9 @@ export class BatchingProducer<T> {
     return this.o.producer.connect(this.o.topic);
   }
 
-  /** Buffers a record; returns a promise to wait on when the buffer is over its limit (back-pressure). */
-  add(r: OutgoingRecord<T>): Promise<void> | undefined {
+  /** Buffers a record; true when the buffer is over its limit: the caller then waits for room()
+   * before adding more (back-pressure). */
+  add(r: OutgoingRecord<T>): boolean {
     const { settings, partitioner, producer, topic } = this.o;
     const bytes = r.value.length + (r.key?.length ?? 0);
     const partition = partitioner.partition(r.key, producer.partitionCount(topic), bytes, this.o.nowUs());
@@ -105,8 +104,13 @@ export class BatchingProducer<T> {
       this.timer ??= setTimeout(() => this.lingered(), settings.lingerMs);
     }
     if (this.ready.length > 0) this.flush(false);
-    if (this.bufferedBytes >= bufferLimit(settings, this.o.partitions) && this.inFlight.size > 0) return Promise.race(this.inFlight);
-    return undefined;
+    return this.bufferedBytes >= bufferLimit(settings, this.o.partitions) && this.inFlight.size > 0;
+  }
+
+  /** Resolves when a send under way has finished. Only asked for when add() said the buffer is full:
+   * a race over every send in flight, once per record, was quadratic with many sends in flight. */
+  room(): Promise<void> {
+    return this.inFlight.size > 0 ? Promise.race(this.inFlight) : Promise.resolve();
   }
 
   private close(slot: number): void {

@@ -112,7 +112,7 @@ export async function calibrate(o: CalibrateOptions): Promise<SimModel> {
         let n = 0;
         while (performance.now() - start < ms && failure === null) {
           const full = producer.add({ key: null, value, tag: n++ });
-          if (full) await full;
+          if (full) await producer.room();
           else if (n % 2000 === 0) await new Promise((r) => setImmediate(r));
         }
         await producer.drain();

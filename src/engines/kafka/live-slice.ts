@@ -249,7 +249,7 @@ export class LiveSlice {
       writeTracking(r, tracking, i * TRACKING_BYTES);
       const headers = { [TRACKING_HEADER]: tracking.subarray(i * TRACKING_BYTES, (i + 1) * TRACKING_BYTES) };
       // Back-pressure is the coordinator's: it holds no more than a few batches per producer in flight.
-      void this.producers.get(r.producer)!.add({ key, value, headers, tag: r });
+      this.producers.get(r.producer)!.add({ key, value, headers, tag: r });
     }
   }
 
