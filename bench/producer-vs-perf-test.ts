@@ -52,6 +52,7 @@ async function installedDrivers(): Promise<DriverName[]> {
       const driver = await loadDriver(name, { brokers: [brokers], connectTimeoutMs: 5000 });
       inFlight.set(name, Math.min(5, driver.capabilities.maxInFlightIdempotent));
       if (driver.capabilities.nullRecords) nullKeys.add(name);
+      libraries.set(name, driver.library);
       out.push(name);
     } catch (e) {
       process.stderr.write(`bench: driver ${name} left out: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -116,6 +117,8 @@ type Mode = 'produce-only' | 'end-to-end' | 'unrecorded';
 const inFlight = new Map<DriverName, number>();
 /** Drivers that can write Kafka's null key (the others refuse null-key runs, so they sit out those cells). */
 const nullKeys = new Set<DriverName>();
+/** Each driver's library and version, as the report names it. */
+const libraries = new Map<DriverName, string>();
 
 async function kbench(driver: DriverName, bytes: number, records: number, keying: Keying, mode: Mode): Promise<Measured> {
   // One producer, like ProducerPerformance; the default --threads, so a consumer gets a thread of its own.
@@ -205,7 +208,7 @@ const result = {
   date: new Date().toISOString().slice(0, 10),
   machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; the broker runs on the same machine`,
   repetitions: REPS,
-  drivers: Object.fromEntries(await Promise.all(drivers.map(async (d) => [d, (await loadDriver(d, { brokers: [brokers], connectTimeoutMs: 5000 })).library]))),
+  drivers: Object.fromEntries(libraries),
   settings: {
     both: `acks=${SETTINGS.acks}, enable.idempotence=${SETTINGS.idempotence}, linger.ms=${SETTINGS.lingerMs}, batch.size=${SETTINGS.batchBytes} (per partition on both sides), compression.type=${SETTINGS.compression}, ${PARTITIONS} partitions, single local broker; keyed cells: ${KEYS} random keys (perf-test --key-distribution random --record-key-range ${KEYS}; kbench --key user_id --users ${KEYS} --user-dist uniform)`,
     perfTest: 'one Java KafkaProducer (kafka-tools 4.4.0, kafka-producer-perf-test.sh\'s JVM options), up to 5 requests in flight with idempotence; latency from send() to its callback',

@@ -2,7 +2,7 @@
 // its own (deleted at the end) and writes the simulator's time model (kbench.model/v1) for --model.
 import { writeFileSync } from 'node:fs';
 import { BROKER_OPTIONS, duration, integer, LIMITS, OPTIONS, text } from '../../config/options.js';
-import { EXIT, runError } from '../../errors.js';
+import { ERROR_CODES, EXIT, runError, usageError } from '../../errors.js';
 import { option } from '../../config/option.js';
 import { calibrate } from '../../engines/kafka/calibrate.js';
 import { describeError } from '../../drivers/errors.js';
@@ -26,7 +26,10 @@ export const calibrateCommand = defineCommand({
   async handler(options, io) {
     const a = options.values;
     const command = `kbench calibrate --brokers ${(a.brokers ?? []).join(',')} --duration ${a.duration / 1000}s --partitions ${a.partitions}${a.driver !== undefined ? ` --driver ${a.driver}` : ''}${a.replicationFactor !== 1 ? ` --replication-factor ${a.replicationFactor}` : ''}${a.name !== undefined ? ` --name ${a.name}` : ''}${a.out !== '-' ? ` --out ${a.out}` : ''}`;
-    const model = await withCluster(options, async ({ driver, admin, brokers, connectTimeoutMs }) => {
+    const model = await withCluster(options, async ({ driver, drivers, admin, brokers, connectTimeoutMs }) => {
+      // Calibration produces and consumes through one driver, the one it names in the model: a driver
+      // that lacks a role would be measured through the default driver instead, so it is refused.
+      if (drivers.producer !== driver) throw usageError(`kbench calibrate needs a driver with an admin client and consumers; the ${drivers.producer.name} driver produces only (use --driver ${driver.name})`, ERROR_CODES.badOption);
       try {
         return await calibrate({
           driver, admin, connect: { brokers, connectTimeoutMs }, durationMs: a.duration, partitions: a.partitions,

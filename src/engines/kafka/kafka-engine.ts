@@ -111,7 +111,7 @@ export class KafkaEngine implements Engine {
   private lease: TopicLease | null = null;
   private readonly connect: ConnectOptions;
   /** The consumers' driver, once loaded (the spec may leave it to the producers' driver). */
-  private consumerDriver: DriverName = 'kafkajs';
+  private consumerDriver: DriverName = DEFAULT_DRIVER;
   private readonly group: GroupTracker;
   /** The run's group changes as they happened (--scale-consumers, --kill-consumer). */
   private readonly changes: LiveGroupChanges;
@@ -193,8 +193,6 @@ export class KafkaEngine implements Engine {
     const { spec, options } = this;
     const slices = this.info.details.threads as number;
     const through = producers === consumers ? producers.library : `${producers.library} (producers) and ${consumers.library} (consumers)`;
-    this.info.details.library = producers.library;
-    if (consumers !== producers) this.info.details.consumerLibrary = consumers.library;
     return [
       `Measured on a live Kafka cluster at ${options.brokers.join(',')} through ${through}, with producers and consumers spread over ${slices} worker thread${slices > 1 ? 's' : ''}.`,
       spec.acks === '0'
@@ -218,6 +216,8 @@ export class KafkaEngine implements Engine {
     if (spec.consumers > 0) assertDriverCan(drivers.consumer, { groupProtocol: 'classic', security: options.security, inThreads });
     this.consumerDriver = drivers.consumer.name;
     this.info.details.consumerDriver = drivers.consumer.name;
+    this.info.details.library = drivers.producer.library;
+    if (drivers.consumer !== drivers.producer) this.info.details.consumerLibrary = drivers.consumer.library;
     this.info.notes.push(...this.describeDrivers(drivers.producer, drivers.consumer));
     return drivers.admin;
   }
